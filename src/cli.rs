@@ -1,0 +1,133 @@
+//! Command-line interface (clap derive). The core never sees these types:
+//! each subcommand converts its arguments into core options.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str =
+    "Generate, lint and debug Kubernetes node agents and the Prometheus configs that scrape them";
+
+const EXAMPLES: &str = "\
+Examples:
+  Show which pods the Prometheus documentation's kubernetes-pods job keeps:
+    kdm relabel-sim --config prometheus.yml --job kubernetes-pods --targets pods.yaml
+
+  Trace every rule for targets exported from a running Prometheus:
+    curl -s http://prometheus:9090/api/v1/targets > targets.json
+    kdm relabel-sim --config prometheus.yml --targets targets.json --trace
+
+  Install shell completions:
+    kdm completions bash > /etc/bash_completion.d/kdm
+
+Exit codes: 0 success, 1 findings, 2 usage or input error.";
+
+#[derive(Debug, Parser)]
+#[command(name = "kdm", version, about = ABOUT, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to use colours in output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scrape config's relabel rules over sample targets, exactly as Prometheus would.
+    #[command(after_help = RELABEL_EXAMPLES)]
+    RelabelSim(RelabelSimArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  kdm completions zsh > ~/.zfunc/_kdm")]
+    Completions(CompletionsArgs),
+}
+
+const RELABEL_EXAMPLES: &str = "\
+Inputs:
+  --config   a full prometheus.yml (every job, or --job), one scrape config,
+             a list of scrape configs, or a bare list of relabel rules.
+  --targets  detected from the content: a list of label maps; file_sd target
+             groups (JSON or YAML); a Prometheus /api/v1/targets response; or
+             Kubernetes objects (kubectl get -o yaml|json, Lists, multi-doc),
+             from which kdm derives the __meta_kubernetes_* labels of each
+             job's kubernetes_sd_configs role. Without --targets, each job's
+             static_configs are used.
+  --series   sample series (one `name{a=\"b\"}` per line) for metric_relabel_configs.
+
+Examples:
+  kdm relabel-sim -c prometheus.yml -j kubernetes-pods -t pods.yaml
+  kdm relabel-sim -c rules.yaml -t labels.json --trace
+  kubectl get pods -A -o json | kdm relabel-sim -c prometheus.yml -t -
+  kdm relabel-sim -c prometheus.yml -j node --series series.txt
+  kdm relabel-sim -c prometheus.yml -t targets.json --output json --prometheus-version 2
+
+Output: --output json (or yaml) prints
+  {\"results\": [{\"job\", \"discovered\", \"relabeled\", \"dropped_by_rule\",
+                 \"target\", \"scrape_url\", \"error\", \"steps\"}]}
+in input order per job; \"steps\" is filled with --trace.
+
+Exit codes: 0 success, 2 usage or input error (with file:line:col).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PromVersion {
+    #[value(name = "2")]
+    V2,
+    #[value(name = "3")]
+    V3,
+}
+
+#[derive(Debug, Args)]
+pub struct RelabelSimArgs {
+    /// Prometheus config, scrape config, or relabel rule list (YAML).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: String,
+
+    /// Discovered targets to relabel (`-` for stdin); format detected from content.
+    #[arg(short, long, value_name = "FILE", conflicts_with = "series")]
+    pub targets: Option<String>,
+
+    /// Sample series to run through metric_relabel_configs, one per line.
+    #[arg(long, value_name = "FILE")]
+    pub series: Option<String>,
+
+    /// Only simulate this job (repeatable).
+    #[arg(short, long = "job", value_name = "NAME")]
+    pub jobs: Vec<String>,
+
+    /// Kubernetes SD role used when Kubernetes objects meet a bare rule list.
+    #[arg(long, value_name = "ROLE", default_value = "pod",
+          value_parser = ["pod", "node", "service", "endpoints", "endpointslice", "ingress"])]
+    pub role: String,
+
+    /// Reproduce this Prometheus major version's behaviour.
+    #[arg(long, value_enum, default_value = "3")]
+    pub prometheus_version: PromVersion,
+
+    /// Show every rule applied to every target, with the labels it added, changed and removed.
+    #[arg(long)]
+    pub trace: bool,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

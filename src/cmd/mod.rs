@@ -1,0 +1,3 @@
+//! The subcommands: thin layers that read inputs, call the core and print.
+pub mod completions;
+pub mod relabel_sim;

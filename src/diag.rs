@@ -1,0 +1,188 @@
+//! User-facing errors: one message, optionally anchored in a source file
+//! with labelled spans, rendered by miette (`file:line:col` plus a snippet).
+//! Every such error ends the run with exit code 2.
+
+use std::fmt;
+
+use miette::{LabeledSpan, SourceCode};
+
+use crate::yaml::{LoadError, Source, Span};
+
+/// Boxed so that `Result<T, Error>` stays small on the happy path.
+#[derive(Debug)]
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+#[doc(hidden)]
+pub struct Inner {
+    message: String,
+    source: Option<Source>,
+    labels: Vec<(Span, String)>,
+    help: Option<String>,
+}
+
+impl std::ops::Deref for Error {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Inner {
+        &mut self.0
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error without a location (missing file, bad flag combination).
+    pub fn plain(message: impl Into<String>) -> Error {
+        Error(Box::new(Inner {
+            message: message.into(),
+            source: None,
+            labels: Vec::new(),
+            help: None,
+        }))
+    }
+
+    /// An error at `span` of `source`.
+    pub fn at(
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Error {
+        Error(Box::new(Inner {
+            message: message.into(),
+            source: Some(source.clone()),
+            labels: vec![(span, label.into())],
+            help: None,
+        }))
+    }
+
+    pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Error {
+        self.labels.push((span, label.into()));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Error {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn from_load(source: &Source, e: LoadError) -> Error {
+        let mut err = Error::at(source, e.span, e.message, e.label);
+        if let Some((span, label)) = e.secondary {
+            err = err.with_label(span, label);
+        }
+        err
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// `file:line:col` of the primary label, if any.
+    pub fn location(&self) -> Option<String> {
+        let src = self.source.as_ref()?;
+        let (span, _) = self.labels.first()?;
+        Some(src.location(span.start))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl miette::Diagnostic for Error {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| &*s.text as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.source.is_none() || self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().enumerate().map(
+            |(i, (span, l))| {
+                let label = (!l.is_empty()).then(|| l.clone());
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(label, *span)
+                } else {
+                    LabeledSpan::new_with_span(label, *span)
+                }
+            },
+        )))
+    }
+
+    fn help(&self) -> Option<Box<dyn fmt::Display + '_>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
+    }
+}
+
+/// Renders an error for a terminal or a pipe: `file:line:col: message`
+/// first (greppable, clickable), then miette's snippet.
+pub fn render(err: &Error, color: bool) -> String {
+    use miette::{GraphicalReportHandler, GraphicalTheme};
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    match (&err.source, err.location()) {
+        (Some(src), Some(loc)) => {
+            let wrapped = WithSource { err, src };
+            out.push_str(&format!("error: {loc}: {}\n", err.message));
+            let _ = handler.render_report(&mut out, &wrapped);
+        }
+        _ => {
+            out.push_str(&format!("error: {}\n", err.message));
+            if let Some(h) = &err.help {
+                out.push_str(&format!("  help: {h}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// Attaches the file name to the snippet (miette reads it from the source).
+struct WithSource<'a> {
+    err: &'a Error,
+    src: &'a Source,
+}
+
+impl fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.err, f)
+    }
+}
+
+impl fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.err, f)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl miette::Diagnostic for WithSource<'_> {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src.named)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.err.labels()
+    }
+    fn help(&self) -> Option<Box<dyn fmt::Display + '_>> {
+        self.err.help()
+    }
+}

@@ -1,0 +1,5 @@
+//! Prometheus configuration, target population and scrape URLs.
+pub mod config;
+pub mod duration;
+pub mod target;
+pub mod url;

@@ -1,0 +1,266 @@
+//! Target population (`scrape/target.go`): scrape defaults before
+//! relabeling, then the checks, `instance` default and meta-label removal
+//! after it — for Prometheus 3.x or 2.x.
+
+use serde::Serialize;
+
+use super::config::ScrapeJob;
+use super::duration;
+use super::url::scrape_url;
+use crate::relabel::{process, Flavor, LabelBuilder, Labels, Step};
+
+/// Everything relabel-sim reports about one discovered target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetResult {
+    /// Labels after scrape defaults, before relabeling (what the UI calls
+    /// "discovered labels").
+    pub discovered: Labels,
+    /// What relabel processing returned; `None` when dropped.
+    pub relabeled: Option<Labels>,
+    pub dropped_by_rule: Option<usize>,
+    /// The populated target labels, `__`-prefixed ones included.
+    pub target: Option<Labels>,
+    pub scrape_url: Option<String>,
+    pub error: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+/// Merges target and group labels as Prometheus does: the target wins, and
+/// a target label present with an empty value still hides the group's.
+fn merged(target: &Labels, group: &Labels) -> Labels {
+    let mut out: Labels = target
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in group {
+        if !target.contains_key(k) && !v.is_empty() {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+fn scrape_defaults(job: &ScrapeJob, flavor: Flavor) -> Vec<(&'static str, String)> {
+    let mut d = vec![
+        ("job", job.name.clone()),
+        ("__scrape_interval__", duration::format(job.scrape_interval)),
+        ("__scrape_timeout__", duration::format(job.scrape_timeout)),
+        ("__metrics_path__", job.metrics_path.clone()),
+        ("__scheme__", job.scheme.clone()),
+    ];
+    if flavor == Flavor::V3 {
+        d.push((
+            "__convert_classic_histograms_to_nhcb__",
+            job.convert_classic_histograms_to_nhcb.to_string(),
+        ));
+        d.push((
+            "__always_scrape_classic_histograms__",
+            job.always_scrape_classic_histograms.to_string(),
+        ));
+        d.push((
+            "__scrape_native_histograms__",
+            job.scrape_native_histograms.to_string(),
+        ));
+    }
+    d
+}
+
+/// `PopulateDiscoveredLabels`: the builder holding the discovered labels.
+pub fn discovered_builder(
+    job: &ScrapeJob,
+    target: &Labels,
+    group: &Labels,
+    flavor: Flavor,
+) -> LabelBuilder {
+    let base = merged(target, group);
+    let mut lb = match flavor {
+        // 3.x sets every label on an empty builder, so all count as added.
+        Flavor::V3 => {
+            let mut lb = LabelBuilder::default();
+            for (k, v) in &base {
+                lb.set(k, v);
+            }
+            lb
+        }
+        Flavor::V2 => LabelBuilder::from_sorted(&base),
+    };
+    for (name, value) in scrape_defaults(job, flavor) {
+        if lb.get(name).is_empty() {
+            lb.set(name, &value);
+        }
+    }
+    for (k, values) in &job.params {
+        let Some(first) = values.first() else {
+            continue;
+        };
+        let name = format!("__param_{k}");
+        // 2.x let the config overwrite a discovered `__param_*`.
+        if flavor == Flavor::V2 || lb.get(&name).is_empty() {
+            lb.set(&name, first);
+        }
+    }
+    lb
+}
+
+/// Runs one discovered target through a job: defaults, relabeling and
+/// population.
+pub fn populate(
+    job: &ScrapeJob,
+    target: &Labels,
+    group: &Labels,
+    flavor: Flavor,
+    trace: bool,
+) -> TargetResult {
+    let mut lb = discovered_builder(job, target, group, flavor);
+    let discovered = lb.labels();
+    let outcome = process(&job.relabel, &mut lb, flavor, trace);
+    let mut result = TargetResult {
+        discovered,
+        relabeled: None,
+        dropped_by_rule: outcome.dropped_by,
+        target: None,
+        scrape_url: None,
+        error: None,
+        steps: outcome.steps,
+    };
+    if outcome.dropped_by.is_some() {
+        return result;
+    }
+    let relabeled = lb.labels();
+    result.relabeled = Some(relabeled.clone());
+    match finish(job, relabeled, flavor) {
+        Ok(labels) => {
+            result.scrape_url = Some(scrape_url(&labels, &job.params));
+            result.target = Some(labels);
+        }
+        Err(e) => result.error = Some(e),
+    }
+    result
+}
+
+fn get<'a>(l: &'a Labels, k: &str) -> &'a str {
+    l.get(k).map(String::as_str).unwrap_or("")
+}
+
+/// The checks and finishing touches after relabeling (`PopulateLabels`).
+fn finish(job: &ScrapeJob, mut labels: Labels, flavor: Flavor) -> Result<Labels, String> {
+    let mut addr = get(&labels, "__address__").to_string();
+    if addr.is_empty() {
+        return Err("no address".into());
+    }
+    if flavor == Flavor::V2 && needs_default_port(&addr) {
+        match get(&labels, "__scheme__") {
+            "http" | "" => addr.push_str(":80"),
+            "https" => addr.push_str(":443"),
+            // 2.x printed the job's configured scheme, not the label.
+            _ => return Err(format!("invalid scheme: {:?}", job.scheme)),
+        }
+        labels.insert("__address__".into(), addr.clone());
+    }
+    if addr.contains('/') {
+        return Err(format!("{addr:?} is not a valid hostname"));
+    }
+    let interval_text = get(&labels, "__scrape_interval__").to_string();
+    let interval = duration::parse(&interval_text, flavor)
+        .map_err(|e| format!("error parsing scrape interval: {e}"))?;
+    if interval == 0 {
+        return Err("scrape interval cannot be 0".into());
+    }
+    let timeout_text = get(&labels, "__scrape_timeout__").to_string();
+    let timeout = duration::parse(&timeout_text, flavor)
+        .map_err(|e| format!("error parsing scrape timeout: {e}"))?;
+    if timeout == 0 {
+        return Err("scrape timeout cannot be 0".into());
+    }
+    if timeout > interval {
+        return Err(format!(
+            "scrape timeout cannot be greater than scrape interval ({timeout_text:?} > {interval_text:?})"
+        ));
+    }
+    if flavor == Flavor::V3 {
+        for (name, desc) in [
+            (
+                "__convert_classic_histograms_to_nhcb__",
+                "convert classic histograms to nhcb",
+            ),
+            (
+                "__always_scrape_classic_histograms__",
+                "always scrape classic histograms",
+            ),
+            ("__scrape_native_histograms__", "scrape native histograms"),
+        ] {
+            let v = get(&labels, name);
+            if !v.is_empty() && parse_go_bool(v).is_none() {
+                return Err(format!(
+                    "error parsing {desc}: strconv.ParseBool: parsing {v:?}: invalid syntax"
+                ));
+            }
+        }
+    }
+    labels.retain(|k, _| !k.starts_with("__meta_"));
+    if get(&labels, "instance").is_empty() {
+        labels.insert("instance".into(), addr);
+    }
+    Ok(labels)
+}
+
+fn parse_go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// 2.x added a default port when `net.SplitHostPort` failed on the address
+/// but would succeed with `:1234` appended.
+fn needs_default_port(addr: &str) -> bool {
+    split_host_port(addr).is_none() && split_host_port(&format!("{addr}:1234")).is_some()
+}
+
+/// Go's `net.SplitHostPort`, reduced to whether it succeeds.
+pub(crate) fn split_host_port(s: &str) -> Option<(&str, &str)> {
+    let i = s.rfind(':')?;
+    let (host, port) = (&s[..i], &s[i + 1..]);
+    if let Some(rest) = host.strip_prefix('[') {
+        let end = rest.find(']')?;
+        // `]` must be immediately before the last ':'.
+        if end + 1 != rest.len() {
+            return None;
+        }
+        let inner = &rest[..end];
+        if inner.contains('[') || inner.contains(']') || port.contains(']') {
+            return None;
+        }
+        return Some((inner, port));
+    }
+    if host.contains(':')
+        || host.contains('[')
+        || host.contains(']')
+        || port.contains('[')
+        || port.contains(']')
+    {
+        return None;
+    }
+    Some((host, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_host_port_like_go() {
+        assert_eq!(split_host_port("a:1"), Some(("a", "1")));
+        assert_eq!(split_host_port("10.0.0.1:"), Some(("10.0.0.1", "")));
+        assert_eq!(split_host_port("[::1]:80"), Some(("::1", "80")));
+        assert_eq!(split_host_port("::1"), None);
+        assert_eq!(split_host_port("[::1]"), None);
+        assert_eq!(split_host_port("a"), None);
+        assert!(needs_default_port("[::1]"));
+        assert!(!needs_default_port("::1"));
+        assert!(needs_default_port("1.2.3.4"));
+        assert!(!needs_default_port("1.2.3.4:"));
+    }
+}

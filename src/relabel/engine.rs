@@ -1,0 +1,268 @@
+use md5::{Digest, Md5};
+use serde::Serialize;
+
+use super::rule::{Action, Rule};
+use super::{Flavor, LabelBuilder, Labels};
+
+/// What one rule did to one label set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub rule: usize,
+    pub action: &'static str,
+    pub line: usize,
+    pub added: Labels,
+    /// name -> [old, new]
+    pub changed: std::collections::BTreeMap<String, [String; 2]>,
+    pub removed: Labels,
+    pub dropped: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// `None` when kept; the index of the dropping rule otherwise.
+    pub dropped_by: Option<usize>,
+    pub steps: Vec<Step>,
+}
+
+/// Runs `rules` over `lb` in order, as Prometheus's `relabel.ProcessBuilder`
+/// (3.x) or `relabel.Process` (2.x) does. Stops at the first drop.
+pub fn process(rules: &[Rule], lb: &mut LabelBuilder, flavor: Flavor, trace: bool) -> Outcome {
+    let mut steps = Vec::new();
+    for rule in rules {
+        if flavor == Flavor::V2 {
+            lb.rebase();
+        }
+        let before = trace.then(|| lb.labels());
+        let keep = apply(rule, lb, flavor);
+        if let Some(before) = before {
+            let after = if keep { lb.labels() } else { Labels::new() };
+            steps.push(diff(rule, &before, &after, !keep));
+        }
+        if !keep {
+            return Outcome {
+                dropped_by: Some(rule.index),
+                steps,
+            };
+        }
+    }
+    Outcome {
+        dropped_by: None,
+        steps,
+    }
+}
+
+fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
+    let mut step = Step {
+        rule: rule.index,
+        action: rule.action.as_str(),
+        line: rule.line,
+        added: Labels::new(),
+        changed: Default::default(),
+        removed: Labels::new(),
+        dropped,
+    };
+    if dropped {
+        return step;
+    }
+    for (k, v) in after {
+        match before.get(k) {
+            None => {
+                step.added.insert(k.clone(), v.clone());
+            }
+            Some(old) if old != v => {
+                step.changed.insert(k.clone(), [old.clone(), v.clone()]);
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in before {
+        if !after.contains_key(k) {
+            step.removed.insert(k.clone(), v.clone());
+        }
+    }
+    step
+}
+
+fn source_value(rule: &Rule, lb: &LabelBuilder) -> String {
+    match rule.source_labels.as_slice() {
+        [] => String::new(),
+        [one] => lb.get(one).to_string(),
+        many => {
+            let mut out = String::new();
+            for (i, name) in many.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&rule.separator);
+                }
+                out.push_str(lb.get(name));
+            }
+            out
+        }
+    }
+}
+
+/// Applies one rule; `false` means the target (or series) is dropped.
+fn apply(rule: &Rule, lb: &mut LabelBuilder, flavor: Flavor) -> bool {
+    let val = source_value(rule, lb);
+    match rule.action {
+        Action::Drop => !rule.regex.is_match(&val),
+        Action::Keep => rule.regex.is_match(&val),
+        Action::DropEqual => lb.get(&rule.target_label) != val,
+        Action::KeepEqual => lb.get(&rule.target_label) == val,
+        Action::Replace => {
+            replace(rule, lb, &val, flavor);
+            true
+        }
+        Action::Lowercase => {
+            lb.set(&rule.target_label, &go_to_lower(&val));
+            true
+        }
+        Action::Uppercase => {
+            lb.set(&rule.target_label, &go_to_upper(&val));
+            true
+        }
+        Action::HashMod => {
+            let value = hashmod(&val, rule.modulus);
+            lb.set(&rule.target_label, &value.to_string());
+            true
+        }
+        Action::LabelMap => {
+            for (name, value) in lb.snapshot() {
+                if let Some(caps) = rule.regex.captures(&name) {
+                    let res = rule.regex.expand(&rule.replacement, &caps);
+                    lb.set(&res, &value);
+                }
+            }
+            true
+        }
+        Action::LabelDrop | Action::LabelKeep => {
+            let drop_matching = rule.action == Action::LabelDrop;
+            for (name, _) in lb.snapshot() {
+                if rule.regex.is_match(&name) == drop_matching {
+                    lb.del(&name);
+                }
+            }
+            true
+        }
+    }
+}
+
+fn replace(rule: &Rule, lb: &mut LabelBuilder, val: &str, flavor: Flavor) {
+    let t = &rule.target_label;
+    let r = &rule.replacement;
+    if flavor == Flavor::V3
+        && val.is_empty()
+        && rule.regex_is_default
+        && !t.contains('$')
+        && !r.contains('$')
+    {
+        lb.set(t, r);
+        return;
+    }
+    let Some(caps) = rule.regex.captures(val) else {
+        return;
+    };
+    let target = if t.contains('$') {
+        rule.regex.expand(t, &caps)
+    } else {
+        t.clone()
+    };
+    let res = if r.contains('$') {
+        rule.regex.expand(r, &caps)
+    } else {
+        r.clone()
+    };
+    match flavor {
+        Flavor::V3 => {
+            if !rule.scheme.is_valid_label_name(&target) {
+                return;
+            }
+            if res.is_empty() {
+                lb.del(&target);
+            } else {
+                lb.set(&target, &res);
+            }
+        }
+        // 2.x deleted the label named by the unexpanded template.
+        Flavor::V2 => {
+            if !super::is_legacy_label_name(&target) || res.is_empty() {
+                lb.del(t);
+            } else {
+                lb.set(&target, &res);
+            }
+        }
+    }
+}
+
+/// md5 of the value, its last 8 bytes as a big-endian integer, mod `modulus`.
+pub(crate) fn hashmod(val: &str, modulus: u64) -> u64 {
+    let digest = Md5::digest(val.as_bytes());
+    let mut tail = [0u8; 8];
+    tail.copy_from_slice(&digest[8..16]);
+    u64::from_be_bytes(tail) % modulus.max(1)
+}
+
+/// Go's `strings.ToLower`: simple (one-to-one) case mapping per rune.
+fn go_to_lower(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars()
+        .map(|c| {
+            let mut it = c.to_lowercase();
+            match (it.next(), it.next()) {
+                (Some(l), None) => l,
+                // U+0130 is the only multi-rune lowercase mapping; its simple form is 'i'.
+                _ if c == '\u{130}' => 'i',
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+/// Go's `strings.ToUpper`: simple case mapping per rune (`ß` stays `ß`).
+fn go_to_upper(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_uppercase();
+    }
+    s.chars()
+        .map(|c| {
+            let mut it = c.to_uppercase();
+            match (it.next(), it.next()) {
+                (Some(u), None) => u,
+                _ => simple_upper_of_multi(c),
+            }
+        })
+        .collect()
+}
+
+/// Simple uppercase mappings of runes whose full mapping has several runes
+/// (Greek with ypogegrammeni map to the prosgegrammeni forms).
+fn simple_upper_of_multi(c: char) -> char {
+    let u = c as u32;
+    let mapped = match u {
+        0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => u + 8,
+        0x1FB3 => 0x1FBC,
+        0x1FC3 => 0x1FCC,
+        0x1FF3 => 0x1FFC,
+        _ => u,
+    };
+    char::from_u32(mapped).unwrap_or(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashmod_matches_prometheus_vectors() {
+        assert_eq!(hashmod("baz", 1000), 976);
+        assert_eq!(hashmod("foo\nbar", 1000), 734);
+    }
+
+    #[test]
+    fn case_mapping_is_simple_like_go() {
+        assert_eq!(go_to_upper("straße"), "STRAßE");
+        assert_eq!(go_to_lower("İSTANBUL"), "istanbul");
+        assert_eq!(go_to_lower("ΟΔΟΣ"), "οδοσ");
+    }
+}

@@ -1,0 +1,452 @@
+use crate::diag::{Error, Result};
+use crate::yaml::{Node, NodeKind, Resolved, Source, Span};
+
+use super::goregex::GoRegex;
+use super::{is_legacy_label_name, Flavor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Replace,
+    Keep,
+    Drop,
+    KeepEqual,
+    DropEqual,
+    HashMod,
+    LabelMap,
+    LabelDrop,
+    LabelKeep,
+    Lowercase,
+    Uppercase,
+}
+
+impl Action {
+    pub fn parse(s: &str) -> Option<Action> {
+        Some(match s.to_lowercase().as_str() {
+            "replace" => Action::Replace,
+            "keep" => Action::Keep,
+            "drop" => Action::Drop,
+            "keepequal" => Action::KeepEqual,
+            "dropequal" => Action::DropEqual,
+            "hashmod" => Action::HashMod,
+            "labelmap" => Action::LabelMap,
+            "labeldrop" => Action::LabelDrop,
+            "labelkeep" => Action::LabelKeep,
+            "lowercase" => Action::Lowercase,
+            "uppercase" => Action::Uppercase,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Replace => "replace",
+            Action::Keep => "keep",
+            Action::Drop => "drop",
+            Action::KeepEqual => "keepequal",
+            Action::DropEqual => "dropequal",
+            Action::HashMod => "hashmod",
+            Action::LabelMap => "labelmap",
+            Action::LabelDrop => "labeldrop",
+            Action::LabelKeep => "labelkeep",
+            Action::Lowercase => "lowercase",
+            Action::Uppercase => "uppercase",
+        }
+    }
+}
+
+/// Label-name validation scheme (`metric_name_validation_scheme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameScheme {
+    Utf8,
+    Legacy,
+}
+
+impl NameScheme {
+    pub fn is_valid_label_name(&self, s: &str) -> bool {
+        match self {
+            NameScheme::Utf8 => !s.is_empty(),
+            NameScheme::Legacy => is_legacy_label_name(s),
+        }
+    }
+}
+
+/// Where rules come from and which Prometheus to imitate.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleContext<'a> {
+    pub source: &'a Source,
+    pub flavor: Flavor,
+    pub scheme: NameScheme,
+    /// `true` for `metric_relabel_configs` (changes one error text).
+    pub metric: bool,
+}
+
+/// One validated relabel rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub index: usize,
+    /// The rule's mapping in the config file.
+    pub span: Span,
+    pub line: usize,
+    pub source_labels: Vec<String>,
+    pub separator: String,
+    pub regex: GoRegex,
+    /// `regex` key absent: Prometheus compares the default regex by identity.
+    pub regex_is_default: bool,
+    pub modulus: u64,
+    pub target_label: String,
+    pub replacement: String,
+    pub action: Action,
+    pub scheme: NameScheme,
+}
+
+const RULE_FIELDS: [&str; 7] = [
+    "source_labels",
+    "separator",
+    "regex",
+    "modulus",
+    "target_label",
+    "replacement",
+    "action",
+];
+
+fn string_field(ctx: &RuleContext<'_>, value: &Node, go_type: &str) -> Result<String> {
+    match &value.kind {
+        NodeKind::Scalar { text, .. } => Ok(if value.is_null() {
+            String::new()
+        } else {
+            text.clone()
+        }),
+        _ => Err(Error::at(
+            ctx.source,
+            value.span,
+            format!("cannot unmarshal !!{} into {go_type}", yaml_kind(value)),
+            format!("expected a {go_type}"),
+        )),
+    }
+}
+
+fn yaml_kind(n: &Node) -> &'static str {
+    match n.type_name() {
+        "sequence" => "seq",
+        "mapping" => "map",
+        "bool" => "bool",
+        "int" => "int",
+        "float" => "float",
+        "null" => "null",
+        _ => "str",
+    }
+}
+
+/// Parses and validates a `relabel_configs` / `metric_relabel_configs` list,
+/// rejecting exactly what Prometheus rejects when it loads the config.
+pub fn parse_rules(list: &Node, ctx: &RuleContext<'_>) -> Result<Vec<Rule>> {
+    if list.is_null() {
+        return Ok(Vec::new());
+    }
+    let Some(items) = list.as_seq() else {
+        return Err(Error::at(
+            ctx.source,
+            list.span,
+            format!(
+                "cannot unmarshal !!{} into []*relabel.Config",
+                yaml_kind(list)
+            ),
+            "expected a list of relabel rules",
+        ));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| parse_rule(i, item, ctx))
+        .collect()
+}
+
+fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> {
+    let src = ctx.source;
+    if node.is_null() {
+        let what = if ctx.metric { "metric" } else { "target" };
+        return Err(Error::at(
+            src,
+            node.span,
+            format!("empty or null {what} relabeling rule in scrape config"),
+            "empty rule",
+        ));
+    }
+    let Some(entries) = node.as_map() else {
+        return Err(Error::at(
+            src,
+            node.span,
+            format!("cannot unmarshal !!{} into relabel.plain", yaml_kind(node)),
+            "expected a mapping",
+        ));
+    };
+    let mut rule = Rule {
+        index,
+        span: node.span,
+        line: src.line_col(node.span.start).0,
+        source_labels: Vec::new(),
+        separator: ";".into(),
+        regex: compile(ctx, "(.*)", node.span)?,
+        regex_is_default: true,
+        modulus: 0,
+        target_label: String::new(),
+        replacement: "$1".into(),
+        action: Action::Replace,
+        scheme: ctx.scheme,
+    };
+    let mut source_labels_set = false;
+    let mut action_seen: Option<(bool, Span)> = None;
+    for (key, value) in entries {
+        let name = key.as_str().unwrap_or("");
+        match name {
+            "source_labels" => {
+                if value.is_null() {
+                    continue;
+                }
+                let Some(items) = value.as_seq() else {
+                    return Err(Error::at(
+                        src,
+                        value.span,
+                        format!(
+                            "cannot unmarshal !!{} `{}` into model.LabelNames",
+                            yaml_kind(value),
+                            value.key_string()
+                        ),
+                        "expected a list of label names",
+                    ));
+                };
+                source_labels_set = true;
+                for item in items {
+                    let label = string_field(ctx, item, "model.LabelName")?;
+                    let valid = match ctx.flavor {
+                        Flavor::V2 => is_legacy_label_name(&label),
+                        Flavor::V3 => !label.is_empty(),
+                    };
+                    if !valid {
+                        return Err(Error::at(
+                            src,
+                            item.span,
+                            format!("{label:?} is not a valid label name"),
+                            "invalid label name",
+                        ));
+                    }
+                    rule.source_labels.push(label);
+                }
+            }
+            "separator" => rule.separator = string_field(ctx, value, "string")?,
+            "regex" => {
+                let pattern = string_field(ctx, value, "string")?;
+                rule.regex = compile(ctx, &pattern, value.span)?;
+                rule.regex_is_default = false;
+            }
+            "modulus" => {
+                rule.modulus = match value.resolve() {
+                    Some(Resolved::Null) => 0,
+                    Some(Resolved::Int(i)) if i >= 0 => i as u64,
+                    _ => {
+                        return Err(Error::at(
+                            src,
+                            value.span,
+                            format!(
+                                "cannot unmarshal !!{} `{}` into uint64",
+                                yaml_kind(value),
+                                value.key_string()
+                            ),
+                            "expected a non-negative integer",
+                        ))
+                    }
+                }
+            }
+            "target_label" => rule.target_label = string_field(ctx, value, "string")?,
+            "replacement" => rule.replacement = string_field(ctx, value, "string")?,
+            "action" => {
+                let text = string_field(ctx, value, "string")?;
+                if value.is_null() {
+                    action_seen = Some((true, value.span));
+                    continue;
+                }
+                match Action::parse(&text) {
+                    Some(a) => {
+                        rule.action = a;
+                        action_seen = Some((false, value.span));
+                    }
+                    None => {
+                        return Err(Error::at(
+                            src,
+                            value.span,
+                            format!("unknown relabel action {text:?}"),
+                            "unknown action",
+                        )
+                        .with_help(
+                            "valid actions: replace, keep, drop, keepequal, dropequal, hashmod, \
+                             labelmap, labeldrop, labelkeep, lowercase, uppercase",
+                        ))
+                    }
+                }
+            }
+            _ => {
+                return Err(Error::at(
+                    src,
+                    key.span,
+                    format!("field {} not found in type relabel.plain", key.key_string()),
+                    "unknown field",
+                )
+                .with_help(format!("valid fields: {}", RULE_FIELDS.join(", "))))
+            }
+        }
+    }
+    validate(&rule, node, source_labels_set, action_seen, ctx)?;
+    Ok(rule)
+}
+
+fn compile(ctx: &RuleContext<'_>, pattern: &str, span: Span) -> Result<GoRegex> {
+    GoRegex::new(pattern, ctx.flavor == Flavor::V3).map_err(|e| {
+        let at = match (e.offset, span.len() >= pattern.len()) {
+            // Point inside the scalar when it is written plainly enough to map offsets.
+            (Some(off), true) if ctx.source.text.get(span.start..span.end) == Some(pattern) => {
+                Span::new(span.start + off, (span.start + off + 1).min(span.end))
+            }
+            _ => span,
+        };
+        Error::at(ctx.source, at, e.message, "invalid regular expression")
+    })
+}
+
+/// `^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$`: the legacy shape of a
+/// templated target label.
+fn is_legacy_target_template(s: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?:(?:[a-zA-Z_]|\$(?:\{[0-9A-Za-z_]+\}|[0-9A-Za-z_]+))+[0-9A-Za-z_]*)+$",
+        )
+        .expect("static regex")
+    })
+    .is_match(s)
+}
+
+fn validate(
+    rule: &Rule,
+    node: &Node,
+    source_labels_set: bool,
+    action_seen: Option<(bool, Span)>,
+    ctx: &RuleContext<'_>,
+) -> Result<()> {
+    let src = ctx.source;
+    let field_span = |k: &str| node.get(k).map(|v| v.span).unwrap_or(node.span);
+    let fail = |span: Span, msg: String| Err(Error::at(src, span, msg, "rejected by Prometheus"));
+    let a = rule.action;
+    let an = a.as_str();
+    use Action::*;
+    if let Some((true, span)) = action_seen {
+        return fail(span, "relabel action cannot be empty".into());
+    }
+    if a == HashMod && rule.modulus == 0 {
+        return fail(
+            field_span("modulus"),
+            "relabel configuration for hashmod requires non-zero modulus".into(),
+        );
+    }
+    let needs_target = matches!(
+        a,
+        Replace | HashMod | Lowercase | Uppercase | KeepEqual | DropEqual
+    );
+    if needs_target && rule.target_label.is_empty() {
+        return fail(
+            field_span("target_label"),
+            format!("relabel configuration for {an} action requires 'target_label' value"),
+        );
+    }
+    let t = &rule.target_label;
+    let bad_target = || format!("{t:?} is invalid 'target_label' for {an} action");
+    let tspan = field_span("target_label");
+    match ctx.flavor {
+        Flavor::V3 => {
+            let template_ok = |v: &str| match rule.scheme {
+                NameScheme::Utf8 => rule.scheme.is_valid_label_name(v),
+                NameScheme::Legacy => is_legacy_target_template(v),
+            };
+            if a == Replace && !t.contains('$') && !rule.scheme.is_valid_label_name(t) {
+                return fail(tspan, bad_target());
+            }
+            if a == Replace && t.contains('$') && !template_ok(t) {
+                return fail(tspan, bad_target());
+            }
+            if matches!(a, Lowercase | Uppercase | KeepEqual | DropEqual)
+                && !rule.scheme.is_valid_label_name(t)
+            {
+                return fail(tspan, bad_target());
+            }
+            if matches!(a, Lowercase | Uppercase | KeepEqual | DropEqual)
+                && rule.replacement != "$1"
+            {
+                return fail(
+                    field_span("replacement"),
+                    format!("'replacement' can not be set for {an} action"),
+                );
+            }
+            if a == LabelMap && !template_ok(&rule.replacement) {
+                return fail(
+                    field_span("replacement"),
+                    format!(
+                        "{:?} is invalid 'replacement' for {an} action",
+                        rule.replacement
+                    ),
+                );
+            }
+        }
+        Flavor::V2 => {
+            if matches!(a, Replace | Lowercase | Uppercase | KeepEqual | DropEqual)
+                && !is_legacy_target_template(t)
+            {
+                return fail(tspan, bad_target());
+            }
+            if matches!(a, Lowercase | Uppercase | KeepEqual | DropEqual)
+                && rule.replacement != "$1"
+            {
+                return fail(
+                    field_span("replacement"),
+                    format!("'replacement' can not be set for {an} action"),
+                );
+            }
+            if a == LabelMap && !is_legacy_target_template(&rule.replacement) {
+                return fail(
+                    field_span("replacement"),
+                    format!(
+                        "{:?} is invalid 'replacement' for {an} action",
+                        rule.replacement
+                    ),
+                );
+            }
+        }
+    }
+    if a == HashMod && !rule.scheme.is_valid_label_name(t) {
+        return fail(tspan, bad_target());
+    }
+    if matches!(a, DropEqual | KeepEqual)
+        && (!rule.regex_is_default
+            || rule.modulus != 0
+            || rule.separator != ";"
+            || rule.replacement != "$1")
+    {
+        return fail(
+            node.span,
+            format!(
+                "{an} action requires only 'source_labels' and `target_label`, and no other fields"
+            ),
+        );
+    }
+    if matches!(a, LabelDrop | LabelKeep)
+        && (source_labels_set
+            || !rule.target_label.is_empty()
+            || rule.modulus != 0
+            || rule.separator != ";"
+            || rule.replacement != "$1")
+    {
+        return fail(
+            node.span,
+            format!("{an} action requires only 'regex', and no other fields"),
+        );
+    }
+    Ok(())
+}

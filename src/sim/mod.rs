@@ -1,0 +1,7 @@
+//! `kdm relabel-sim`: discovered targets through a job's relabeling and
+//! target population, reported per job.
+mod kube;
+pub mod report;
+pub mod run;
+pub mod series;
+pub mod targets;

@@ -1,0 +1,418 @@
+//! `--targets` input: label maps, file_sd groups, a `/api/v1/targets`
+//! response, or Kubernetes objects — detected from the content.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diag::{Error, Result};
+use crate::input::load_yaml;
+use crate::relabel::{is_legacy_label_name, Flavor, Labels};
+use crate::yaml::{Node, NodeKind, Source, Span};
+
+/// A group of targets sharing labels, as service discovery produces them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Group {
+    pub source: String,
+    pub labels: Labels,
+    pub targets: Vec<Labels>,
+}
+
+#[derive(Debug)]
+pub enum Targets {
+    /// Label sets that every selected job sees (label maps, file_sd).
+    Groups(Vec<Group>),
+    /// Discovered labels per scrape pool, from Prometheus's targets API.
+    Api(Vec<(String, Labels)>),
+    /// Kubernetes objects (Lists flattened), with where each came from.
+    Kubernetes(Vec<KubeObject>),
+}
+
+#[derive(Debug, Clone)]
+pub struct KubeObject {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSdGroup {
+    targets: Vec<String>,
+    #[serde(default)]
+    labels: Option<Labels>,
+}
+
+impl Targets {
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Targets::Groups(_) => "label sets",
+            Targets::Api(_) => "Prometheus targets API response",
+            Targets::Kubernetes(_) => "Kubernetes objects",
+        }
+    }
+}
+
+/// Reads a targets file, detecting its format.
+pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets> {
+    let trimmed = src.text.trim_start();
+    if trimmed.starts_with('[') || trimmed.starts_with('{') {
+        // JSON fast path: typed parses fail fast when the shape differs.
+        if let Ok(groups) = serde_json::from_str::<Vec<FileSdGroup>>(&src.text) {
+            return from_file_sd(src, groups, flavor);
+        }
+        if let Ok(maps) = serde_json::from_str::<Vec<Labels>>(&src.text) {
+            return label_maps(src, maps, flavor, Span::default());
+        }
+        if let Ok(value) = serde_json::from_str::<Value>(&src.text) {
+            return from_json_value(src, value, flavor);
+        }
+    }
+    let docs = load_yaml(src)?;
+    if docs.is_empty() {
+        return Err(Error::plain(format!(
+            "{}: no targets in the file",
+            src.name
+        )));
+    }
+    from_yaml_docs(src, &docs, flavor)
+}
+
+fn check_names(src: &Source, labels: &Labels, flavor: Flavor, span: Span) -> Result<()> {
+    for name in labels.keys() {
+        let ok = match flavor {
+            Flavor::V2 => is_legacy_label_name(name),
+            Flavor::V3 => !name.is_empty(),
+        };
+        if !ok {
+            return Err(Error::at(
+                src,
+                span,
+                format!("{name:?} is not a valid label name"),
+                "invalid label name",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn from_file_sd(src: &Source, groups: Vec<FileSdGroup>, flavor: Flavor) -> Result<Targets> {
+    let mut out = Vec::with_capacity(groups.len());
+    for (i, g) in groups.into_iter().enumerate() {
+        let mut labels = g.labels.unwrap_or_default();
+        check_names(src, &labels, flavor, Span::default())?;
+        // file_sd adds the file it read the group from.
+        labels.insert("__meta_filepath".into(), src.name.clone());
+        out.push(Group {
+            source: format!("{}:{i}", src.name),
+            labels,
+            targets: g
+                .targets
+                .into_iter()
+                .map(|t| Labels::from([("__address__".to_string(), t)]))
+                .collect(),
+        });
+    }
+    Ok(Targets::Groups(out))
+}
+
+fn label_maps(src: &Source, maps: Vec<Labels>, flavor: Flavor, span: Span) -> Result<Targets> {
+    for m in &maps {
+        check_names(src, m, flavor, span)?;
+    }
+    Ok(Targets::Groups(vec![Group {
+        source: src.name.clone(),
+        labels: Labels::new(),
+        targets: maps,
+    }]))
+}
+
+fn is_kube_object(v: &Value) -> bool {
+    v.get("kind").is_some_and(Value::is_string) && v.get("apiVersion").is_some()
+}
+
+fn flatten_kube(value: Value, span: Span, out: &mut Vec<KubeObject>) {
+    let is_list = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List"))
+        && value.get("items").is_some_and(Value::is_array);
+    if is_list {
+        if let Some(Value::Array(items)) = value.get("items").cloned() {
+            for item in items {
+                flatten_kube(item, span, out);
+            }
+        }
+    } else {
+        out.push(KubeObject { value, span });
+    }
+}
+
+fn string_labels(src: &Source, v: &Value, what: &str) -> Result<Labels> {
+    let Some(obj) = v.as_object() else {
+        return Err(Error::plain(format!(
+            "{}: {what} must be a map of label names to strings",
+            src.name
+        )));
+    };
+    obj.iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k.clone(), s.clone())),
+            other => Err(Error::plain(format!(
+                "{}: label {k:?} in {what} has a non-string value {other}",
+                src.name
+            ))),
+        })
+        .collect()
+}
+
+fn from_api(src: &Source, data: &Value, flavor: Flavor) -> Result<Targets> {
+    let mut out = Vec::new();
+    for key in ["activeTargets", "droppedTargets"] {
+        for t in data
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let discovered = t.get("discoveredLabels").ok_or_else(|| {
+                Error::plain(format!(
+                    "{}: a target in {key} has no discoveredLabels",
+                    src.name
+                ))
+            })?;
+            let labels = string_labels(src, discovered, "discoveredLabels")?;
+            check_names(src, &labels, flavor, Span::default())?;
+            let job = t
+                .get("scrapePool")
+                .and_then(Value::as_str)
+                .or_else(|| labels.get("job").map(String::as_str))
+                .unwrap_or_default()
+                .to_string();
+            out.push((job, labels));
+        }
+    }
+    Ok(Targets::Api(out))
+}
+
+fn from_json_value(src: &Source, value: Value, flavor: Flavor) -> Result<Targets> {
+    let whole = Span::new(0, src.text.len().min(1));
+    if let Some(data) = value
+        .get("data")
+        .filter(|d| d.get("activeTargets").is_some())
+    {
+        return from_api(src, data, flavor);
+    }
+    let items: Vec<Value> = match value {
+        Value::Array(items) => items,
+        other => vec![other],
+    };
+    if items.iter().any(is_kube_object) {
+        let mut out = Vec::new();
+        for item in items {
+            flatten_kube(item, whole, &mut out);
+        }
+        return Ok(Targets::Kubernetes(out));
+    }
+    if items.iter().any(|i| i.get("targets").is_some()) {
+        let groups: Vec<FileSdGroup> =
+            serde_json::from_value(Value::Array(items)).map_err(|e| {
+                Error::plain(format!("{}: invalid file_sd target groups: {e}", src.name))
+            })?;
+        return from_file_sd(src, groups, flavor);
+    }
+    let maps = items
+        .iter()
+        .map(|i| string_labels(src, i, "a target"))
+        .collect::<Result<Vec<_>>>()?;
+    label_maps(src, maps, flavor, whole)
+}
+
+/// A YAML mapping of label names to scalar values.
+fn yaml_labels(src: &Source, node: &Node, flavor: Flavor) -> Result<Labels> {
+    let Some(entries) = node.as_map() else {
+        return Err(Error::at(
+            src,
+            node.span,
+            "expected a map of label names to values",
+            "not a mapping",
+        ));
+    };
+    let mut out = Labels::new();
+    for (k, v) in entries {
+        let value = match &v.kind {
+            NodeKind::Scalar { text, .. } => {
+                if v.is_null() {
+                    String::new()
+                } else {
+                    text.clone()
+                }
+            }
+            _ => {
+                return Err(Error::at(
+                    src,
+                    v.span,
+                    format!("label {:?} must have a string value", k.key_string()),
+                    "not a string",
+                ))
+            }
+        };
+        let name = k.key_string();
+        let ok = match flavor {
+            Flavor::V2 => is_legacy_label_name(&name),
+            Flavor::V3 => !name.is_empty(),
+        };
+        if !ok {
+            return Err(Error::at(
+                src,
+                k.span,
+                format!("{name:?} is not a valid label name"),
+                "invalid label name",
+            ));
+        }
+        out.insert(name, value);
+    }
+    Ok(out)
+}
+
+fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets> {
+    let is_kube = |n: &Node| n.get("kind").is_some() && n.get("apiVersion").is_some();
+    let all_items: Vec<&Node> = docs
+        .iter()
+        .flat_map(|d| match d.as_seq() {
+            Some(items) => items.iter().collect::<Vec<_>>(),
+            None => vec![d],
+        })
+        .filter(|n| !n.is_null())
+        .collect();
+    if all_items.iter().any(|n| is_kube(n)) {
+        let mut out = Vec::new();
+        for n in all_items {
+            if !is_kube(n) {
+                return Err(Error::at(
+                    src,
+                    n.span,
+                    "expected a Kubernetes object (with apiVersion and kind)",
+                    "not a Kubernetes object",
+                ));
+            }
+            flatten_kube_node(n, &mut out);
+        }
+        return Ok(Targets::Kubernetes(out));
+    }
+    if let Some(data) = docs[0]
+        .get("data")
+        .filter(|d| d.get("activeTargets").is_some())
+    {
+        return from_api(src, &data.to_json(), flavor);
+    }
+    if all_items.iter().any(|n| n.get("targets").is_some()) {
+        let mut groups = Vec::new();
+        for (i, n) in all_items.iter().enumerate() {
+            let Some(entries) = n.as_map() else {
+                return Err(Error::at(
+                    src,
+                    n.span,
+                    "expected a target group",
+                    "not a mapping",
+                ));
+            };
+            let mut group = Group {
+                source: format!("{}:{i}", src.name),
+                ..Group::default()
+            };
+            for (k, v) in entries {
+                match k.key_string().as_str() {
+                    "targets" => {
+                        for t in v.as_seq().unwrap_or(&[]) {
+                            let Some(addr) = t.as_str() else {
+                                return Err(Error::at(src, t.span, "a target must be a string", "not a string"));
+                            };
+                            group
+                                .targets
+                                .push(Labels::from([("__address__".to_string(), addr.to_string())]));
+                        }
+                    }
+                    "labels" => group.labels = yaml_labels(src, v, flavor)?,
+                    other => {
+                        return Err(Error::at(
+                            src,
+                            k.span,
+                            format!("field {other} not found in type struct {{ Targets []string \"yaml:\\\"targets\\\"\"; Labels model.LabelSet \"yaml:\\\"labels\\\"\" }}"),
+                            "unknown field",
+                        )
+                        .with_help("a file_sd target group has only `targets` and `labels`"))
+                    }
+                }
+            }
+            group
+                .labels
+                .insert("__meta_filepath".into(), src.name.clone());
+            groups.push(group);
+        }
+        return Ok(Targets::Groups(groups));
+    }
+    let maps = all_items
+        .iter()
+        .map(|n| yaml_labels(src, n, flavor))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Targets::Groups(vec![Group {
+        source: src.name.clone(),
+        labels: Labels::new(),
+        targets: maps,
+    }]))
+}
+
+fn flatten_kube_node(n: &Node, out: &mut Vec<KubeObject>) {
+    let is_list = n
+        .get("kind")
+        .and_then(Node::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List"));
+    if is_list {
+        if let Some(items) = n.get("items").and_then(Node::as_seq) {
+            for item in items {
+                flatten_kube_node(item, out);
+            }
+            return;
+        }
+    }
+    out.push(KubeObject {
+        value: n.to_json(),
+        span: n.span,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Targets {
+        parse_targets(&Source::new("t", text), Flavor::V3).unwrap()
+    }
+
+    #[test]
+    fn detects_formats() {
+        assert!(
+            matches!(parse(r#"[{"targets":["a:1"],"labels":{"x":"y"}}]"#), Targets::Groups(g) if g[0].targets.len() == 1)
+        );
+        assert!(
+            matches!(parse(r#"[{"__address__":"a:1"}]"#), Targets::Groups(g) if g[0].targets.len() == 1)
+        );
+        assert!(
+            matches!(parse("- __address__: a:1\n  foo: 1\n"), Targets::Groups(g) if g[0].targets[0]["foo"] == "1")
+        );
+        assert!(matches!(parse("- targets: [a:1]\n"), Targets::Groups(_)));
+        assert!(
+            matches!(parse("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n"), Targets::Kubernetes(o) if o.len() == 1)
+        );
+        assert!(matches!(
+            parse(r#"{"status":"success","data":{"activeTargets":[{"discoveredLabels":{"__address__":"a"},"scrapePool":"j"}],"droppedTargets":[]}}"#),
+            Targets::Api(t) if t[0].0 == "j"
+        ));
+    }
+
+    #[test]
+    fn bad_shapes_are_errors() {
+        assert!(parse_targets(&Source::new("t", "- [1, 2]\n"), Flavor::V3).is_err());
+        assert!(parse_targets(&Source::new("t", "- a: [1]\n"), Flavor::V3).is_err());
+        assert!(parse_targets(&Source::new("t", "- a.b: x\n"), Flavor::V2).is_err());
+    }
+}

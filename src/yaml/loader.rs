@@ -1,0 +1,392 @@
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan, Tag};
+
+use super::source::CharToByte;
+use super::{Node, NodeKind, Source, Span, Style};
+
+/// Bounds that keep hostile input from exhausting memory or time.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Maximum nesting of collections.
+    pub max_depth: usize,
+    /// Maximum number of nodes produced by alias expansion, per stream.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_alias_nodes: 100_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    pub message: String,
+    pub span: Span,
+    pub label: String,
+    pub secondary: Option<(Span, String)>,
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        tag: Option<String>,
+        anchor: usize,
+        items: Vec<Node>,
+        count: usize,
+    },
+    Map {
+        start: usize,
+        tag: Option<String>,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        index: Option<HashMap<String, Span>>,
+        count: usize,
+    },
+}
+
+struct Builder<'s> {
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    docs: Vec<Node>,
+    pos: CharToByte<'s>,
+}
+
+fn tag_string(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<String> {
+    tag.map(|t| {
+        if t.handle == "!!" || t.handle == "tag:yaml.org,2002:" {
+            format!("!!{}", t.suffix)
+        } else {
+            format!("{}{}", t.handle, t.suffix)
+        }
+    })
+}
+
+impl<'s> Builder<'s> {
+    fn span(&mut self, s: PSpan) -> Span {
+        let start = self.pos.byte(s.start.index());
+        let end = self.pos.byte(s.end.index());
+        Span::new(start, end)
+    }
+
+    fn err(span: Span, message: impl Into<String>, label: impl Into<String>) -> LoadError {
+        LoadError {
+            message: message.into(),
+            span,
+            label: label.into(),
+            secondary: None,
+        }
+    }
+
+    fn push_frame(&mut self, frame: Frame, span: Span) -> Result<(), LoadError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Self::err(
+                span,
+                format!(
+                    "YAML nesting is deeper than {} levels",
+                    self.limits.max_depth
+                ),
+                "too deep",
+            ));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Hands a finished node to its parent (or makes it a document root).
+    fn complete(&mut self, node: Node, count: usize, anchor: usize) -> Result<(), LoadError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq {
+                items, count: c, ..
+            }) => {
+                items.push(node);
+                *c += count;
+            }
+            Some(Frame::Map {
+                entries,
+                key,
+                index,
+                count: c,
+                ..
+            }) => {
+                *c += count;
+                match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => {
+                        if let NodeKind::Scalar { .. } = k.kind {
+                            let name = k.key_string();
+                            let previous = match index {
+                                Some(map) => map.get(&name).copied(),
+                                None => entries
+                                    .iter()
+                                    .find(|(ek, _)| {
+                                        matches!(ek.kind, NodeKind::Scalar { .. })
+                                            && ek.key_string() == name
+                                    })
+                                    .map(|(ek, _)| ek.span),
+                            };
+                            if let Some(first) = previous {
+                                return Err(LoadError {
+                                    message: format!("duplicate key `{name}` in mapping"),
+                                    span: k.span,
+                                    label: "duplicate key".into(),
+                                    secondary: Some((first, "first defined here".into())),
+                                });
+                            }
+                            if let Some(map) = index {
+                                map.insert(name, k.span);
+                            } else if entries.len() >= 16 {
+                                let mut map: HashMap<String, Span> = entries
+                                    .iter()
+                                    .map(|(ek, _)| (ek.key_string(), ek.span))
+                                    .collect();
+                                map.insert(name, k.span);
+                                *index = Some(map);
+                            }
+                        }
+                        entries.push((k, node));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, ev: Event<'_>, pspan: PSpan) -> Result<(), LoadError> {
+        match ev {
+            Event::Scalar(text, style, anchor, tag) => {
+                let span = self.span(pspan);
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+                    _ => Style::Block,
+                };
+                let node = Node {
+                    span,
+                    tag: tag_string(tag),
+                    kind: NodeKind::Scalar {
+                        text: text.into_owned(),
+                        style,
+                    },
+                };
+                self.complete(node, 1, anchor)
+            }
+            Event::SequenceStart(anchor, tag) => {
+                let span = self.span(pspan);
+                self.push_frame(
+                    Frame::Seq {
+                        start: span.start,
+                        tag: tag_string(tag),
+                        anchor,
+                        items: Vec::new(),
+                        count: 1,
+                    },
+                    span,
+                )
+            }
+            Event::MappingStart(anchor, tag) => {
+                let span = self.span(pspan);
+                self.push_frame(
+                    Frame::Map {
+                        start: span.start,
+                        tag: tag_string(tag),
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                        index: None,
+                        count: 1,
+                    },
+                    span,
+                )
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let end = self.span(pspan).end;
+                let (node, count, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        start,
+                        tag,
+                        anchor,
+                        items,
+                        count,
+                    }) => (
+                        Node {
+                            span: Span::new(start, end),
+                            tag,
+                            kind: NodeKind::Seq(items),
+                        },
+                        count,
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        start,
+                        tag,
+                        anchor,
+                        entries,
+                        count,
+                        ..
+                    }) => (
+                        Node {
+                            span: Span::new(start, end),
+                            tag,
+                            kind: NodeKind::Map(entries),
+                        },
+                        count,
+                        anchor,
+                    ),
+                    None => return Ok(()),
+                };
+                self.complete(node, count, anchor)
+            }
+            Event::Alias(id) => {
+                let span = self.span(pspan);
+                let Some((node, count)) = self.anchors.get(&id).cloned() else {
+                    return Err(Self::err(
+                        span,
+                        "alias to an unknown anchor",
+                        "unknown anchor",
+                    ));
+                };
+                self.alias_nodes = self.alias_nodes.saturating_add(count);
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(Self::err(
+                        span,
+                        format!(
+                            "aliases expand to more than {} nodes (possible \"billion laughs\" input)",
+                            self.limits.max_alias_nodes
+                        ),
+                        "expansion limit reached here",
+                    ));
+                }
+                self.complete(node, count, 0)
+            }
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Parses every document of a YAML stream.
+pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadError> {
+    let text: &str = &source.text;
+    let mut builder = Builder {
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        docs: Vec::new(),
+        pos: CharToByte::new(text),
+    };
+    for item in Parser::new_from_str(text) {
+        match item {
+            Ok((ev, span)) => builder.event(ev, span)?,
+            Err(e) => {
+                let mut pos = CharToByte::new(text);
+                let at = pos.byte(e.marker().index());
+                return Err(LoadError {
+                    message: format!("invalid YAML: {}", e.info()),
+                    span: Span::new(at, at),
+                    label: e.info().to_string(),
+                    secondary: None,
+                });
+            }
+        }
+    }
+    Ok(builder.docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(s: &str) -> Result<Vec<Node>, LoadError> {
+        load_stream(&Source::new("t.yaml", s), Limits::default())
+    }
+
+    #[test]
+    fn spans_point_at_values() {
+        let src = "a: 1\nb:\n  c: héllo\n---\nx: [1, 2]\n";
+        let docs = load(src).unwrap();
+        assert_eq!(docs.len(), 2);
+        let c = docs[0].get("b").unwrap().get("c").unwrap();
+        assert_eq!(&src[c.span.start..c.span.end], "héllo");
+        assert_eq!(docs[1].get("x").unwrap().as_seq().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_report_both_places() {
+        let err = load("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert!(err.message.contains("duplicate key `a`"));
+        assert_eq!(err.span.start, 10);
+        assert_eq!(err.secondary.unwrap().0.start, 0);
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_maps() {
+        let mut s: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        s.push_str("k7: again\n");
+        assert!(load(&s).unwrap_err().message.contains("`k7`"));
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            s.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = load(&s).unwrap_err();
+        assert!(err.message.contains("billion laughs"), "{}", err.message);
+    }
+
+    #[test]
+    fn aliases_expand() {
+        let docs = load("a: &x {k: v}\nb: *x\n").unwrap();
+        assert_eq!(
+            docs[0].get("b").unwrap().get("k").unwrap().as_str(),
+            Some("v")
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let s = "[".repeat(10_000);
+        let err = load(&s).unwrap_err();
+        assert!(
+            err.message.contains("deeper than") || err.message.contains("recursion limit"),
+            "{}",
+            err.message
+        );
+        let s = (0..10_000)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect::<String>();
+        assert!(load(&s).is_err());
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let err = load("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn empty_stream_has_no_documents() {
+        assert!(load("").unwrap().is_empty());
+        assert!(load("# only a comment\n").unwrap().is_empty());
+    }
+}

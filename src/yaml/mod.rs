@@ -1,0 +1,150 @@
+//! Span-aware YAML: every node keeps its byte range so any later finding can
+//! point at `file:line:col`.
+//!
+//! Why `saphyr-parser` and our own tree: `serde_yaml` is archived upstream and
+//! its forks keep YAML 1.1 quirks on output; `saphyr-parser` is the maintained
+//! YAML 1.2 parser of the yaml-rust lineage, it is iterative (10,000-deep
+//! nesting cannot overflow the stack), and it reports a span for every event.
+//! Building the tree ourselves lets us report duplicate keys with *both*
+//! locations, bound alias expansion and nesting depth, keep the scalar style
+//! (plain `yes` vs quoted `"yes"`), and resolve scalars the way go-yaml v2 does
+//! — the dialect Prometheus and Kubernetes actually read.
+
+mod loader;
+mod scalar;
+mod source;
+
+pub use loader::{load_stream, Limits, LoadError};
+pub use scalar::Resolved;
+pub use source::{Source, Span};
+
+/// How a scalar was written; quoting changes how it resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Quoted,
+    Block,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar { text: String, style: Style },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub tag: Option<String>,
+    pub kind: NodeKind,
+}
+
+impl Node {
+    pub fn is_null(&self) -> bool {
+        matches!(self.resolve(), Some(Resolved::Null))
+    }
+
+    /// Resolves a scalar as go-yaml v2 would; `None` for collections.
+    pub fn resolve(&self) -> Option<Resolved> {
+        match &self.kind {
+            NodeKind::Scalar { text, style } => {
+                Some(scalar::resolve(text, *style, self.tag.as_deref()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The scalar's text when it is a string-like scalar (not null).
+    /// go-yaml v2 decodes any non-null scalar into a Go string field verbatim.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } if !self.is_null() => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Looks up a mapping value by its (string) key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// The mapping entry (key node and value node) for `key`.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+
+    /// A short name of the node's type for error messages, in Go's terms.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Seq(_) => "sequence",
+            NodeKind::Map(_) => "mapping",
+            NodeKind::Scalar { .. } => match self.resolve() {
+                Some(Resolved::Null) => "null",
+                Some(Resolved::Bool(_)) => "bool",
+                Some(Resolved::Int(_)) => "int",
+                Some(Resolved::Float(_)) => "float",
+                _ => "string",
+            },
+        }
+    }
+
+    /// Converts to JSON with go-yaml v2 scalar resolution (what
+    /// `sigs.k8s.io/yaml` feeds the Kubernetes API machinery).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => match self.resolve() {
+                Some(Resolved::Null) => Value::Null,
+                Some(Resolved::Bool(b)) => Value::Bool(b),
+                Some(Resolved::Int(i)) => Value::from(i),
+                Some(Resolved::Float(f)) => serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .unwrap_or_else(|| Value::String(text.clone())),
+                _ => Value::String(text.clone()),
+            },
+            NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.key_string(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The text used for a mapping key (collections get a placeholder).
+    pub fn key_string(&self) -> String {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => {
+                if self.is_null() {
+                    "null".to_string()
+                } else {
+                    text.clone()
+                }
+            }
+            NodeKind::Seq(_) => "<sequence>".to_string(),
+            NodeKind::Map(_) => "<mapping>".to_string(),
+        }
+    }
+}
