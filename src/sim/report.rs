@@ -106,7 +106,11 @@ pub fn human(runs: &[JobRun], color: bool) -> String {
     let (mut total, mut kept, mut dropped, mut errors) = (0, 0, 0, 0);
     for run in runs {
         let series = run.rules_key == "metric_relabel_configs";
-        let noun = if series { "series" } else { "targets" };
+        let noun = match (series, run.entries.len()) {
+            (true, _) => "series",
+            (false, 1) => "target",
+            _ => "targets",
+        };
         let n = run.entries.len();
         let k = run
             .entries
@@ -147,17 +151,17 @@ pub fn human(runs: &[JobRun], color: bool) -> String {
             let r = &entry.result;
             if let Some(err) = &r.error {
                 let _ = writeln!(out, "  {} {}", st.paint("31", "error  "), entry.name);
-                let _ = writeln!(out, "           {err}");
+                let _ = writeln!(out, "          {err}");
             } else if let Some(relabeled) = &r.relabeled {
                 let _ = writeln!(out, "  {} {}", st.paint("32", "kept   "), entry.name);
                 if let Some(url) = &r.scrape_url {
-                    let _ = writeln!(out, "           {url}");
+                    let _ = writeln!(out, "          {url}");
                 }
                 let shown = match &r.target {
                     Some(t) => public(t),
                     None => relabeled.clone(),
                 };
-                let _ = writeln!(out, "           {}", fmt_labels(&shown, series));
+                let _ = writeln!(out, "          {}", fmt_labels(&shown, series));
             } else {
                 let _ = writeln!(out, "  {} {}", st.paint("33", "dropped"), entry.name);
                 match r
@@ -167,12 +171,12 @@ pub fn human(runs: &[JobRun], color: bool) -> String {
                     Some(rule) => {
                         let _ = writeln!(
                             out,
-                            "           by {}[{}] ({}, line {})",
+                            "          by {}[{}] ({}, line {})",
                             run.rules_key, rule.index, rule.action, rule.line
                         );
                     }
                     None => {
-                        let _ = writeln!(out, "           relabeling left no labels");
+                        let _ = writeln!(out, "          relabeling left no labels");
                     }
                 }
             }
@@ -197,10 +201,10 @@ pub fn human(runs: &[JobRun], color: bool) -> String {
                 if lines.is_empty() {
                     lines.push("no change".to_string());
                 }
-                let pad = " ".repeat(11 + head.chars().count() + 2);
+                let pad = " ".repeat(10 + head.chars().count() + 2);
                 for (i, l) in lines.iter().enumerate() {
                     if i == 0 {
-                        let _ = writeln!(out, "           {head}  {l}");
+                        let _ = writeln!(out, "          {head}  {l}");
                     } else {
                         let _ = writeln!(out, "{pad}{l}");
                     }
@@ -211,6 +215,8 @@ pub fn human(runs: &[JobRun], color: bool) -> String {
     }
     let noun = if runs.iter().any(|r| r.rules_key == "metric_relabel_configs") {
         "series"
+    } else if total == 1 {
+        "target"
     } else {
         "targets"
     };

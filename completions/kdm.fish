@@ -1,0 +1,63 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kdm_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_kdm_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kdm_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kdm_using_subcommand
+    set -l cmd (__fish_kdm_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kdm -n "__fish_kdm_needs_command" -l color -d 'When to use colours in output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kdm -n "__fish_kdm_needs_command" -s h -l help -d 'Print help'
+complete -c kdm -n "__fish_kdm_needs_command" -s V -l version -d 'Print version'
+complete -c kdm -n "__fish_kdm_needs_command" -f -a "relabel-sim" -d 'Run a scrape config\'s relabel rules over sample targets, exactly as Prometheus would'
+complete -c kdm -n "__fish_kdm_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c kdm -n "__fish_kdm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s c -l config -d 'Prometheus config, scrape config, or relabel rule list (YAML)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s t -l targets -d 'Discovered targets to relabel (`-` for stdin); format detected from content' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l series -d 'Sample series to run through metric_relabel_configs, one per line' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s j -l job -d 'Only simulate this job (repeatable)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l role -d 'Kubernetes SD role used when Kubernetes objects meet a bare rule list' -r -f -a "pod\t''
+node\t''
+service\t''
+endpoints\t''
+endpointslice\t''
+ingress\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus-version -d 'Reproduce this Prometheus major version\'s behaviour' -r -f -a "2\t''
+3\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l color -d 'When to use colours in output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l trace -d 'Show every rule applied to every target, with the labels it added, changed and removed'
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s h -l help -d 'Print help'
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s V -l version -d 'Print version'
+complete -c kdm -n "__fish_kdm_using_subcommand completions" -l color -d 'When to use colours in output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c kdm -n "__fish_kdm_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim completions help" -f -a "relabel-sim" -d 'Run a scrape config\'s relabel rules over sample targets, exactly as Prometheus would'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
