@@ -128,8 +128,8 @@ impl miette::Diagnostic for Error {
     }
 }
 
-/// Renders an error for a terminal or a pipe: `file:line:col: message`
-/// first (greppable, clickable), then miette's snippet.
+/// Renders an error for a terminal or a pipe: the message, then a snippet
+/// headed by `file:line:col`.
 pub fn render(err: &Error, color: bool) -> String {
     use miette::{GraphicalReportHandler, GraphicalTheme};
     let theme = if color {
@@ -140,16 +140,13 @@ pub fn render(err: &Error, color: bool) -> String {
     let mut out = String::new();
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     match (&err.source, err.location()) {
-        (Some(src), Some(loc)) => {
+        (Some(src), Some(_)) => {
+            // miette's header names `file:line:col`.
             let wrapped = WithSource { err, src };
-            out.push_str(&format!("error: {loc}: {}\n", err.message));
             let _ = handler.render_report(&mut out, &wrapped);
         }
         _ => {
-            out.push_str(&format!("error: {}\n", err.message));
-            if let Some(h) = &err.help {
-                out.push_str(&format!("  help: {h}\n"));
-            }
+            let _ = handler.render_report(&mut out, err);
         }
     }
     out

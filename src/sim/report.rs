@@ -220,11 +220,14 @@ pub fn human(runs: &[JobRun], color: bool) -> String {
     } else {
         "targets"
     };
+    let scope = match runs {
+        [one] if one.job.is_none() => "1 rule list".to_string(),
+        [_] => "1 job".to_string(),
+        _ => format!("{} jobs", runs.len()),
+    };
     let _ = writeln!(
         out,
-        "summary: {} job{}, {total} {noun}: {kept} kept, {dropped} dropped, {errors} failed",
-        runs.len(),
-        if runs.len() == 1 { "" } else { "s" },
+        "summary: {scope}, {total} {noun}: {kept} kept, {dropped} dropped, {errors} failed"
     );
     out
 }

@@ -344,7 +344,11 @@ pub fn run_series(config: &ConfigInput, series: &[Series], opts: &Options) -> Re
                     _ => result,
                 };
                 Entry {
-                    name: format!("line {}", s.line),
+                    name: format!(
+                        "line {}: {}",
+                        s.line,
+                        super::report::fmt_labels(&s.labels, true)
+                    ),
                     result,
                 }
             })

@@ -1,0 +1,226 @@
+//! End-to-end tests of the `kdm` binary over `testdata/`, with snapshots of
+//! what users see.
+
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kdm(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kdm"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kdm");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const COMMUNITY: &str = "testdata/scrape-configs/prometheus-community__prometheus.yml";
+
+#[test]
+fn pods_through_the_community_chart_jobs() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        COMMUNITY,
+        "-t",
+        "testdata/relabel-sim/pods.yaml",
+        "-j",
+        "kubernetes-pods",
+        "-j",
+        "kubernetes-pods-slow",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn bare_rules_with_trace() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/relabel-sim/rules.yaml",
+        "-t",
+        "testdata/relabel-sim/labels.json",
+        "--trace",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn bare_rules_json_contract() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/relabel-sim/rules.yaml",
+        "-t",
+        "testdata/relabel-sim/labels.json",
+        "--output",
+        "json",
+        "--trace",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    for result in v["results"].as_array().expect("results") {
+        assert!(result["job"].is_null());
+        assert!(result["target"].is_null());
+        assert!(result["scrape_url"].is_null());
+    }
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn job_json_contract() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        COMMUNITY,
+        "-t",
+        "testdata/relabel-sim/pods.yaml",
+        "-j",
+        "kubernetes-pods",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn yaml_output_matches_json() {
+    let args = |fmt| {
+        [
+            "relabel-sim",
+            "-c",
+            "testdata/relabel-sim/rules.yaml",
+            "-t",
+            "testdata/relabel-sim/labels.json",
+            "-o",
+            fmt,
+        ]
+    };
+    let json = kdm(&args("json"));
+    let yaml = kdm(&args("yaml"));
+    assert_eq!(yaml.code, 0, "{}", yaml.stderr);
+    let from_json: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let src = kdm::yaml::Source::new("out.yaml", yaml.stdout.clone());
+    let docs = kdm::yaml::load_stream(&src, kdm::yaml::Limits::default()).expect("yaml");
+    assert_eq!(docs[0].to_json(), from_json);
+}
+
+#[test]
+fn static_configs_are_the_default_targets() {
+    let r = kdm(&["relabel-sim", "-c", COMMUNITY, "-j", "prometheus"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn series_through_metric_relabel_configs() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/relabel-sim/metric-relabel.yml",
+        "--series",
+        "testdata/relabel-sim/series.txt",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn targets_from_stdin() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kdm"))
+        .args([
+            "relabel-sim",
+            "-c",
+            "testdata/relabel-sim/rules.yaml",
+            "-t",
+            "-",
+            "-o",
+            "json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(br#"[{"__address__":"a:1","env":"prod"}]"#)
+            .expect("write");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["results"][0]["relabeled"]["host"], "a");
+}
+
+/// Every invalid config is a diagnostic at the offending line, exit code 2.
+#[test]
+fn config_errors_point_at_the_line() {
+    let mut all = String::new();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/errors"))
+            .expect("errors dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+    paths.sort();
+    for path in paths {
+        let rel = format!(
+            "testdata/errors/{}",
+            path.file_name().expect("name").to_string_lossy()
+        );
+        let r = kdm(&[
+            "relabel-sim",
+            "-c",
+            &rel,
+            "-t",
+            "testdata/relabel-sim/pods.yaml",
+        ]);
+        assert_eq!(r.code, 2, "{rel}: {}", r.stdout);
+        assert!(
+            r.stderr.contains(&format!("[{rel}:")),
+            "{rel}: {}",
+            r.stderr
+        );
+        all.push_str(&format!("== {rel}\n{}\n", r.stderr));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(kdm(&["relabel-sim"]).code, 2);
+    assert_eq!(kdm(&["no-such-command"]).code, 2);
+    let r = kdm(&["relabel-sim", "-c", "testdata/nope.yml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no such file"));
+    let r = kdm(&["relabel-sim", "-c", COMMUNITY, "-j", "missing"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("job \"missing\" not found"));
+    let r = kdm(&["relabel-sim", "-c", "testdata"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("directory"));
+}
+
+#[test]
+fn help_has_examples() {
+    let r = kdm(&["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Examples:"));
+    let r = kdm(&["relabel-sim", "--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("kdm relabel-sim -c prometheus.yml"));
+}
