@@ -283,6 +283,12 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
         })
         .filter(|n| !n.is_null())
         .collect();
+    if all_items.is_empty() && docs.iter().all(Node::is_null) {
+        return Err(Error::plain(format!(
+            "{}: no targets in the file (only empty documents)",
+            src.name
+        )));
+    }
     if all_items.iter().any(|n| is_kube(n)) {
         let mut out = Vec::new();
         for n in all_items {

@@ -1,0 +1,203 @@
+//! Hostile and malformed input: every case ends in a clear diagnostic with
+//! exit code 2, or in a correct result — never a panic or a hang.
+
+use std::io::Write;
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kdm_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kdm"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kdm");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) {
+    std::fs::write(dir.join(name), bytes).expect("write fixture");
+}
+
+const RULES: &str = "- source_labels: [keep_me]\n  regex: yes\n  action: keep\n";
+
+/// Runs `relabel-sim` with `config` and `targets` contents; returns the run.
+fn sim(config: &[u8], targets: &[u8]) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "config.yml", config);
+    write(dir.path(), "targets", targets);
+    kdm_in(
+        dir.path(),
+        &["relabel-sim", "-c", "config.yml", "-t", "targets"],
+    )
+}
+
+fn assert_input_error(r: &Run, needle: &str) {
+    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "expected {needle:?} in stderr:\n{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+#[test]
+fn alias_bomb() {
+    let mut s = String::from("- a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        s.push_str(&format!("  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+    }
+    assert_input_error(&sim(RULES.as_bytes(), s.as_bytes()), "billion laughs");
+    assert_input_error(&sim(s.as_bytes(), b"[]"), "billion laughs");
+}
+
+#[test]
+fn deep_nesting() {
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let r = sim(RULES.as_bytes(), deep.as_bytes());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = sim(deep.as_bytes(), b"[]");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let block: String = (0..10_000)
+        .map(|i| format!("{}- a:\n", " ".repeat(i * 2)))
+        .collect();
+    let r = sim(block.as_bytes(), b"[]");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn invalid_utf8_and_binary() {
+    let mut bad = RULES.as_bytes().to_vec();
+    bad.extend_from_slice(&[0xff, 0xfe, b'\n']);
+    assert_input_error(&sim(&bad, b"[]"), "not valid UTF-8");
+    let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 256) as u8).collect();
+    let r = sim(RULES.as_bytes(), &binary);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = sim(b"\0\0\0\x01binary", b"[]");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn empty_inputs() {
+    assert_input_error(&sim(b"", b"[]"), "empty");
+    assert_input_error(&sim(b"# just a comment\n", b"[]"), "empty");
+    assert_input_error(&sim(RULES.as_bytes(), b""), "no targets");
+    assert_input_error(&sim(RULES.as_bytes(), b"---\n---\n"), "no targets");
+}
+
+#[test]
+fn tabs_and_malformed_yaml() {
+    let r = sim(b"- action: keep\n\tregex: x\n", b"[]");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("config.yml:"), "{}", r.stderr);
+    let r = sim(b"scrape_configs: [\n", b"[]");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("config.yml:"), "{}", r.stderr);
+}
+
+#[test]
+fn wrong_types_everywhere() {
+    for cfg in [
+        "- action: [keep]\n",
+        "- modulus: -1\n  action: hashmod\n  target_label: x\n",
+        "- separator: {a: b}\n",
+        "scrape_configs: {job_name: x}\n",
+        "scrape_configs:\n- job_name: x\n  scrape_interval: 5 minutes\n",
+        "scrape_configs:\n- job_name: x\n  params: [a]\n",
+        "global: []\n",
+        "42\n",
+    ] {
+        let r = sim(cfg.as_bytes(), b"[]");
+        assert_eq!(r.code, 2, "{cfg}: {}", r.stdout);
+        assert!(r.stderr.contains("config.yml:"), "{cfg}: {}", r.stderr);
+    }
+    for targets in ["- [a]\n", "- a: {b: c}\n", "[{\"a\": 1}]", "{\"a\": [1]}"] {
+        let r = sim(RULES.as_bytes(), targets.as_bytes());
+        assert_eq!(r.code, 2, "{targets}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn huge_regex() {
+    let pattern = "a".repeat(100_000);
+    let cfg = format!("- source_labels: [x]\n  regex: {pattern}\n  action: keep\n");
+    let r = sim(cfg.as_bytes(), b"[{\"x\": \"a\"}]");
+    assert!(r.code == 0 || r.code == 2, "{}", r.stderr);
+    let nested = format!("{}a{}", "(".repeat(5_000), ")".repeat(5_000));
+    let cfg = format!("- source_labels: [x]\n  regex: '{nested}'\n  action: keep\n");
+    let r = sim(cfg.as_bytes(), b"[{\"x\": \"a\"}]");
+    assert!(r.code == 0 || r.code == 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"));
+}
+
+#[test]
+fn one_megabyte_line() {
+    let value = "v".repeat(1 << 20);
+    let targets =
+        format!("[{{\"__address__\": \"a:1\", \"keep_me\": \"yes\", \"big\": \"{value}\"}}]");
+    let r = sim(RULES.as_bytes(), targets.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 kept"));
+}
+
+/// A 100 MB file_sd file: correct results, bounded memory (see the bench
+/// script for peak RSS).
+#[test]
+fn hundred_megabyte_targets_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "config.yml", RULES.as_bytes());
+    let path = dir.path().join("targets.json");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let filler = "x".repeat(300);
+    let mut written = 0usize;
+    let mut i = 0usize;
+    f.write_all(b"[").expect("write");
+    while written < 100 * 1024 * 1024 {
+        let keep = if i == 123_456 { "yes" } else { "no" };
+        let item = format!(
+            "{}{{\"targets\":[\"10.{}.{}.{}:9100\"],\"labels\":{{\"keep_me\":\"{keep}\",\"pad\":\"{filler}\"}}}}",
+            if i == 0 { "" } else { "," },
+            i >> 16 & 255,
+            i >> 8 & 255,
+            i & 255
+        );
+        written += item.len();
+        f.write_all(item.as_bytes()).expect("write");
+        i += 1;
+    }
+    f.write_all(b"]").expect("write");
+    f.flush().expect("flush");
+    drop(f);
+    let r = kdm_in(
+        dir.path(),
+        &["relabel-sim", "-c", "config.yml", "-t", "targets.json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("{i} targets, 1 kept, {} dropped", i - 1)),
+        "{}",
+        &r.stdout[r.stdout.len().saturating_sub(400)..]
+    );
+}
+
+#[test]
+fn directories_and_missing_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    let r = kdm_in(dir.path(), &["relabel-sim", "-c", "sub"]);
+    assert_input_error(&r, "directory");
+    let r = kdm_in(dir.path(), &["relabel-sim", "-c", "missing.yml"]);
+    assert_input_error(&r, "no such file");
+}
