@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod input;
+pub mod k8s_sd;
 pub mod prom;
 pub mod relabel;
 pub mod sim;

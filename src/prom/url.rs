@@ -96,7 +96,13 @@ pub fn scrape_url(labels: &Labels, params: &[(String, Vec<String>)]) -> String {
         url.push(':');
     }
     url.push_str("//");
-    url.push_str(&escape(get("__address__"), Mode::Host));
+    let address = get("__address__");
+    // Targets scraped over a unix socket have no address: Go uses localhost.
+    if address.is_empty() && !get("__unix_socket__").is_empty() {
+        url.push_str("localhost");
+    } else {
+        url.push_str(&escape(address, Mode::Host));
+    }
     let path = get("__metrics_path__");
     if !path.is_empty() && !path.starts_with('/') {
         url.push('/');

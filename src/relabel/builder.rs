@@ -59,6 +59,32 @@ impl LabelBuilder {
         }
     }
 
+    /// Visits the labels in Prometheus's `Builder.Range` order.
+    pub fn for_each(&self, mut f: impl FnMut(&str, &str)) {
+        for (n, v) in &self.base {
+            if !self.del.iter().any(|d| d == n) && !self.add.iter().any(|(a, _)| a == n) {
+                f(n, v);
+            }
+        }
+        for (n, v) in &self.add {
+            f(n, v);
+        }
+    }
+
+    /// Starts from pairs that are already sorted by name and unique; empty
+    /// values are skipped.
+    pub fn from_sorted_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        LabelBuilder {
+            base: pairs
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            del: Vec::new(),
+            add: Vec::new(),
+        }
+    }
+
     /// The labels in Prometheus's `Builder.Range` order.
     pub fn snapshot(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self
@@ -74,7 +100,11 @@ impl LabelBuilder {
     }
 
     pub fn labels(&self) -> Labels {
-        self.snapshot().into_iter().collect()
+        let mut out = Labels::new();
+        self.for_each(|n, v| {
+            out.insert(n.to_string(), v.to_string());
+        });
+        out
     }
 
     /// Folds additions and deletions into a new sorted base, as Prometheus

@@ -126,20 +126,33 @@ fn apply(rule: &Rule, lb: &mut LabelBuilder, flavor: Flavor) -> bool {
             true
         }
         Action::LabelMap => {
-            for (name, value) in lb.snapshot() {
-                if let Some(caps) = rule.regex.captures(&name) {
-                    let res = rule.regex.expand(&rule.replacement, &caps);
-                    lb.set(&res, &value);
+            // Match on the snapshot first (cheap), then expand only matches.
+            let mut mapped: Vec<(String, String)> = Vec::new();
+            lb.for_each(|name, value| {
+                if rule.regex.is_match(name) {
+                    if let Some(caps) = rule.regex.captures(name) {
+                        mapped.push((
+                            rule.regex.expand(&rule.replacement, &caps),
+                            value.to_string(),
+                        ));
+                    }
                 }
+            });
+            for (name, value) in mapped {
+                lb.set(&name, &value);
             }
             true
         }
         Action::LabelDrop | Action::LabelKeep => {
             let drop_matching = rule.action == Action::LabelDrop;
-            for (name, _) in lb.snapshot() {
-                if rule.regex.is_match(&name) == drop_matching {
-                    lb.del(&name);
+            let mut doomed: Vec<String> = Vec::new();
+            lb.for_each(|name, _| {
+                if rule.regex.is_match(name) == drop_matching {
+                    doomed.push(name.to_string());
                 }
+            });
+            for name in doomed {
+                lb.del(&name);
             }
             true
         }

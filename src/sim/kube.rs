@@ -1,13 +1,71 @@
-//! Kubernetes objects to SD target groups.
+//! Kubernetes objects to SD target groups, per `kubernetes_sd_configs` entry.
 
 use super::targets::{Group, KubeObject};
 use crate::diag::{Error, Result};
+use crate::k8s_sd::{self, AttachMetadata, Role, RoleSelector, SdConfig};
 use crate::prom::config::KubernetesSd;
+use crate::yaml::Source;
 
-pub fn groups_for_sd(_sd: &KubernetesSd, _objects: &[KubeObject]) -> Result<Vec<Group>> {
-    Err(Error::plain("Kubernetes object input is not supported yet"))
+fn role(name: &str) -> Result<Role> {
+    Role::parse(name).ok_or_else(|| Error::plain(format!("unknown Kubernetes SD role {name:?}")))
 }
 
-pub fn groups_for_role(_role: &str, _objects: &[KubeObject]) -> Result<Vec<Group>> {
-    Err(Error::plain("Kubernetes object input is not supported yet"))
+fn run(cfg: &SdConfig, objects: &[KubeObject], src: &Source) -> Result<Vec<Group>> {
+    let values: Vec<serde_json::Value> = objects.iter().map(|o| o.value.clone()).collect();
+    let groups = k8s_sd::discover(&values, cfg).map_err(|e| match e.object_index {
+        Some(i) if i < objects.len() => {
+            Error::at(src, objects[i].span, e.message.clone(), "this object")
+        }
+        _ => Error::plain(format!("{}: {}", src.name, e.message)),
+    })?;
+    Ok(groups
+        .into_iter()
+        .map(|g| Group {
+            source: g.source,
+            labels: g.labels,
+            targets: g.targets,
+        })
+        .collect())
+}
+
+/// The groups one `kubernetes_sd_configs` entry would discover.
+pub fn groups_for_sd(
+    sd: &KubernetesSd,
+    objects: &[KubeObject],
+    src: &Source,
+) -> Result<Vec<Group>> {
+    let cfg = SdConfig {
+        role: role(&sd.role)?,
+        namespaces: sd.namespaces.clone(),
+        attach_metadata: AttachMetadata {
+            node: sd.attach_node,
+            namespace: sd.attach_namespace,
+            deployment: sd.attach_deployment,
+            job: sd.attach_job,
+            cronjob: sd.attach_cronjob,
+        },
+        selectors: sd
+            .selectors
+            .iter()
+            .map(|(r, label, field)| {
+                Ok(RoleSelector {
+                    role: role(r)?,
+                    label: label.clone(),
+                    field: field.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+    };
+    run(&cfg, objects, src)
+}
+
+/// The groups a plain `kubernetes_sd_configs: [{role: ROLE}]` would discover.
+pub fn groups_for_role(name: &str, objects: &[KubeObject], src: &Source) -> Result<Vec<Group>> {
+    let cfg = SdConfig {
+        role: role(name)?,
+        namespaces: Vec::new(),
+        attach_metadata: AttachMetadata::default(),
+        selectors: Vec::new(),
+    };
+    run(&cfg, objects, src)
 }

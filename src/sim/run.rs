@@ -188,7 +188,9 @@ pub fn run_targets(
                     labels: Labels::new(),
                     targets: t.iter().map(|(_, l)| l.clone()).collect(),
                 }],
-                Targets::Kubernetes(objects) => super::kube::groups_for_role(&opts.role, objects)?,
+                Targets::Kubernetes(objects, src) => {
+                    super::kube::groups_for_role(&opts.role, objects, src)?
+                }
             };
             let mut entries = Vec::new();
             for g in &groups {
@@ -232,7 +234,7 @@ pub fn run_targets(
                             .map(|(_, l)| l.clone())
                             .collect(),
                     }],
-                    Some(Targets::Kubernetes(objects)) => {
+                    Some(Targets::Kubernetes(objects, src)) => {
                         if job.kubernetes_sd.is_empty() {
                             notes.push(
                                 "no kubernetes_sd_configs: Kubernetes objects do not apply to this job"
@@ -245,7 +247,7 @@ pub fn run_targets(
                                 if sd.own_namespace {
                                     notes.push("namespaces.own_namespace cannot be known offline; treated as not set".into());
                                 }
-                                all.extend(super::kube::groups_for_sd(sd, objects)?);
+                                all.extend(super::kube::groups_for_sd(sd, objects, src)?);
                             }
                             all
                         }

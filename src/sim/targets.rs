@@ -24,7 +24,7 @@ pub enum Targets {
     /// Discovered labels per scrape pool, from Prometheus's targets API.
     Api(Vec<(String, Labels)>),
     /// Kubernetes objects (Lists flattened), with where each came from.
-    Kubernetes(Vec<KubeObject>),
+    Kubernetes(Vec<KubeObject>, Source),
 }
 
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ impl Targets {
         match self {
             Targets::Groups(_) => "label sets",
             Targets::Api(_) => "Prometheus targets API response",
-            Targets::Kubernetes(_) => "Kubernetes objects",
+            Targets::Kubernetes(..) => "Kubernetes objects",
         }
     }
 }
@@ -210,7 +210,7 @@ fn from_json_value(src: &Source, value: Value, flavor: Flavor) -> Result<Targets
         for item in items {
             flatten_kube(item, whole, &mut out);
         }
-        return Ok(Targets::Kubernetes(out));
+        return Ok(Targets::Kubernetes(out, src.clone()));
     }
     if items.iter().any(|i| i.get("targets").is_some()) {
         let groups: Vec<FileSdGroup> =
@@ -302,7 +302,7 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
             }
             flatten_kube_node(n, &mut out);
         }
-        return Ok(Targets::Kubernetes(out));
+        return Ok(Targets::Kubernetes(out, src.clone()));
     }
     if let Some(data) = docs[0]
         .get("data")
@@ -407,7 +407,7 @@ mod tests {
         );
         assert!(matches!(parse("- targets: [a:1]\n"), Targets::Groups(_)));
         assert!(
-            matches!(parse("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n"), Targets::Kubernetes(o) if o.len() == 1)
+            matches!(parse("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n"), Targets::Kubernetes(o, _) if o.len() == 1)
         );
         assert!(matches!(
             parse(r#"{"status":"success","data":{"activeTargets":[{"discoveredLabels":{"__address__":"a"},"scrapePool":"j"}],"droppedTargets":[]}}"#),

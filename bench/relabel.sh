@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmark: N realistic pod targets through the Prometheus documentation's
+# kubernetes-pods job, kdm relabel-sim vs promtool check service-discovery.
+#
+# Usage: bench/relabel.sh [N] [PROMTOOL_TIMEOUT]
+#   N                 pod targets (default 100000)
+#   PROMTOOL_TIMEOUT  promtool waits this long before relabeling (default:
+#                     scaled with N; too short silently returns nothing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+PT_TIMEOUT=${2:-$(( N / 5000 + 2 ))s}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 bench/gen_pods.py "$N" "$work/pods.json"
+# The documentation's kubernetes-pods job, fed by file_sd instead of the
+# Kubernetes API (the relabel rules are unchanged).
+cat > "$work/prometheus.yml" <<YAML
+scrape_configs:
+  - job_name: "kubernetes-pods"
+    file_sd_configs:
+      - files: ["$work/pods.json"]
+    relabel_configs:
+      - action: labelmap
+        regex: __meta_kubernetes_pod_label_(.+)
+      - source_labels: [__meta_kubernetes_namespace]
+        action: replace
+        target_label: namespace
+      - source_labels: [__meta_kubernetes_pod_name]
+        action: replace
+        target_label: pod
+YAML
+
+cargo build --release --quiet
+kdm=target/release/kdm
+echo "== $N pod targets ($(du -h "$work/pods.json" | cut -f1) of file_sd JSON), $(nproc) cores"
+
+measure() { # label, command...
+    local label=$1; shift
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/out" 2>/dev/null
+    read -r secs kb < "$work/time"
+    printf '%-40s %8.2f s %8d MB peak RSS\n' "$label" "$secs" $(( kb / 1024 ))
+    echo "$secs"  > "$work/secs.$label"
+}
+
+measure "kdm relabel-sim --output json" \
+    "$kdm" relabel-sim -c "$work/prometheus.yml" -t "$work/pods.json" -o json
+kdm_kept=$(grep -c '"scrape_url": "http' "$work/out" || true)
+measure "kdm relabel-sim (text report)" \
+    "$kdm" relabel-sim -c "$work/prometheus.yml" -t "$work/pods.json"
+measure "kdm relabel-sim --prometheus-version 2" \
+    "$kdm" relabel-sim -c "$work/prometheus.yml" -t "$work/pods.json" -o json --prometheus-version 2
+
+if command -v promtool >/dev/null 2>&1; then
+    measure "promtool (--timeout $PT_TIMEOUT)" \
+        promtool check service-discovery --timeout="$PT_TIMEOUT" "$work/prometheus.yml" kubernetes-pods
+    pt_results=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$work/out")
+    echo "promtool returned $pt_results results (kdm kept $kdm_kept)"
+    python3 - "$work" "$PT_TIMEOUT" <<'PY'
+import sys, os
+work, timeout = sys.argv[1], sys.argv[2]
+kdm = float(open(os.path.join(work, "secs.kdm relabel-sim --output json")).read())
+pt = float(open(os.path.join(work, f"secs.promtool (--timeout {timeout})")).read())
+wait = float(timeout.rstrip("s"))
+print(f"speed-up: {pt / kdm:.0f}x wall clock; {(pt - wait) / kdm:.0f}x excluding promtool's fixed {wait:.0f} s discovery wait")
+PY
+else
+    echo "promtool not found (apt-get install prometheus) - skipping the comparison"
+fi
