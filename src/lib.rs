@@ -35,18 +35,27 @@ pub fn run(cli: cli::Cli) -> i32 {
                 && std::io::stderr().is_terminal()
         }
     };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = match &cli.command {
-        cli::Command::RelabelSim(args) => cmd::relabel_sim::run(args, color),
-        cli::Command::Completions(args) => Ok(cmd::completions::script(args.shell)),
+        cli::Command::RelabelSim(args) => cmd::relabel_sim::run(args, color, &mut out),
+        cli::Command::Completions(args) => out
+            .write_all(cmd::completions::script(args.shell).as_bytes())
+            .map_err(|e| diag::Error::plain(format!("cannot write output: {e}"))),
     };
+    let flushed = out.flush();
     match result {
-        Ok(out) => {
-            let mut stdout = std::io::stdout().lock();
+        Ok(()) => {
             // A closed pipe (`kdm ... | head`) is not an error.
-            let _ = stdout.write_all(out.as_bytes());
-            let _ = stdout.flush();
-            0
+            match flushed {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: cannot write output: {e}");
+                    2
+                }
+                _ => 0,
+            }
         }
+        Err(e) if e.message().contains("Broken pipe") => 0,
         Err(e) => {
             eprint!("{}", diag::render(&e, err_color));
             2

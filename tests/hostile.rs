@@ -148,7 +148,7 @@ fn one_megabyte_line() {
         format!("[{{\"__address__\": \"a:1\", \"keep_me\": \"yes\", \"big\": \"{value}\"}}]");
     let r = sim(RULES.as_bytes(), targets.as_bytes());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("1 kept"));
+    assert!(r.stdout.contains("1 target: 1 kept"), "{}", r.stdout);
 }
 
 /// A 100 MB file_sd file: correct results, bounded memory (see the bench
@@ -186,7 +186,7 @@ fn hundred_megabyte_targets_file() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout
-            .contains(&format!("{i} targets, 1 kept, {} dropped", i - 1)),
+            .contains(&format!("{i} targets: 1 kept, {} dropped", i - 1)),
         "{}",
         &r.stdout[r.stdout.len().saturating_sub(400)..]
     );

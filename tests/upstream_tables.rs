@@ -194,7 +194,8 @@ fn relabel_upstream() {
             let rules = table
                 .rules(case, "rules", NameScheme::Utf8)
                 .map_err(|e| format!("rules rejected: {e}"))?;
-            let mut lb = LabelBuilder::from_sorted(&labels(field(case, "input")));
+            let input = labels(field(case, "input"));
+            let mut lb = LabelBuilder::from_sorted(&input);
             let outcome = process(&rules, &mut lb, Flavor::V3, false);
             match (flag(case, "dropped"), outcome.dropped_by) {
                 (true, Some(_)) => Ok(()),

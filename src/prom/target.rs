@@ -2,12 +2,14 @@
 //! relabeling, then the checks, `instance` default and meta-label removal
 //! after it — for Prometheus 3.x or 2.x.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::config::ScrapeJob;
 use super::duration;
 use super::url::scrape_url;
-use crate::relabel::{process, Flavor, LabelBuilder, Labels, Step};
+use crate::relabel::{pair_get, process, to_pairs, Flavor, LabelBuilder, Labels, Step};
 
 /// Everything relabel-sim reports about one discovered target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,17 +29,21 @@ pub struct TargetResult {
 
 /// Merges target and group labels as Prometheus does: the target wins, and
 /// a target label present with an empty value still hides the group's.
-fn merged(target: &Labels, group: &Labels) -> Labels {
-    let mut out: Labels = target
+fn merged<'p>(
+    target: &'p [(Cow<'_, str>, Cow<'_, str>)],
+    group: &'p [(Cow<'_, str>, Cow<'_, str>)],
+) -> Vec<(&'p str, &'p str)> {
+    let mut out: Vec<(&str, &str)> = target
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .collect();
     for (k, v) in group {
-        if !target.contains_key(k) && !v.is_empty() {
-            out.insert(k.clone(), v.clone());
+        if pair_get(target, k).is_none() && !v.is_empty() {
+            out.push((k, v));
         }
     }
+    out.sort_by(|a, b| a.0.cmp(b.0));
     out
 }
 
@@ -67,23 +73,27 @@ fn scrape_defaults(job: &ScrapeJob, flavor: Flavor) -> Vec<(&'static str, String
 }
 
 /// `PopulateDiscoveredLabels`: the builder holding the discovered labels.
-pub fn discovered_builder(
+pub fn discovered_builder<'a>(
     job: &ScrapeJob,
-    target: &Labels,
-    group: &Labels,
+    target: &'a [(Cow<'a, str>, Cow<'a, str>)],
+    group: &'a [(Cow<'a, str>, Cow<'a, str>)],
     flavor: Flavor,
-) -> LabelBuilder {
-    let base = merged(target, group);
+) -> LabelBuilder<'a> {
     let mut lb = match flavor {
         // 3.x sets every label on an empty builder, so all count as added.
         Flavor::V3 => {
             let mut lb = LabelBuilder::default();
-            for (k, v) in &base {
-                lb.set(k, v);
+            for (k, v) in target {
+                lb.push_new(k, v);
+            }
+            for (k, v) in group {
+                if pair_get(target, k).is_none() {
+                    lb.push_new(k, v);
+                }
             }
             lb
         }
-        Flavor::V2 => LabelBuilder::from_sorted(&base),
+        Flavor::V2 => LabelBuilder::from_sorted_pairs(merged(target, group)),
     };
     for (name, value) in scrape_defaults(job, flavor) {
         if lb.get(name).is_empty() {
@@ -112,8 +122,24 @@ pub fn populate(
     flavor: Flavor,
     trace: bool,
 ) -> TargetResult {
+    let target = to_pairs(target.clone());
+    let group = to_pairs(group.clone());
+    populate_with(job, &target, &group, flavor, trace, true)
+}
+
+/// [`populate`] over sorted label pairs, optionally without the
+/// `discovered` and `relabeled` label sets (left empty) when only the
+/// outcome is needed.
+pub fn populate_with<'a>(
+    job: &ScrapeJob,
+    target: &'a [(Cow<'a, str>, Cow<'a, str>)],
+    group: &'a [(Cow<'a, str>, Cow<'a, str>)],
+    flavor: Flavor,
+    trace: bool,
+    detail: bool,
+) -> TargetResult {
     let mut lb = discovered_builder(job, target, group, flavor);
-    let discovered = lb.labels();
+    let discovered = if detail { lb.labels() } else { Labels::new() };
     let outcome = process(&job.relabel, &mut lb, flavor, trace);
     let mut result = TargetResult {
         discovered,
@@ -127,8 +153,14 @@ pub fn populate(
     if outcome.dropped_by.is_some() {
         return result;
     }
-    let relabeled = lb.labels();
-    result.relabeled = Some(relabeled.clone());
+    result.relabeled = Some(if detail { lb.labels() } else { Labels::new() });
+    // Meta labels are removed after relabeling; skip copying them.
+    let mut relabeled = Labels::new();
+    lb.for_each(|n, v| {
+        if !n.starts_with("__meta_") {
+            relabeled.insert(n.to_string(), v.to_string());
+        }
+    });
     match finish(job, relabeled, flavor) {
         Ok(labels) => {
             result.scrape_url = Some(scrape_url(&labels, &job.params));

@@ -1,24 +1,35 @@
+use std::borrow::Cow;
+
 use super::Labels;
 
 /// Mirrors Prometheus's `labels.Builder`: a sorted base plus ordered
 /// additions and deletions. The order matters for `labelmap`, which visits
 /// untouched base labels first and then labels set since, in the order they
 /// were first set; when two names map onto one, the later one wins.
+///
+/// Names and values borrow from the input where they can: most labels pass
+/// through relabeling unchanged, and copying them dominated run time.
 #[derive(Debug, Clone, Default)]
-pub struct LabelBuilder {
-    base: Vec<(String, String)>,
-    del: Vec<String>,
-    add: Vec<(String, String)>,
+pub struct LabelBuilder<'a> {
+    base: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    del: Vec<Cow<'a, str>>,
+    add: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
-impl LabelBuilder {
+impl<'a> LabelBuilder<'a> {
     /// A builder whose base is `labels` (sorted, empty values skipped).
-    pub fn from_sorted(labels: &Labels) -> LabelBuilder {
+    pub fn from_sorted(labels: &'a Labels) -> LabelBuilder<'a> {
+        Self::from_sorted_pairs(labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// Starts from pairs that are already sorted by name and unique; empty
+    /// values are skipped.
+    pub fn from_sorted_pairs(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         LabelBuilder {
-            base: labels
-                .iter()
+            base: pairs
+                .into_iter()
                 .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v)))
                 .collect(),
             del: Vec::new(),
             add: Vec::new(),
@@ -32,7 +43,7 @@ impl LabelBuilder {
         if self.del.iter().any(|n| n == name) {
             return "";
         }
-        match self.base.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+        match self.base.binary_search_by(|(n, _)| n.as_ref().cmp(name)) {
             Ok(i) => &self.base[i].1,
             Err(_) => "",
         }
@@ -45,17 +56,27 @@ impl LabelBuilder {
             return;
         }
         if let Some(slot) = self.add.iter_mut().find(|(n, _)| n == name) {
-            slot.1.clear();
-            slot.1.push_str(value);
+            slot.1 = Cow::Owned(value.to_string());
             return;
         }
-        self.add.push((name.to_string(), value.to_string()));
+        self.add
+            .push((Cow::Owned(name.to_string()), Cow::Owned(value.to_string())));
+    }
+
+    /// [`set`](Self::set) for a name known to be absent from the additions
+    /// (building the discovered labels), without copying.
+    pub(crate) fn push_new(&mut self, name: &'a str, value: &'a str) {
+        if value.is_empty() {
+            self.del(name);
+        } else {
+            self.add.push((Cow::Borrowed(name), Cow::Borrowed(value)));
+        }
     }
 
     pub fn del(&mut self, name: &str) {
         self.add.retain(|(n, _)| n != name);
         if !self.del.iter().any(|n| n == name) {
-            self.del.push(name.to_string());
+            self.del.push(Cow::Owned(name.to_string()));
         }
     }
 
@@ -71,31 +92,10 @@ impl LabelBuilder {
         }
     }
 
-    /// Starts from pairs that are already sorted by name and unique; empty
-    /// values are skipped.
-    pub fn from_sorted_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        LabelBuilder {
-            base: pairs
-                .into_iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            del: Vec::new(),
-            add: Vec::new(),
-        }
-    }
-
     /// The labels in Prometheus's `Builder.Range` order.
     pub fn snapshot(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
-            .base
-            .iter()
-            .filter(|(n, _)| {
-                !self.del.iter().any(|d| d == n) && !self.add.iter().any(|(a, _)| a == n)
-            })
-            .cloned()
-            .collect();
-        out.extend(self.add.iter().cloned());
+        let mut out = Vec::with_capacity(self.base.len() + self.add.len());
+        self.for_each(|n, v| out.push((n.to_string(), v.to_string())));
         out
     }
 
@@ -110,8 +110,19 @@ impl LabelBuilder {
     /// Folds additions and deletions into a new sorted base, as Prometheus
     /// 2.x did before every rule.
     pub fn rebase(&mut self) {
-        let labels = self.labels();
-        *self = LabelBuilder::from_sorted(&labels);
+        let mut merged: Vec<(Cow<'a, str>, Cow<'a, str>)> =
+            Vec::with_capacity(self.base.len() + self.add.len());
+        let base = std::mem::take(&mut self.base);
+        let add = std::mem::take(&mut self.add);
+        let del = std::mem::take(&mut self.del);
+        for (n, v) in base {
+            if !del.iter().any(|d| d == &n) && !add.iter().any(|(a, _)| a == &n) {
+                merged.push((n, v));
+            }
+        }
+        merged.extend(add);
+        merged.sort_by(|a, b| a.0.cmp(&b.0));
+        self.base = merged;
     }
 }
 
@@ -136,5 +147,8 @@ mod tests {
         assert_eq!(b.get("b"), "again");
         b.set("z", "");
         assert_eq!(b.labels().len(), 3);
+        b.rebase();
+        let names: Vec<_> = b.snapshot().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["a", "b", "c"]);
     }
 }

@@ -26,7 +26,7 @@ pub struct Outcome {
 
 /// Runs `rules` over `lb` in order, as Prometheus's `relabel.ProcessBuilder`
 /// (3.x) or `relabel.Process` (2.x) does. Stops at the first drop.
-pub fn process(rules: &[Rule], lb: &mut LabelBuilder, flavor: Flavor, trace: bool) -> Outcome {
+pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace: bool) -> Outcome {
     let mut steps = Vec::new();
     for rule in rules {
         if flavor == Flavor::V2 {
@@ -83,7 +83,7 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
     step
 }
 
-fn source_value(rule: &Rule, lb: &LabelBuilder) -> String {
+fn source_value(rule: &Rule, lb: &LabelBuilder<'_>) -> String {
     match rule.source_labels.as_slice() {
         [] => String::new(),
         [one] => lb.get(one).to_string(),
@@ -101,7 +101,7 @@ fn source_value(rule: &Rule, lb: &LabelBuilder) -> String {
 }
 
 /// Applies one rule; `false` means the target (or series) is dropped.
-fn apply(rule: &Rule, lb: &mut LabelBuilder, flavor: Flavor) -> bool {
+fn apply(rule: &Rule, lb: &mut LabelBuilder<'_>, flavor: Flavor) -> bool {
     let val = source_value(rule, lb);
     match rule.action {
         Action::Drop => !rule.regex.is_match(&val),
@@ -159,7 +159,7 @@ fn apply(rule: &Rule, lb: &mut LabelBuilder, flavor: Flavor) -> bool {
     }
 }
 
-fn replace(rule: &Rule, lb: &mut LabelBuilder, val: &str, flavor: Flavor) {
+fn replace(rule: &Rule, lb: &mut LabelBuilder<'_>, val: &str, flavor: Flavor) {
     let t = &rule.target_label;
     let r = &rule.replacement;
     if flavor == Flavor::V3

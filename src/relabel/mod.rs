@@ -10,10 +10,45 @@ pub use builder::LabelBuilder;
 pub use engine::{process, Outcome, Step};
 pub use rule::{parse_rules, Action, NameScheme, Rule, RuleContext};
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A label set, sorted by name as Prometheus keeps it.
 pub type Labels = BTreeMap<String, String>;
+
+/// Input labels, sorted by name and unique, borrowed from the input text
+/// where possible so that large target files are not copied label by label.
+pub type LabelPairs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
+/// Owned pairs from a label set.
+pub fn to_pairs(labels: Labels) -> LabelPairs<'static> {
+    labels
+        .into_iter()
+        .map(|(k, v)| (Cow::Owned(k), Cow::Owned(v)))
+        .collect()
+}
+
+/// Looks a name up in sorted pairs.
+pub fn pair_get<'p>(pairs: &'p [(Cow<'_, str>, Cow<'_, str>)], name: &str) -> Option<&'p str> {
+    pairs
+        .binary_search_by(|(n, _)| n.as_ref().cmp(name))
+        .ok()
+        .map(|i| pairs[i].1.as_ref())
+}
+
+/// Sorts pairs by name; for repeated names the last one wins (as when
+/// decoding a JSON or YAML object into a map).
+pub fn sort_pairs(pairs: &mut LabelPairs<'_>) {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut i = 0;
+    while i + 1 < pairs.len() {
+        if pairs[i].0 == pairs[i + 1].0 {
+            pairs.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
 
 /// Which Prometheus major version's behaviour to reproduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -4,13 +4,14 @@ use super::targets::{Group, KubeObject};
 use crate::diag::{Error, Result};
 use crate::k8s_sd::{self, AttachMetadata, Role, RoleSelector, SdConfig};
 use crate::prom::config::KubernetesSd;
+use crate::relabel::to_pairs;
 use crate::yaml::Source;
 
 fn role(name: &str) -> Result<Role> {
     Role::parse(name).ok_or_else(|| Error::plain(format!("unknown Kubernetes SD role {name:?}")))
 }
 
-fn run(cfg: &SdConfig, objects: &[KubeObject], src: &Source) -> Result<Vec<Group>> {
+fn run(cfg: &SdConfig, objects: &[KubeObject], src: &Source) -> Result<Vec<Group<'static>>> {
     let values: Vec<serde_json::Value> = objects.iter().map(|o| o.value.clone()).collect();
     let groups = k8s_sd::discover(&values, cfg).map_err(|e| match e.object_index {
         Some(i) if i < objects.len() => {
@@ -22,8 +23,8 @@ fn run(cfg: &SdConfig, objects: &[KubeObject], src: &Source) -> Result<Vec<Group
         .into_iter()
         .map(|g| Group {
             source: g.source,
-            labels: g.labels,
-            targets: g.targets,
+            labels: to_pairs(g.labels),
+            targets: g.targets.into_iter().map(to_pairs).collect(),
         })
         .collect())
 }
@@ -33,7 +34,7 @@ pub fn groups_for_sd(
     sd: &KubernetesSd,
     objects: &[KubeObject],
     src: &Source,
-) -> Result<Vec<Group>> {
+) -> Result<Vec<Group<'static>>> {
     let cfg = SdConfig {
         role: role(&sd.role)?,
         namespaces: sd.namespaces.clone(),
@@ -60,7 +61,11 @@ pub fn groups_for_sd(
 }
 
 /// The groups a plain `kubernetes_sd_configs: [{role: ROLE}]` would discover.
-pub fn groups_for_role(name: &str, objects: &[KubeObject], src: &Source) -> Result<Vec<Group>> {
+pub fn groups_for_role(
+    name: &str,
+    objects: &[KubeObject],
+    src: &Source,
+) -> Result<Vec<Group<'static>>> {
     let cfg = SdConfig {
         role: role(name)?,
         namespaces: Vec::new(),

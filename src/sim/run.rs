@@ -1,13 +1,21 @@
-//! Runs targets (or series) through the selected jobs.
+//! Runs targets (or series) through the selected jobs and streams the
+//! report: results are rendered in parallel, chunk by chunk, and written in
+//! input order, so memory stays bounded by the input, not the output.
+
+use std::borrow::Cow;
+use std::io::Write;
 
 use serde::Serialize;
 
+use super::report::{self, Format};
 use super::series::Series;
 use super::targets::{Group, Targets};
 use crate::diag::{Error, Result};
 use crate::prom::config::{ConfigInput, ScrapeJob};
-use crate::prom::target::{populate, TargetResult};
-use crate::relabel::{process, Flavor, LabelBuilder, Labels, Rule, Step};
+use crate::prom::target::populate_with;
+use crate::relabel::{pair_get, process, to_pairs, Flavor, LabelBuilder, Labels, Rule, Step};
+
+type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -32,6 +40,50 @@ pub struct SimResult {
     pub steps: Vec<Step>,
 }
 
+impl SimResult {
+    pub fn outcome(&self) -> Outcome {
+        if self.error.is_some() {
+            Outcome::Failed
+        } else if self.relabeled.is_some() {
+            Outcome::Kept
+        } else {
+            Outcome::Dropped
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Kept,
+    Dropped,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub kept: usize,
+    pub dropped: usize,
+    pub failed: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.kept + self.dropped + self.failed
+    }
+    fn add(&mut self, o: Outcome) {
+        match o {
+            Outcome::Kept => self.kept += 1,
+            Outcome::Dropped => self.dropped += 1,
+            Outcome::Failed => self.failed += 1,
+        }
+    }
+    fn merge(&mut self, o: Counts) {
+        self.kept += o.kept;
+        self.dropped += o.dropped;
+        self.failed += o.failed;
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RuleRef {
     pub index: usize,
@@ -39,22 +91,21 @@ pub struct RuleRef {
     pub line: usize,
 }
 
+/// What the report says about a job (or a bare rule list).
 #[derive(Debug, Clone)]
-pub struct Entry {
-    /// A short human name for the input target or series.
-    pub name: String,
-    pub result: SimResult,
-}
-
-#[derive(Debug, Clone)]
-pub struct JobRun {
+pub struct JobInfo {
     pub job: Option<String>,
     pub line: Option<usize>,
-    /// `relabel_configs` or `metric_relabel_configs` (for messages).
+    /// `relabel_configs` or `metric_relabel_configs`.
     pub rules_key: &'static str,
     pub rules: Vec<RuleRef>,
-    pub entries: Vec<Entry>,
     pub notes: Vec<String>,
+}
+
+impl JobInfo {
+    pub fn is_series(&self) -> bool {
+        self.rules_key == "metric_relabel_configs"
+    }
 }
 
 fn rule_refs(rules: &[Rule]) -> Vec<RuleRef> {
@@ -68,10 +119,15 @@ fn rule_refs(rules: &[Rule]) -> Vec<RuleRef> {
         .collect()
 }
 
-/// A readable name for a discovered target.
-pub fn target_name(l: &Labels, fallback: usize) -> String {
-    let get = |k: &str| l.get(k).map(String::as_str).unwrap_or("");
+/// A readable name for a discovered target (`pod ns/name container c port p`).
+pub fn target_name(group: &[Pair<'_>], target: &[Pair<'_>], fallback: usize) -> String {
+    let get = |k: &str| {
+        pair_get(target, k)
+            .or_else(|| pair_get(group, k))
+            .unwrap_or("")
+    };
     let ns = get("__meta_kubernetes_namespace");
+    let addr = get("__address__");
     let port = {
         let name = [
             "__meta_kubernetes_pod_container_port_name",
@@ -83,7 +139,6 @@ pub fn target_name(l: &Labels, fallback: usize) -> String {
         .map(|k| get(k))
         .find(|v| !v.is_empty())
         .unwrap_or("");
-        let addr = get("__address__");
         match (name.is_empty(), addr.rsplit_once(':')) {
             (false, _) => format!(" port {name}"),
             (true, Some((_, p))) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
@@ -126,12 +181,8 @@ pub fn target_name(l: &Labels, fallback: usize) -> String {
             return format!("{kind} {ns}{v}{extra}");
         }
     }
-    let addr = get("__address__");
     if !addr.is_empty() {
         return addr.to_string();
-    }
-    if let Some(name) = l.get("__name__") {
-        return name.clone();
     }
     format!("target #{fallback}")
 }
@@ -152,131 +203,20 @@ fn select_jobs<'a>(jobs: &'a [ScrapeJob], opts: &Options) -> Result<Vec<&'a Scra
         .collect())
 }
 
-fn static_groups(job: &ScrapeJob) -> Vec<Group> {
+fn static_groups(job: &ScrapeJob) -> Vec<Group<'static>> {
     job.static_groups
         .iter()
         .enumerate()
         .map(|(i, g)| Group {
             source: i.to_string(),
-            labels: g.labels.iter().cloned().collect(),
+            labels: to_pairs(g.labels.iter().cloned().collect()),
             targets: g
                 .targets
                 .iter()
-                .map(|t| Labels::from([("__address__".to_string(), t.clone())]))
+                .map(|t| vec![(Cow::Borrowed("__address__"), Cow::Owned(t.clone()))])
                 .collect(),
         })
         .collect()
-}
-
-/// Runs discovered targets through each selected job (or a bare rule list).
-pub fn run_targets(
-    config: &ConfigInput,
-    targets: Option<&Targets>,
-    opts: &Options,
-) -> Result<Vec<JobRun>> {
-    match config {
-        ConfigInput::Rules(rules) => {
-            let Some(targets) = targets else {
-                return Err(Error::plain(
-                    "a bare list of relabel rules needs --targets (or --series)",
-                ));
-            };
-            let groups = match targets {
-                Targets::Groups(g) => g.clone(),
-                Targets::Api(t) => vec![Group {
-                    source: "api".into(),
-                    labels: Labels::new(),
-                    targets: t.iter().map(|(_, l)| l.clone()).collect(),
-                }],
-                Targets::Kubernetes(objects, src) => {
-                    super::kube::groups_for_role(&opts.role, objects, src)?
-                }
-            };
-            let mut entries = Vec::new();
-            for g in &groups {
-                for t in &g.targets {
-                    let mut merged = g.labels.clone();
-                    merged.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
-                    let name = target_name(&merged, entries.len());
-                    entries.push(Entry {
-                        name,
-                        result: run_rules(None, rules, &merged, opts),
-                    });
-                }
-            }
-            Ok(vec![JobRun {
-                job: None,
-                line: None,
-                rules_key: "relabel_configs",
-                rules: rule_refs(rules),
-                entries,
-                notes: Vec::new(),
-            }])
-        }
-        ConfigInput::Jobs(jobs) => {
-            let mut runs = Vec::new();
-            for job in select_jobs(jobs, opts)? {
-                let mut notes = Vec::new();
-                let groups: Vec<Group> = match targets {
-                    None => {
-                        if job.static_groups.is_empty() {
-                            notes.push(no_targets_note(job));
-                        }
-                        static_groups(job)
-                    }
-                    Some(Targets::Groups(g)) => g.clone(),
-                    Some(Targets::Api(t)) => vec![Group {
-                        source: "api".into(),
-                        labels: Labels::new(),
-                        targets: t
-                            .iter()
-                            .filter(|(j, _)| j == &job.name)
-                            .map(|(_, l)| l.clone())
-                            .collect(),
-                    }],
-                    Some(Targets::Kubernetes(objects, src)) => {
-                        if job.kubernetes_sd.is_empty() {
-                            notes.push(
-                                "no kubernetes_sd_configs: Kubernetes objects do not apply to this job"
-                                    .to_string(),
-                            );
-                            Vec::new()
-                        } else {
-                            let mut all = Vec::new();
-                            for sd in &job.kubernetes_sd {
-                                if sd.own_namespace {
-                                    notes.push("namespaces.own_namespace cannot be known offline; treated as not set".into());
-                                }
-                                all.extend(super::kube::groups_for_sd(sd, objects, src)?);
-                            }
-                            all
-                        }
-                    }
-                };
-                let mut entries = Vec::new();
-                for g in &groups {
-                    for t in &g.targets {
-                        let r = populate(job, t, &g.labels, opts.flavor, opts.trace);
-                        let mut merged = g.labels.clone();
-                        merged.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
-                        entries.push(Entry {
-                            name: target_name(&merged, entries.len()),
-                            result: from_target(job, r),
-                        });
-                    }
-                }
-                runs.push(JobRun {
-                    job: Some(job.name.clone()),
-                    line: Some(job.line),
-                    rules_key: "relabel_configs",
-                    rules: rule_refs(&job.relabel),
-                    entries,
-                    notes,
-                });
-            }
-            Ok(runs)
-        }
-    }
 }
 
 fn no_targets_note(job: &ScrapeJob) -> String {
@@ -297,17 +237,51 @@ fn no_targets_note(job: &ScrapeJob) -> String {
     }
 }
 
-fn from_target(job: &ScrapeJob, r: TargetResult) -> SimResult {
-    SimResult {
-        job: Some(job.name.clone()),
-        discovered: r.discovered,
-        relabeled: r.relabeled,
-        dropped_by_rule: r.dropped_by_rule,
-        target: r.target,
-        scrape_url: r.scrape_url,
-        error: r.error,
-        steps: r.steps,
-    }
+/// The target groups a job sees, and notes about where they came from.
+fn job_groups<'t, 'a>(
+    job: &ScrapeJob,
+    targets: Option<&'t Targets<'a>>,
+) -> Result<(Cow<'t, [Group<'a>]>, Vec<String>)> {
+    let mut notes = Vec::new();
+    let groups = match targets {
+        None => {
+            if job.static_groups.is_empty() {
+                notes.push(no_targets_note(job));
+            }
+            Cow::Owned(static_groups(job))
+        }
+        Some(Targets::Groups(g)) => Cow::Borrowed(g.as_slice()),
+        Some(Targets::Api(t)) => Cow::Owned(vec![Group {
+            source: "api".into(),
+            labels: Vec::new(),
+            targets: t
+                .iter()
+                .filter(|(j, _)| j == &job.name)
+                .map(|(_, l)| to_pairs(l.clone()))
+                .collect(),
+        }]),
+        Some(Targets::Kubernetes(objects, src)) => {
+            if job.kubernetes_sd.is_empty() {
+                notes.push(
+                    "no kubernetes_sd_configs: Kubernetes objects do not apply to this job".into(),
+                );
+                Cow::Owned(Vec::new())
+            } else {
+                let mut all = Vec::new();
+                for sd in &job.kubernetes_sd {
+                    if sd.own_namespace {
+                        notes.push(
+                            "namespaces.own_namespace cannot be known offline; treated as not set"
+                                .into(),
+                        );
+                    }
+                    all.extend(super::kube::groups_for_sd(sd, objects, src)?);
+                }
+                Cow::Owned(all)
+            }
+        }
+    };
+    Ok((groups, notes))
 }
 
 fn run_rules(job: Option<&str>, rules: &[Rule], labels: &Labels, opts: &Options) -> SimResult {
@@ -330,45 +304,297 @@ fn run_rules(job: Option<&str>, rules: &[Rule], labels: &Labels, opts: &Options)
     }
 }
 
-/// Runs sample series through `metric_relabel_configs` (or bare rules).
-pub fn run_series(config: &ConfigInput, series: &[Series], opts: &Options) -> Result<Vec<JobRun>> {
-    let run = |job: Option<&ScrapeJob>, rules: &[Rule]| {
-        let entries = series
-            .iter()
-            .map(|s| {
-                let result = run_rules(job.map(|j| j.name.as_str()), rules, &s.labels, opts);
-                // An empty label set after relabeling also drops the series.
-                let result = match &result.relabeled {
-                    Some(l) if l.is_empty() => SimResult {
-                        relabeled: None,
-                        ..result
-                    },
-                    _ => result,
-                };
-                Entry {
-                    name: format!(
-                        "line {}: {}",
-                        s.line,
-                        super::report::fmt_labels(&s.labels, true)
-                    ),
-                    result,
+/// Where results go: the format, and the writer with its JSON comma state.
+pub struct Sink<'w> {
+    out: &'w mut dyn Write,
+    format: Format,
+    wrote_result: bool,
+    pub counts: Counts,
+    jobs: usize,
+    any_series: bool,
+    only_rule_list: bool,
+}
+
+impl<'w> Sink<'w> {
+    pub fn new(out: &'w mut dyn Write, format: Format) -> Self {
+        Sink {
+            out,
+            format,
+            wrote_result: false,
+            counts: Counts::default(),
+            jobs: 0,
+            any_series: false,
+            only_rule_list: true,
+        }
+    }
+
+    fn write(&mut self, s: &str) -> Result<()> {
+        self.out
+            .write_all(s.as_bytes())
+            .map_err(|e| Error::plain(format!("cannot write output: {e}")))
+    }
+
+    fn begin(&mut self) -> Result<()> {
+        match self.format {
+            Format::Json => self.write("{\"results\": ["),
+            Format::Yaml => self.write("results:"),
+            Format::Text { .. } => Ok(()),
+        }
+    }
+
+    fn end(&mut self) -> Result<()> {
+        match self.format {
+            Format::Json => {
+                let close = if self.wrote_result { "\n]}\n" } else { "]}\n" };
+                self.write(close)
+            }
+            Format::Yaml => {
+                if self.wrote_result {
+                    Ok(())
+                } else {
+                    self.write(" []\n")
                 }
+            }
+            Format::Text { color } => {
+                let s = report::text_summary(
+                    self.jobs,
+                    self.only_rule_list,
+                    self.any_series,
+                    self.counts,
+                    color,
+                );
+                self.write(&s)
+            }
+        }
+    }
+
+    /// Renders and writes one job's results, in parallel chunks.
+    fn job<T: Sync>(
+        &mut self,
+        info: &JobInfo,
+        items: &[T],
+        eval: impl Fn(usize, &T) -> (String, SimResult) + Sync,
+    ) -> Result<()> {
+        self.jobs += 1;
+        self.any_series |= info.is_series();
+        self.only_rule_list &= info.job.is_none();
+        if let Format::Text { color } = self.format {
+            let s = report::text_job_header(info, color);
+            self.write(&s)?;
+        }
+        let format = self.format;
+        let render = |start: usize, chunk: &[T]| -> (String, Counts) {
+            let mut out = String::new();
+            let mut counts = Counts::default();
+            for (i, item) in chunk.iter().enumerate() {
+                let (name, result) = eval(start + i, item);
+                counts.add(result.outcome());
+                match format {
+                    Format::Text { color } => {
+                        out.push_str(&report::text_entry(info, &name, &result, color))
+                    }
+                    Format::Json => {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str("\n  ");
+                        out.push_str(&report::json_result(&result));
+                    }
+                    Format::Yaml => out.push_str(&report::yaml_result(&result)),
+                }
+            }
+            (out, counts)
+        };
+        let mut job_counts = Counts::default();
+        for_each_chunk_ordered(items, render, |chunk_out, counts| {
+            if chunk_out.is_empty() {
+                return Ok(());
+            }
+            if self.format == Format::Json && self.wrote_result {
+                self.write(",")?;
+            }
+            self.wrote_result = true;
+            job_counts.merge(counts);
+            self.write(&chunk_out)
+        })?;
+        self.counts.merge(job_counts);
+        if let Format::Text { color } = self.format {
+            let s = report::text_job_footer(info, job_counts, color);
+            self.write(&s)?;
+        }
+        Ok(())
+    }
+}
+
+const CHUNK: usize = 2048;
+
+/// Maps chunks of `items` on all cores and hands the results to `sink` in
+/// input order, a window of chunks at a time.
+fn for_each_chunk_ordered<T: Sync>(
+    items: &[T],
+    render: impl Fn(usize, &[T]) -> (String, Counts) + Sync,
+    mut sink: impl FnMut(String, Counts) -> Result<()>,
+) -> Result<()> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    let chunks: Vec<(usize, &[T])> = items
+        .chunks(CHUNK)
+        .enumerate()
+        .map(|(i, c)| (i * CHUNK, c))
+        .collect();
+    for window in chunks.chunks(threads) {
+        let outputs: Vec<(String, Counts)> = if window.len() == 1 || threads == 1 {
+            window.iter().map(|(s, c)| render(*s, c)).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let render = &render;
+                let handles: Vec<_> = window[1..]
+                    .iter()
+                    .map(|(s, c)| scope.spawn(move || render(*s, c)))
+                    .collect();
+                let mut outs = vec![render(window[0].0, window[0].1)];
+                for h in handles {
+                    match h.join() {
+                        Ok(r) => outs.push(r),
+                        Err(p) => std::panic::resume_unwind(p),
+                    }
+                }
+                outs
             })
-            .collect();
-        JobRun {
+        };
+        for (out, counts) in outputs {
+            sink(out, counts)?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs discovered targets through each selected job (or a bare rule list).
+pub fn run_targets(
+    config: &ConfigInput,
+    targets: Option<&Targets>,
+    opts: &Options,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    sink.begin()?;
+    match config {
+        ConfigInput::Rules(rules) => {
+            let Some(targets) = targets else {
+                return Err(Error::plain(
+                    "a bare list of relabel rules needs --targets (or --series)",
+                ));
+            };
+            let groups: Cow<'_, [Group<'_>]> = match targets {
+                Targets::Groups(g) => Cow::Borrowed(g.as_slice()),
+                Targets::Api(t) => Cow::Owned(vec![Group {
+                    source: "api".into(),
+                    labels: Vec::new(),
+                    targets: t.iter().map(|(_, l)| to_pairs(l.clone())).collect(),
+                }]),
+                Targets::Kubernetes(objects, src) => {
+                    Cow::Owned(super::kube::groups_for_role(&opts.role, objects, src)?)
+                }
+            };
+            let items: Vec<(&[Pair<'_>], &[Pair<'_>])> = groups
+                .iter()
+                .flat_map(|g| {
+                    g.targets
+                        .iter()
+                        .map(move |t| (g.labels.as_slice(), t.as_slice()))
+                })
+                .collect();
+            let info = JobInfo {
+                job: None,
+                line: None,
+                rules_key: "relabel_configs",
+                rules: rule_refs(rules),
+                notes: Vec::new(),
+            };
+            sink.job(&info, &items, |i, (group, target)| {
+                let mut merged: Labels = group
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                merged.extend(target.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+                (
+                    target_name(group, target, i),
+                    run_rules(None, rules, &merged, opts),
+                )
+            })?;
+        }
+        ConfigInput::Jobs(jobs) => {
+            let detail = !matches!(sink.format, Format::Text { .. });
+            for job in select_jobs(jobs, opts)? {
+                let (groups, notes) = job_groups(job, targets)?;
+                let items: Vec<(&[Pair<'_>], &[Pair<'_>])> = groups
+                    .iter()
+                    .flat_map(|g| {
+                        g.targets
+                            .iter()
+                            .map(move |t| (g.labels.as_slice(), t.as_slice()))
+                    })
+                    .collect();
+                let info = JobInfo {
+                    job: Some(job.name.clone()),
+                    line: Some(job.line),
+                    rules_key: "relabel_configs",
+                    rules: rule_refs(&job.relabel),
+                    notes,
+                };
+                sink.job(&info, &items, |i, (group, target)| {
+                    let r = populate_with(job, target, group, opts.flavor, opts.trace, detail);
+                    let result = SimResult {
+                        job: Some(job.name.clone()),
+                        discovered: r.discovered,
+                        relabeled: r.relabeled,
+                        dropped_by_rule: r.dropped_by_rule,
+                        target: r.target,
+                        scrape_url: r.scrape_url,
+                        error: r.error,
+                        steps: r.steps,
+                    };
+                    (target_name(group, target, i), result)
+                })?;
+            }
+        }
+    }
+    sink.end()
+}
+
+/// Runs sample series through `metric_relabel_configs` (or bare rules).
+pub fn run_series(
+    config: &ConfigInput,
+    series: &[Series],
+    opts: &Options,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    sink.begin()?;
+    let jobs: Vec<(Option<&ScrapeJob>, &[Rule])> = match config {
+        ConfigInput::Rules(rules) => vec![(None, rules.as_slice())],
+        ConfigInput::Jobs(jobs) => select_jobs(jobs, opts)?
+            .into_iter()
+            .map(|j| (Some(j), j.metric_relabel.as_slice()))
+            .collect(),
+    };
+    for (job, rules) in jobs {
+        let info = JobInfo {
             job: job.map(|j| j.name.clone()),
             line: job.map(|j| j.line),
             rules_key: "metric_relabel_configs",
             rules: rule_refs(rules),
-            entries,
             notes: Vec::new(),
-        }
-    };
-    match config {
-        ConfigInput::Rules(rules) => Ok(vec![run(None, rules)]),
-        ConfigInput::Jobs(jobs) => Ok(select_jobs(jobs, opts)?
-            .into_iter()
-            .map(|j| run(Some(j), &j.metric_relabel))
-            .collect()),
+        };
+        sink.job(&info, series, |_, s| {
+            let mut result = run_rules(job.map(|j| j.name.as_str()), rules, &s.labels, opts);
+            // An empty label set after relabeling also drops the series.
+            if result.relabeled.as_ref().is_some_and(Labels::is_empty) {
+                result.relabeled = None;
+            }
+            let name = format!("line {}: {}", s.line, report::fmt_labels(&s.labels, true));
+            (name, result)
+        })?;
     }
+    sink.end()
 }

@@ -1,26 +1,30 @@
 //! `--targets` input: label maps, file_sd groups, a `/api/v1/targets`
 //! response, or Kubernetes objects — detected from the content.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::{Error, Result};
 use crate::input::load_yaml;
-use crate::relabel::{is_legacy_label_name, Flavor, Labels};
+use crate::relabel::{is_legacy_label_name, sort_pairs, to_pairs, Flavor, LabelPairs, Labels};
 use crate::yaml::{Node, NodeKind, Source, Span};
 
 /// A group of targets sharing labels, as service discovery produces them.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Group {
+pub struct Group<'a> {
     pub source: String,
-    pub labels: Labels,
-    pub targets: Vec<Labels>,
+    pub labels: LabelPairs<'a>,
+    pub targets: Vec<LabelPairs<'a>>,
 }
 
 #[derive(Debug)]
-pub enum Targets {
+pub enum Targets<'a> {
     /// Label sets that every selected job sees (label maps, file_sd).
-    Groups(Vec<Group>),
+    Groups(Vec<Group<'a>>),
     /// Discovered labels per scrape pool, from Prometheus's targets API.
     Api(Vec<(String, Labels)>),
     /// Kubernetes objects (Lists flattened), with where each came from.
@@ -33,15 +37,47 @@ pub struct KubeObject {
     pub span: Span,
 }
 
+/// A JSON string, borrowed from the input unless it has escapes.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSdGroup {
-    targets: Vec<String>,
-    #[serde(default)]
-    labels: Option<Labels>,
+struct BStr<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// A JSON object of label names to string values, as sorted pairs.
+struct PairsDe<'a>(LabelPairs<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for PairsDe<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = PairsDe<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of label names to string values")
+            }
+            fn visit_map<M: MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> std::result::Result<Self::Value, M::Error> {
+                let mut pairs = Vec::with_capacity(m.size_hint().unwrap_or(16));
+                while let Some((k, v)) = m.next_entry::<BStr<'de>, BStr<'de>>()? {
+                    pairs.push((k.0, v.0));
+                }
+                sort_pairs(&mut pairs);
+                Ok(PairsDe(pairs))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
 }
 
-impl Targets {
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSdGroup<'a> {
+    #[serde(borrow)]
+    targets: Vec<BStr<'a>>,
+    #[serde(borrow, default)]
+    labels: Option<PairsDe<'a>>,
+}
+
+impl Targets<'_> {
     pub fn kind_name(&self) -> &'static str {
         match self {
             Targets::Groups(_) => "label sets",
@@ -52,14 +88,15 @@ impl Targets {
 }
 
 /// Reads a targets file, detecting its format.
-pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets> {
+pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets<'_>> {
     let trimmed = src.text.trim_start();
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
         // JSON fast path: typed parses fail fast when the shape differs.
-        if let Ok(groups) = serde_json::from_str::<Vec<FileSdGroup>>(&src.text) {
+        if let Ok(groups) = serde_json::from_str::<Vec<FileSdGroup<'_>>>(&src.text) {
             return from_file_sd(src, groups, flavor);
         }
-        if let Ok(maps) = serde_json::from_str::<Vec<Labels>>(&src.text) {
+        if let Ok(maps) = serde_json::from_str::<Vec<PairsDe<'_>>>(&src.text) {
+            let maps = maps.into_iter().map(|m| m.0).collect();
             return label_maps(src, maps, flavor, Span::default());
         }
         if let Ok(value) = serde_json::from_str::<Value>(&src.text) {
@@ -76,8 +113,8 @@ pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets> {
     from_yaml_docs(src, &docs, flavor)
 }
 
-fn check_names(src: &Source, labels: &Labels, flavor: Flavor, span: Span) -> Result<()> {
-    for name in labels.keys() {
+fn check_names(src: &Source, labels: &LabelPairs<'_>, flavor: Flavor, span: Span) -> Result<()> {
+    for (name, _) in labels {
         let ok = match flavor {
             Flavor::V2 => is_legacy_label_name(name),
             Flavor::V3 => !name.is_empty(),
@@ -94,33 +131,47 @@ fn check_names(src: &Source, labels: &Labels, flavor: Flavor, span: Span) -> Res
     Ok(())
 }
 
-fn from_file_sd(src: &Source, groups: Vec<FileSdGroup>, flavor: Flavor) -> Result<Targets> {
+fn from_file_sd<'a>(
+    src: &'a Source,
+    groups: Vec<FileSdGroup<'a>>,
+    flavor: Flavor,
+) -> Result<Targets<'a>> {
     let mut out = Vec::with_capacity(groups.len());
     for (i, g) in groups.into_iter().enumerate() {
-        let mut labels = g.labels.unwrap_or_default();
+        let mut labels = g.labels.map(|p| p.0).unwrap_or_default();
         check_names(src, &labels, flavor, Span::default())?;
         // file_sd adds the file it read the group from.
-        labels.insert("__meta_filepath".into(), src.name.clone());
+        labels.retain(|(k, _)| k != "__meta_filepath");
+        labels.push((
+            Cow::Borrowed("__meta_filepath"),
+            Cow::Borrowed(src.name.as_str()),
+        ));
+        sort_pairs(&mut labels);
         out.push(Group {
             source: format!("{}:{i}", src.name),
             labels,
             targets: g
                 .targets
                 .into_iter()
-                .map(|t| Labels::from([("__address__".to_string(), t)]))
+                .map(|t| vec![(Cow::Borrowed("__address__"), t.0)])
                 .collect(),
         });
     }
     Ok(Targets::Groups(out))
 }
 
-fn label_maps(src: &Source, maps: Vec<Labels>, flavor: Flavor, span: Span) -> Result<Targets> {
+fn label_maps<'a>(
+    src: &Source,
+    maps: Vec<LabelPairs<'a>>,
+    flavor: Flavor,
+    span: Span,
+) -> Result<Targets<'a>> {
     for m in &maps {
         check_names(src, m, flavor, span)?;
     }
     Ok(Targets::Groups(vec![Group {
         source: src.name.clone(),
-        labels: Labels::new(),
+        labels: Vec::new(),
         targets: maps,
     }]))
 }
@@ -164,7 +215,7 @@ fn string_labels(src: &Source, v: &Value, what: &str) -> Result<Labels> {
         .collect()
 }
 
-fn from_api(src: &Source, data: &Value, flavor: Flavor) -> Result<Targets> {
+fn from_api(src: &Source, data: &Value, flavor: Flavor) -> Result<Targets<'static>> {
     let mut out = Vec::new();
     for key in ["activeTargets", "droppedTargets"] {
         for t in data
@@ -180,7 +231,7 @@ fn from_api(src: &Source, data: &Value, flavor: Flavor) -> Result<Targets> {
                 ))
             })?;
             let labels = string_labels(src, discovered, "discoveredLabels")?;
-            check_names(src, &labels, flavor, Span::default())?;
+            check_names(src, &to_pairs(labels.clone()), flavor, Span::default())?;
             let job = t
                 .get("scrapePool")
                 .and_then(Value::as_str)
@@ -193,7 +244,7 @@ fn from_api(src: &Source, data: &Value, flavor: Flavor) -> Result<Targets> {
     Ok(Targets::Api(out))
 }
 
-fn from_json_value(src: &Source, value: Value, flavor: Flavor) -> Result<Targets> {
+fn from_json_value(src: &Source, value: Value, flavor: Flavor) -> Result<Targets<'static>> {
     let whole = Span::new(0, src.text.len().min(1));
     if let Some(data) = value
         .get("data")
@@ -213,15 +264,18 @@ fn from_json_value(src: &Source, value: Value, flavor: Flavor) -> Result<Targets
         return Ok(Targets::Kubernetes(out, src.clone()));
     }
     if items.iter().any(|i| i.get("targets").is_some()) {
-        let groups: Vec<FileSdGroup> =
-            serde_json::from_value(Value::Array(items)).map_err(|e| {
-                Error::plain(format!("{}: invalid file_sd target groups: {e}", src.name))
-            })?;
-        return from_file_sd(src, groups, flavor);
+        // The typed parse failed: report serde's precise reason and position.
+        let e = serde_json::from_str::<Vec<FileSdGroup<'_>>>(&src.text)
+            .err()
+            .map(|e| json_error(src, &e))
+            .unwrap_or_else(|| {
+                Error::plain(format!("{}: invalid file_sd target groups", src.name))
+            });
+        return Err(e);
     }
     let maps = items
         .iter()
-        .map(|i| string_labels(src, i, "a target"))
+        .map(|i| string_labels(src, i, "a target").map(to_pairs))
         .collect::<Result<Vec<_>>>()?;
     label_maps(src, maps, flavor, whole)
 }
@@ -273,7 +327,26 @@ fn yaml_labels(src: &Source, node: &Node, flavor: Flavor) -> Result<Labels> {
     Ok(out)
 }
 
-fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets> {
+/// A serde_json error as a diagnostic at its line and column.
+fn json_error(src: &Source, e: &serde_json::Error) -> Error {
+    let (line, col) = (e.line(), e.column());
+    let offset = src
+        .text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + col.saturating_sub(1);
+    let offset = offset.min(src.text.len());
+    Error::at(
+        src,
+        Span::new(offset, offset),
+        format!("invalid target groups: {e}"),
+        "here",
+    )
+}
+
+fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets<'static>> {
     let is_kube = |n: &Node| n.get("kind").is_some() && n.get("apiVersion").is_some();
     let all_items: Vec<&Node> = docs
         .iter()
@@ -332,12 +405,13 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
                             let Some(addr) = t.as_str() else {
                                 return Err(Error::at(src, t.span, "a target must be a string", "not a string"));
                             };
-                            group
-                                .targets
-                                .push(Labels::from([("__address__".to_string(), addr.to_string())]));
+                            group.targets.push(vec![(
+                                Cow::Borrowed("__address__"),
+                                Cow::Owned(addr.to_string()),
+                            )]);
                         }
                     }
-                    "labels" => group.labels = yaml_labels(src, v, flavor)?,
+                    "labels" => group.labels = to_pairs(yaml_labels(src, v, flavor)?),
                     other => {
                         return Err(Error::at(
                             src,
@@ -349,20 +423,23 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
                     }
                 }
             }
-            group
-                .labels
-                .insert("__meta_filepath".into(), src.name.clone());
+            group.labels.retain(|(k, _)| k != "__meta_filepath");
+            group.labels.push((
+                Cow::Borrowed("__meta_filepath"),
+                Cow::Owned(src.name.clone()),
+            ));
+            sort_pairs(&mut group.labels);
             groups.push(group);
         }
         return Ok(Targets::Groups(groups));
     }
     let maps = all_items
         .iter()
-        .map(|n| yaml_labels(src, n, flavor))
+        .map(|n| yaml_labels(src, n, flavor).map(to_pairs))
         .collect::<Result<Vec<_>>>()?;
     Ok(Targets::Groups(vec![Group {
         source: src.name.clone(),
-        labels: Labels::new(),
+        labels: Vec::new(),
         targets: maps,
     }]))
 }
@@ -390,8 +467,10 @@ fn flatten_kube_node(n: &Node, out: &mut Vec<KubeObject>) {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Targets {
-        parse_targets(&Source::new("t", text), Flavor::V3).unwrap()
+    /// Parses and describes the result (sources are leaked: tests only).
+    fn parse(text: &str) -> Targets<'static> {
+        let src: &'static Source = Box::leak(Box::new(Source::new("t", text)));
+        parse_targets(src, Flavor::V3).unwrap()
     }
 
     #[test]
@@ -403,7 +482,7 @@ mod tests {
             matches!(parse(r#"[{"__address__":"a:1"}]"#), Targets::Groups(g) if g[0].targets.len() == 1)
         );
         assert!(
-            matches!(parse("- __address__: a:1\n  foo: 1\n"), Targets::Groups(g) if g[0].targets[0]["foo"] == "1")
+            matches!(parse("- __address__: a:1\n  foo: 1\n"), Targets::Groups(g) if g[0].targets[0][1].1 == "1")
         );
         assert!(matches!(parse("- targets: [a:1]\n"), Targets::Groups(_)));
         assert!(
