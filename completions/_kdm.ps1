@@ -34,8 +34,8 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
         'kdm;relabel-sim' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Prometheus config, scrape config, or relabel rule list (YAML)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Prometheus config, scrape config, or relabel rule list (YAML)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin); format detected from content')
-            [CompletionResult]::new('--targets', '--targets', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin); format detected from content')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content')
+            [CompletionResult]::new('--targets', '--targets', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content')
             [CompletionResult]::new('--series', '--series', [CompletionResultType]::ParameterName, 'Sample series to run through metric_relabel_configs, one per line')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Only simulate this job (repeatable)')
             [CompletionResult]::new('--job', '--job', [CompletionResultType]::ParameterName, 'Only simulate this job (repeatable)')

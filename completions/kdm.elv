@@ -30,8 +30,8 @@ set edit:completion:arg-completer[kdm] = {|@words|
         &'kdm;relabel-sim'= {
             cand -c 'Prometheus config, scrape config, or relabel rule list (YAML)'
             cand --config 'Prometheus config, scrape config, or relabel rule list (YAML)'
-            cand -t 'Discovered targets to relabel (`-` for stdin); format detected from content'
-            cand --targets 'Discovered targets to relabel (`-` for stdin); format detected from content'
+            cand -t 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content'
+            cand --targets 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content'
             cand --series 'Sample series to run through metric_relabel_configs, one per line'
             cand -j 'Only simulate this job (repeatable)'
             cand --job 'Only simulate this job (repeatable)'

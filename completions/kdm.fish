@@ -33,7 +33,7 @@ complete -c kdm -n "__fish_kdm_needs_command" -f -a "relabel-sim" -d 'Run a scra
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s c -l config -d 'Prometheus config, scrape config, or relabel rule list (YAML)' -r
-complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s t -l targets -d 'Discovered targets to relabel (`-` for stdin); format detected from content' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s t -l targets -d 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l series -d 'Sample series to run through metric_relabel_configs, one per line' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s j -l job -d 'Only simulate this job (repeatable)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l role -d 'Kubernetes SD role used when Kubernetes objects meet a bare rule list' -r -f -a "pod\t''

@@ -95,9 +95,10 @@ pub struct RelabelSimArgs {
     #[arg(short, long, value_name = "FILE")]
     pub config: String,
 
-    /// Discovered targets to relabel (`-` for stdin); format detected from content.
+    /// Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and
+    /// services); format detected from content.
     #[arg(short, long, value_name = "FILE", conflicts_with = "series")]
-    pub targets: Option<String>,
+    pub targets: Vec<String>,
 
     /// Sample series to run through metric_relabel_configs, one per line.
     #[arg(long, value_name = "FILE")]

@@ -224,3 +224,51 @@ fn help_has_examples() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("kdm relabel-sim -c prometheus.yml"));
 }
+
+/// Every job of the Prometheus documentation's Kubernetes example over real
+/// `kubectl get` output: each role's meta labels feed the job's rules.
+#[test]
+fn documentation_example_over_kubernetes_objects() {
+    let mut args = vec![
+        "relabel-sim",
+        "-c",
+        "testdata/scrape-configs/prometheus__prometheus-kubernetes.yml",
+    ];
+    for f in [
+        "k9s__po.json",
+        "k9s__no.json",
+        "k9s__svc.json",
+        "k9s__ep.json",
+        "k9s__eps.json",
+        "k9s__ing.json",
+        "kubectl-neat__list1-raw.yaml",
+        "popeye__pod-list-with-daemonset-owner.yaml",
+        "popeye__endpoints-list.yaml",
+        "popeye__service-list.yaml",
+        "popeye__node-list.yaml",
+        "popeye__ingress-list.yaml",
+    ] {
+        args.push("-t");
+        args.push(Box::leak(
+            format!("testdata/k8s-objects/{f}").into_boxed_str(),
+        ));
+    }
+    let r = kdm(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn mixed_target_kinds_are_rejected() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        COMMUNITY,
+        "-t",
+        "testdata/relabel-sim/pods.yaml",
+        "-t",
+        "testdata/k8s-objects/k9s__po.json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("must be of one kind"), "{}", r.stderr);
+}

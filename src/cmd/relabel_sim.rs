@@ -14,10 +14,11 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
         PromVersion::V2 => Flavor::V2,
         PromVersion::V3 => Flavor::V3,
     };
-    if args.config == "-" && matches!(args.targets.as_deref(), Some("-")) {
-        return Err(Error::plain(
-            "--config and --targets cannot both read stdin",
-        ));
+    let stdin_readers = usize::from(args.config == "-")
+        + args.targets.iter().filter(|t| *t == "-").count()
+        + usize::from(args.series.as_deref() == Some("-"));
+    if stdin_readers > 1 {
+        return Err(Error::plain("only one input can be read from stdin (`-`)"));
     }
     let config_src = read_source(&args.config)?;
     let docs = load_yaml(&config_src)?;
@@ -56,10 +57,19 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
         let s = series::parse_series(&src)?;
         run::run_series(&config, &s, &opts, &mut sink)
     } else {
-        let src = args.targets.as_deref().map(read_source).transpose()?;
-        let t = match &src {
-            Some(src) => Some(targets::parse_targets(src, flavor)?),
-            None => None,
+        let sources = args
+            .targets
+            .iter()
+            .map(|p| read_source(p))
+            .collect::<Result<Vec<_>>>()?;
+        let parsed = sources
+            .iter()
+            .map(|src| targets::parse_targets(src, flavor))
+            .collect::<Result<Vec<_>>>()?;
+        let t = if parsed.is_empty() {
+            None
+        } else {
+            Some(targets::Targets::merge(parsed)?)
         };
         run::run_targets(&config, t.as_ref(), &opts, &mut sink)
     }

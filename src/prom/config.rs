@@ -552,13 +552,13 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
         name,
         scrape_interval: interval,
         scrape_timeout: timeout,
+        // Like Go's decoder, an explicit empty or null value replaces the
+        // default (the label then disappears); only an absent key keeps it.
         metrics_path: ctx
             .opt_string(node, "metrics_path")?
-            .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "/metrics".into()),
         scheme: ctx
             .opt_string(node, "scheme")?
-            .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "http".into()),
         params,
         relabel,

@@ -243,6 +243,21 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
                 rule.modulus = match value.resolve() {
                     Some(Resolved::Null) => 0,
                     Some(Resolved::Int(i)) if i >= 0 => i as u64,
+                    Some(Resolved::UInt(u)) => u,
+                    Some(Resolved::Float(f)) => match go_float_to_u64(f) {
+                        Some(m) => m,
+                        None => {
+                            return Err(Error::at(
+                                src,
+                                value.span,
+                                format!(
+                                    "cannot unmarshal !!float `{}` into uint64",
+                                    value.key_string()
+                                ),
+                                "expected a non-negative integer",
+                            ))
+                        }
+                    },
                     _ => {
                         return Err(Error::at(
                             src,
@@ -297,6 +312,19 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
     }
     validate(&rule, node, source_labels_set, action_seen, ctx)?;
     Ok(rule)
+}
+
+/// How Go's YAML decoder stores a float in a uint64 field: truncated, with
+/// amd64's result for 2^64 (which rounds from `18446744073709551615`+1).
+fn go_float_to_u64(f: f64) -> Option<u64> {
+    const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+    if !(0.0..=TWO_64).contains(&f) {
+        return None;
+    }
+    if f == TWO_64 {
+        return Some(1 << 63);
+    }
+    Some(f as u64)
 }
 
 fn compile(ctx: &RuleContext<'_>, pattern: &str, span: Span) -> Result<GoRegex> {

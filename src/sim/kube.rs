@@ -5,19 +5,21 @@ use crate::diag::{Error, Result};
 use crate::k8s_sd::{self, AttachMetadata, Role, RoleSelector, SdConfig};
 use crate::prom::config::KubernetesSd;
 use crate::relabel::to_pairs;
-use crate::yaml::Source;
 
 fn role(name: &str) -> Result<Role> {
     Role::parse(name).ok_or_else(|| Error::plain(format!("unknown Kubernetes SD role {name:?}")))
 }
 
-fn run(cfg: &SdConfig, objects: &[KubeObject], src: &Source) -> Result<Vec<Group<'static>>> {
+fn run(cfg: &SdConfig, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
     let values: Vec<serde_json::Value> = objects.iter().map(|o| o.value.clone()).collect();
     let groups = k8s_sd::discover(&values, cfg).map_err(|e| match e.object_index {
-        Some(i) if i < objects.len() => {
-            Error::at(src, objects[i].span, e.message.clone(), "this object")
-        }
-        _ => Error::plain(format!("{}: {}", src.name, e.message)),
+        Some(i) if i < objects.len() => Error::at(
+            &objects[i].source,
+            objects[i].span,
+            e.message.clone(),
+            "this object",
+        ),
+        _ => Error::plain(e.message.clone()),
     })?;
     Ok(groups
         .into_iter()
@@ -30,11 +32,7 @@ fn run(cfg: &SdConfig, objects: &[KubeObject], src: &Source) -> Result<Vec<Group
 }
 
 /// The groups one `kubernetes_sd_configs` entry would discover.
-pub fn groups_for_sd(
-    sd: &KubernetesSd,
-    objects: &[KubeObject],
-    src: &Source,
-) -> Result<Vec<Group<'static>>> {
+pub fn groups_for_sd(sd: &KubernetesSd, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
     let cfg = SdConfig {
         role: role(&sd.role)?,
         namespaces: sd.namespaces.clone(),
@@ -57,20 +55,16 @@ pub fn groups_for_sd(
             })
             .collect::<Result<Vec<_>>>()?,
     };
-    run(&cfg, objects, src)
+    run(&cfg, objects)
 }
 
 /// The groups a plain `kubernetes_sd_configs: [{role: ROLE}]` would discover.
-pub fn groups_for_role(
-    name: &str,
-    objects: &[KubeObject],
-    src: &Source,
-) -> Result<Vec<Group<'static>>> {
+pub fn groups_for_role(name: &str, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
     let cfg = SdConfig {
         role: role(name)?,
         namespaces: Vec::new(),
         attach_metadata: AttachMetadata::default(),
         selectors: Vec::new(),
     };
-    run(&cfg, objects, src)
+    run(&cfg, objects)
 }

@@ -158,6 +158,15 @@ pub fn target_name(group: &[Pair<'_>], target: &[Pair<'_>], fallback: usize) -> 
         return format!("pod {ns}/{pod}{c}{port}");
     }
     for (key, kind) in [
+        ("__meta_kubernetes_endpoints_name", "endpoints"),
+        ("__meta_kubernetes_endpointslice_name", "endpointslice"),
+    ] {
+        let v = get(key);
+        if !v.is_empty() {
+            return format!("{kind} {ns}/{v} {addr}");
+        }
+    }
+    for (key, kind) in [
         ("__meta_kubernetes_node_name", "node"),
         ("__meta_kubernetes_service_name", "service"),
         ("__meta_kubernetes_ingress_name", "ingress"),
@@ -260,7 +269,7 @@ fn job_groups<'t, 'a>(
                 .map(|(_, l)| to_pairs(l.clone()))
                 .collect(),
         }]),
-        Some(Targets::Kubernetes(objects, src)) => {
+        Some(Targets::Kubernetes(objects)) => {
             if job.kubernetes_sd.is_empty() {
                 notes.push(
                     "no kubernetes_sd_configs: Kubernetes objects do not apply to this job".into(),
@@ -275,13 +284,44 @@ fn job_groups<'t, 'a>(
                                 .into(),
                         );
                     }
-                    all.extend(super::kube::groups_for_sd(sd, objects, src)?);
+                    let groups = super::kube::groups_for_sd(sd, objects)?;
+                    let empty: Vec<&str> = groups
+                        .iter()
+                        .filter(|g| g.targets.is_empty())
+                        .map(|g| g.source.as_str())
+                        .collect();
+                    if !empty.is_empty() {
+                        let why = match sd.role.as_str() {
+                            "pod" => "pods without status.podIP (not running yet) give no targets",
+                            "service" => "services without ports give no targets",
+                            "endpoints" | "endpointslice" => "these have no addresses",
+                            "ingress" => "ingress rules with an empty paths list give no targets",
+                            _ => "they give no targets",
+                        };
+                        notes.push(format!(
+                            "{} {} object(s) discovered without targets ({}): {why}",
+                            empty.len(),
+                            sd.role,
+                            summarize(&empty),
+                        ));
+                    }
+                    all.extend(groups);
                 }
                 Cow::Owned(all)
             }
         }
     };
     Ok((groups, notes))
+}
+
+/// The first few names of a list, then a count.
+fn summarize(names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    let mut s = names[..names.len().min(SHOWN)].join(", ");
+    if names.len() > SHOWN {
+        s.push_str(&format!(", and {} more", names.len() - SHOWN));
+    }
+    s
 }
 
 fn run_rules(job: Option<&str>, rules: &[Rule], labels: &Labels, opts: &Options) -> SimResult {
@@ -493,8 +533,8 @@ pub fn run_targets(
                     labels: Vec::new(),
                     targets: t.iter().map(|(_, l)| to_pairs(l.clone())).collect(),
                 }]),
-                Targets::Kubernetes(objects, src) => {
-                    Cow::Owned(super::kube::groups_for_role(&opts.role, objects, src)?)
+                Targets::Kubernetes(objects) => {
+                    Cow::Owned(super::kube::groups_for_role(&opts.role, objects)?)
                 }
             };
             let items: Vec<(&[Pair<'_>], &[Pair<'_>])> = groups

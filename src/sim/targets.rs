@@ -28,13 +28,14 @@ pub enum Targets<'a> {
     /// Discovered labels per scrape pool, from Prometheus's targets API.
     Api(Vec<(String, Labels)>),
     /// Kubernetes objects (Lists flattened), with where each came from.
-    Kubernetes(Vec<KubeObject>, Source),
+    Kubernetes(Vec<KubeObject>),
 }
 
 #[derive(Debug, Clone)]
 pub struct KubeObject {
     pub value: Value,
     pub span: Span,
+    pub source: Source,
 }
 
 /// A JSON string, borrowed from the input unless it has escapes.
@@ -77,7 +78,39 @@ struct FileSdGroup<'a> {
     labels: Option<PairsDe<'a>>,
 }
 
-impl Targets<'_> {
+impl<'a> Targets<'a> {
+    /// Combines the targets of several files; they must be of one kind.
+    pub fn merge(all: Vec<Targets<'a>>) -> Result<Targets<'a>> {
+        let mut iter = all.into_iter();
+        let Some(mut acc) = iter.next() else {
+            return Ok(Targets::Groups(Vec::new()));
+        };
+        for next in iter {
+            acc = match (acc, next) {
+                (Targets::Groups(mut a), Targets::Groups(b)) => {
+                    a.extend(b);
+                    Targets::Groups(a)
+                }
+                (Targets::Api(mut a), Targets::Api(b)) => {
+                    a.extend(b);
+                    Targets::Api(a)
+                }
+                (Targets::Kubernetes(mut a), Targets::Kubernetes(b)) => {
+                    a.extend(b);
+                    Targets::Kubernetes(a)
+                }
+                (a, b) => {
+                    return Err(Error::plain(format!(
+                        "--targets files must be of one kind, got {} and {}",
+                        a.kind_name(),
+                        b.kind_name()
+                    )))
+                }
+            };
+        }
+        Ok(acc)
+    }
+
     pub fn kind_name(&self) -> &'static str {
         match self {
             Targets::Groups(_) => "label sets",
@@ -180,7 +213,7 @@ fn is_kube_object(v: &Value) -> bool {
     v.get("kind").is_some_and(Value::is_string) && v.get("apiVersion").is_some()
 }
 
-fn flatten_kube(value: Value, span: Span, out: &mut Vec<KubeObject>) {
+fn flatten_kube(src: &Source, value: Value, span: Span, out: &mut Vec<KubeObject>) {
     let is_list = value
         .get("kind")
         .and_then(Value::as_str)
@@ -189,11 +222,15 @@ fn flatten_kube(value: Value, span: Span, out: &mut Vec<KubeObject>) {
     if is_list {
         if let Some(Value::Array(items)) = value.get("items").cloned() {
             for item in items {
-                flatten_kube(item, span, out);
+                flatten_kube(src, item, span, out);
             }
         }
     } else {
-        out.push(KubeObject { value, span });
+        out.push(KubeObject {
+            value,
+            span,
+            source: src.clone(),
+        });
     }
 }
 
@@ -259,9 +296,9 @@ fn from_json_value(src: &Source, value: Value, flavor: Flavor) -> Result<Targets
     if items.iter().any(is_kube_object) {
         let mut out = Vec::new();
         for item in items {
-            flatten_kube(item, whole, &mut out);
+            flatten_kube(src, item, whole, &mut out);
         }
-        return Ok(Targets::Kubernetes(out, src.clone()));
+        return Ok(Targets::Kubernetes(out));
     }
     if items.iter().any(|i| i.get("targets").is_some()) {
         // The typed parse failed: report serde's precise reason and position.
@@ -373,9 +410,9 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
                     "not a Kubernetes object",
                 ));
             }
-            flatten_kube_node(n, &mut out);
+            flatten_kube_node(src, n, &mut out);
         }
-        return Ok(Targets::Kubernetes(out, src.clone()));
+        return Ok(Targets::Kubernetes(out));
     }
     if let Some(data) = docs[0]
         .get("data")
@@ -444,7 +481,7 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
     }]))
 }
 
-fn flatten_kube_node(n: &Node, out: &mut Vec<KubeObject>) {
+fn flatten_kube_node(src: &Source, n: &Node, out: &mut Vec<KubeObject>) {
     let is_list = n
         .get("kind")
         .and_then(Node::as_str)
@@ -452,7 +489,7 @@ fn flatten_kube_node(n: &Node, out: &mut Vec<KubeObject>) {
     if is_list {
         if let Some(items) = n.get("items").and_then(Node::as_seq) {
             for item in items {
-                flatten_kube_node(item, out);
+                flatten_kube_node(src, item, out);
             }
             return;
         }
@@ -460,6 +497,7 @@ fn flatten_kube_node(n: &Node, out: &mut Vec<KubeObject>) {
     out.push(KubeObject {
         value: n.to_json(),
         span: n.span,
+        source: src.clone(),
     });
 }
 
@@ -486,7 +524,7 @@ mod tests {
         );
         assert!(matches!(parse("- targets: [a:1]\n"), Targets::Groups(_)));
         assert!(
-            matches!(parse("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n"), Targets::Kubernetes(o, _) if o.len() == 1)
+            matches!(parse("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n"), Targets::Kubernetes(o) if o.len() == 1)
         );
         assert!(matches!(
             parse(r#"{"status":"success","data":{"activeTargets":[{"discoveredLabels":{"__address__":"a"},"scrapePool":"j"}],"droppedTargets":[]}}"#),

@@ -102,7 +102,7 @@ impl Node {
             NodeKind::Scalar { .. } => match self.resolve() {
                 Some(Resolved::Null) => "null",
                 Some(Resolved::Bool(_)) => "bool",
-                Some(Resolved::Int(_)) => "int",
+                Some(Resolved::Int(_)) | Some(Resolved::UInt(_)) => "int",
                 Some(Resolved::Float(_)) => "float",
                 _ => "string",
             },
@@ -118,6 +118,7 @@ impl Node {
                 Some(Resolved::Null) => Value::Null,
                 Some(Resolved::Bool(b)) => Value::Bool(b),
                 Some(Resolved::Int(i)) => Value::from(i),
+                Some(Resolved::UInt(u)) => Value::from(u),
                 Some(Resolved::Float(f)) => serde_json::Number::from_f64(f)
                     .map(Value::Number)
                     .unwrap_or_else(|| Value::String(text.clone())),

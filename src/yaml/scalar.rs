@@ -9,6 +9,8 @@ pub enum Resolved {
     Null,
     Bool(bool),
     Int(i64),
+    /// An integer above `i64::MAX` (go-yaml falls back to `ParseUint`).
+    UInt(u64),
     Float(f64),
     Str,
 }
@@ -44,6 +46,9 @@ pub(super) fn resolve(text: &str, style: Style, tag: Option<&str>) -> Resolved {
     let plain: String = text.chars().filter(|&c| c != '_').collect();
     if let Some(i) = parse_go_int(&plain) {
         return Resolved::Int(i);
+    }
+    if let Some(u) = parse_go_uint(&plain) {
+        return Resolved::UInt(u);
     }
     if is_yaml_float(text) {
         if let Ok(f) = plain.parse::<f64>() {
@@ -89,6 +94,17 @@ fn parse_go_int(s: &str) -> Option<i64> {
     let magnitude = i128::from_str_radix(body, radix).ok()?;
     let value = if neg { -magnitude } else { magnitude };
     i64::try_from(value).ok()
+}
+
+fn parse_go_uint(s: &str) -> Option<u64> {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.len() > 1 && digits.starts_with('0') {
+        return u64::from_str_radix(&digits[1..], 8).ok();
+    }
+    digits.parse().ok()
 }
 
 /// go-yaml v2's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
