@@ -44,11 +44,11 @@ measure() { # label, command...
     echo "$secs"  > "$work/secs.$label"
 }
 
-measure "kdm relabel-sim --output json" \
-    "$kdm" relabel-sim -c "$work/prometheus.yml" -t "$work/pods.json" -o json
-kdm_kept=$(grep -c '"scrape_url": "http' "$work/out" || true)
 measure "kdm relabel-sim (text report)" \
     "$kdm" relabel-sim -c "$work/prometheus.yml" -t "$work/pods.json"
+kdm_kept=$(grep -c '^  kept ' "$work/out" || true)
+measure "kdm relabel-sim --output json" \
+    "$kdm" relabel-sim -c "$work/prometheus.yml" -t "$work/pods.json" -o json
 measure "kdm relabel-sim --prometheus-version 2" \
     "$kdm" relabel-sim -c "$work/prometheus.yml" -t "$work/pods.json" -o json --prometheus-version 2
 
@@ -60,10 +60,10 @@ if command -v promtool >/dev/null 2>&1; then
     python3 - "$work" "$PT_TIMEOUT" <<'PY'
 import sys, os
 work, timeout = sys.argv[1], sys.argv[2]
-kdm = float(open(os.path.join(work, "secs.kdm relabel-sim --output json")).read())
+kdm = float(open(os.path.join(work, "secs.kdm relabel-sim (text report)")).read())
 pt = float(open(os.path.join(work, f"secs.promtool (--timeout {timeout})")).read())
 wait = float(timeout.rstrip("s"))
-print(f"speed-up: {pt / kdm:.0f}x wall clock; {(pt - wait) / kdm:.0f}x excluding promtool's fixed {wait:.0f} s discovery wait")
+print(f"speed-up (text report): {pt / kdm:.0f}x wall clock; {(pt - wait) / kdm:.0f}x excluding promtool's fixed {wait:.0f} s discovery wait")
 PY
 else
     echo "promtool not found (apt-get install prometheus) - skipping the comparison"

@@ -124,7 +124,8 @@ impl<'a> Targets<'a> {
 pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets<'_>> {
     let trimmed = src.text.trim_start();
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
-        // JSON fast path: typed parses fail fast when the shape differs.
+        // JSON fast path: typed, zero-copy parses fail fast when the shape
+        // differs.
         if let Ok(groups) = serde_json::from_str::<Vec<FileSdGroup<'_>>>(&src.text) {
             return from_file_sd(src, groups, flavor);
         }
