@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('relabel-sim', 'relabel-sim', [CompletionResultType]::ParameterValue, 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -51,6 +52,22 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kdm;lint' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--fail-level', '--fail-level', [CompletionResultType]::ParameterName, 'Findings at or above this severity make the exit code 1 [default: error, or the config''s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Lint configuration [default: .kdm.yaml if present]')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Treat every input as a Prometheus config (default: detected by `scrape_configs`)')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Kubernetes version whose schemas the schema rule uses')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain a rule and exit')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
+            [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'List the rules and exit')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kdm;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -61,11 +78,15 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
         }
         'kdm;help' {
             [CompletionResult]::new('relabel-sim', 'relabel-sim', [CompletionResultType]::ParameterValue, 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kdm;help;relabel-sim' {
+            break
+        }
+        'kdm;help;lint' {
             break
         }
         'kdm;help;completions' {

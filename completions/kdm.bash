@@ -22,6 +22,9 @@ _kdm() {
             kdm,help)
                 cmd="kdm__subcmd__help"
                 ;;
+            kdm,lint)
+                cmd="kdm__subcmd__lint"
+                ;;
             kdm,relabel-sim)
                 cmd="kdm__subcmd__relabel__subcmd__sim"
                 ;;
@@ -30,6 +33,9 @@ _kdm() {
                 ;;
             kdm__subcmd__help,help)
                 cmd="kdm__subcmd__help__subcmd__help"
+                ;;
+            kdm__subcmd__help,lint)
+                cmd="kdm__subcmd__help__subcmd__lint"
                 ;;
             kdm__subcmd__help,relabel-sim)
                 cmd="kdm__subcmd__help__subcmd__relabel__subcmd__sim"
@@ -41,7 +47,7 @@ _kdm() {
 
     case "${cmd}" in
         kdm)
-            opts="-h -V --color --help --version relabel-sim completions help"
+            opts="-h -V --color --help --version relabel-sim lint completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -77,7 +83,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__help)
-            opts="relabel-sim completions help"
+            opts="relabel-sim lint completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +124,20 @@ _kdm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kdm__subcmd__help__subcmd__lint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kdm__subcmd__help__subcmd__relabel__subcmd__sim)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -125,6 +145,52 @@ _kdm() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__lint)
+            opts="-f -h -V --format --fail-level --config --kind --kubernetes-version --list-rules --explain --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif github" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "human json sarif github" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-level)
+                    COMPREPLY=($(compgen -W "info warning error" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "auto prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubernetes-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --explain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

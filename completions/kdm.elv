@@ -24,6 +24,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand relabel-sim 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would'
+            cand lint 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -46,6 +47,21 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kdm;lint'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --fail-level 'Findings at or above this severity make the exit code 1 [default: error, or the config''s]'
+            cand --config 'Lint configuration [default: .kdm.yaml if present]'
+            cand --kind 'Treat every input as a Prometheus config (default: detected by `scrape_configs`)'
+            cand --kubernetes-version 'Kubernetes version whose schemas the schema rule uses'
+            cand --explain 'Explain a rule and exit'
+            cand --color 'When to use colours in output'
+            cand --list-rules 'List the rules and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kdm;completions'= {
             cand --color 'When to use colours in output'
             cand -h 'Print help'
@@ -55,10 +71,13 @@ set edit:completion:arg-completer[kdm] = {|@words|
         }
         &'kdm;help'= {
             cand relabel-sim 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would'
+            cand lint 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kdm;help;relabel-sim'= {
+        }
+        &'kdm;help;lint'= {
         }
         &'kdm;help;completions'= {
         }

@@ -30,6 +30,7 @@ never\t''"
 complete -c kdm -n "__fish_kdm_needs_command" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_needs_command" -s V -l version -d 'Print version'
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "relabel-sim" -d 'Run a scrape config\'s relabel rules over sample targets, exactly as Prometheus would'
+complete -c kdm -n "__fish_kdm_needs_command" -f -a "lint" -d 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s c -l config -d 'Prometheus config, scrape config, or relabel rule list (YAML)' -r
@@ -53,11 +54,30 @@ never\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l trace -d 'Show every rule applied to every target, with the labels it added, changed and removed'
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s V -l version -d 'Print version'
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -s f -l format -d 'Output format' -r -f -a "human\t''
+json\t''
+sarif\t''
+github\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l fail-level -d 'Findings at or above this severity make the exit code 1 [default: error, or the config\'s]' -r -f -a "info\t''
+warning\t''
+error\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l config -d 'Lint configuration [default: .kdm.yaml if present]' -r
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l kind -d 'Treat every input as a Prometheus config (default: detected by `scrape_configs`)' -r -f -a "auto\t''
+prometheus\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l kubernetes-version -d 'Kubernetes version whose schemas the schema rule uses' -r
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l explain -d 'Explain a rule and exit' -r
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l color -d 'When to use colours in output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l list-rules -d 'List the rules and exit'
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -s h -l help -d 'Print help'
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -s V -l version -d 'Print version'
 complete -c kdm -n "__fish_kdm_using_subcommand completions" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim completions help" -f -a "relabel-sim" -d 'Run a scrape config\'s relabel rules over sample targets, exactly as Prometheus would'
-complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim lint completions help" -f -a "relabel-sim" -d 'Run a scrape config\'s relabel rules over sample targets, exactly as Prometheus would'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim lint completions help" -f -a "lint" -d 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim lint completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim lint completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -43,6 +43,9 @@ pub enum Command {
     /// Run a scrape config's relabel rules over sample targets, exactly as Prometheus would.
     #[command(after_help = RELABEL_EXAMPLES)]
     RelabelSim(RelabelSimArgs),
+    /// Check DaemonSets, workloads and Prometheus scrape configs, with exact locations.
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(LintArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  kdm completions zsh > ~/.zfunc/_kdm")]
     Completions(CompletionsArgs),
@@ -73,6 +76,79 @@ Output: --output json (or yaml) prints
 in input order per job; \"steps\" is filled with --trace.
 
 Exit codes: 0 success, 2 usage or input error (with file:line:col).";
+
+const LINT_EXAMPLES: &str = "\
+Examples:
+  kdm lint deploy/                          # every .yaml/.yml/.json below deploy/
+  kdm lint ds.yaml prometheus.yml           # manifests and scrape configs together
+  helm template chart | kdm lint -          # stdin
+  kdm lint --format sarif deploy/ > kdm.sarif
+  kdm lint --explain host-path-writable
+  kdm lint --list-rules
+
+Configuration: .kdm.yaml in the current directory (or --config) enables,
+disables or re-levels rules, excludes paths and sets the Kubernetes version.
+Opt out on one object with the annotation
+  ignore.kdm.dev/<rule-id>: \"<reason>\"
+
+Exit codes: 0 no findings at or above --fail-level, 1 findings, 2 unreadable
+or malformed input (reported with file:line:col).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputKind {
+    Auto,
+    Prometheus,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or directories to lint (`-` for stdin).
+    #[arg(value_name = "PATH", required_unless_present_any = ["list_rules", "explain"])]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+
+    /// Findings at or above this severity make the exit code 1 [default: error, or the config's].
+    #[arg(long, value_enum)]
+    pub fail_level: Option<Level>,
+
+    /// Lint configuration [default: .kdm.yaml if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
+
+    /// Treat every input as a Prometheus config (default: detected by `scrape_configs`).
+    #[arg(long, value_enum, default_value_t = InputKind::Auto)]
+    pub kind: InputKind,
+
+    /// Kubernetes version whose schemas the schema rule uses.
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+
+    /// List the rules and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+
+    /// Explain a rule and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {

@@ -9,7 +9,9 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod input;
+pub mod k8s;
 pub mod k8s_sd;
+pub mod lint;
 pub mod prom;
 pub mod relabel;
 pub mod sim;
@@ -37,7 +39,22 @@ pub fn run(cli: cli::Cli) -> i32 {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    if let cli::Command::Lint(args) = &cli.command {
+        return match cmd::lint::run(args, color, err_color) {
+            Ok(outcome) => {
+                let _ = out.write_all(outcome.stdout.as_bytes());
+                let _ = out.flush();
+                eprint!("{}", outcome.stderr);
+                outcome.code
+            }
+            Err(e) => {
+                eprint!("{}", diag::render(&e, err_color));
+                2
+            }
+        };
+    }
     let result = match &cli.command {
+        cli::Command::Lint(_) => Ok(()),
         cli::Command::RelabelSim(args) => cmd::relabel_sim::run(args, color, &mut out),
         cli::Command::Completions(args) => out
             .write_all(cmd::completions::script(args.shell).as_bytes())

@@ -57,6 +57,8 @@ struct Builder<'s> {
     alias_nodes: usize,
     docs: Vec<Node>,
     pos: CharToByte<'s>,
+    shift: &'s Reindent,
+    original: &'s str,
 }
 
 fn tag_string(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<String> {
@@ -71,8 +73,8 @@ fn tag_string(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<String> {
 
 impl<'s> Builder<'s> {
     fn span(&mut self, s: PSpan) -> Span {
-        let start = self.pos.byte(s.start.index());
-        let end = self.pos.byte(s.end.index());
+        let start = self.shift.original(self.pos.byte(s.start.index()));
+        let end = self.shift.original(self.pos.byte(s.end.index()));
         Span::new(start, end)
     }
 
@@ -211,7 +213,19 @@ impl<'s> Builder<'s> {
                 )
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let end = self.span(pspan).end;
+                let event_end = self.span(pspan).end;
+                let original = self.original;
+                // Block collections end where the next token starts; end them
+                // at their last child instead so snippets stay on their lines.
+                let end = |start: usize, last: Option<usize>| -> usize {
+                    let slice = original.get(start..event_end).unwrap_or("");
+                    let trimmed = slice.trim_end();
+                    if trimmed.ends_with(']') || trimmed.ends_with('}') {
+                        start + trimmed.len()
+                    } else {
+                        last.unwrap_or(start + trimmed.len()).max(start)
+                    }
+                };
                 let (node, count, anchor) = match self.stack.pop() {
                     Some(Frame::Seq {
                         start,
@@ -221,7 +235,7 @@ impl<'s> Builder<'s> {
                         count,
                     }) => (
                         Node {
-                            span: Span::new(start, end),
+                            span: Span::new(start, end(start, items.last().map(|n| n.span.end))),
                             tag,
                             kind: NodeKind::Seq(items),
                         },
@@ -237,7 +251,13 @@ impl<'s> Builder<'s> {
                         ..
                     }) => (
                         Node {
-                            span: Span::new(start, end),
+                            span: Span::new(
+                                start,
+                                end(
+                                    start,
+                                    entries.last().map(|(_, v)| v.span.end.max(v.span.start)),
+                                ),
+                            ),
                             tag,
                             kind: NodeKind::Map(entries),
                         },
@@ -279,9 +299,92 @@ impl<'s> Builder<'s> {
     }
 }
 
+/// Spaces inserted at line starts (original byte offset, count), so that
+/// positions in the re-indented text map back to the user's file.
+#[derive(Debug, Default)]
+struct Reindent {
+    inserts: Vec<(usize, usize)>,
+}
+
+impl Reindent {
+    fn apply(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + self.inserts.len() * 4);
+        let mut last = 0;
+        for &(at, n) in &self.inserts {
+            out.push_str(&text[last..at]);
+            out.extend(std::iter::repeat_n(' ', n));
+            last = at;
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
+    /// Maps a byte offset in the re-indented text to the original text.
+    fn original(&self, modified: usize) -> usize {
+        let mut shift = 0;
+        for &(at, n) in &self.inserts {
+            if modified < at + shift {
+                break;
+            }
+            if modified < at + shift + n {
+                return at;
+            }
+            shift += n;
+        }
+        modified - shift
+    }
+
+    fn add(&mut self, at: usize) {
+        match self.inserts.binary_search_by_key(&at, |&(a, _)| a) {
+            Ok(i) => self.inserts[i].1 += 1,
+            Err(i) => self.inserts.insert(i, (at, 1)),
+        }
+    }
+}
+
 /// Parses every document of a YAML stream.
+///
+/// saphyr-parser rejects flow collections whose continuation lines sit at
+/// or left of the enclosing block's indentation (`args: [` … `]` with the
+/// `]` under `args`), which go-yaml — and so kubectl and Prometheus —
+/// accept. Such lines are re-indented for parsing and positions are mapped
+/// back, so real-world manifests load and errors still point at the file.
 pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadError> {
-    let text: &str = &source.text;
+    const MAX_REINDENTS: usize = 1024;
+    let original: &str = &source.text;
+    let mut reindent = Reindent::default();
+    loop {
+        let owned;
+        let text: &str = if reindent.inserts.is_empty() {
+            original
+        } else {
+            owned = reindent.apply(original);
+            &owned
+        };
+        match parse_once(text, original, limits, &reindent) {
+            Ok(docs) => return Ok(docs),
+            Err(boxed) => {
+                let (err, info) = *boxed;
+                let retry = info == "invalid indentation"
+                    && reindent.inserts.iter().map(|(_, n)| n).sum::<usize>() < MAX_REINDENTS;
+                if !retry {
+                    return Err(err);
+                }
+                let line_start = original[..err.span.start.min(original.len())]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                reindent.add(line_start);
+            }
+        }
+    }
+}
+
+fn parse_once<'s>(
+    text: &'s str,
+    original: &'s str,
+    limits: Limits,
+    shift: &'s Reindent,
+) -> Result<Vec<Node>, Box<(LoadError, String)>> {
     let mut builder = Builder {
         limits,
         stack: Vec::new(),
@@ -289,19 +392,26 @@ pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadErr
         alias_nodes: 0,
         docs: Vec::new(),
         pos: CharToByte::new(text),
+        shift,
+        original,
     };
     for item in Parser::new_from_str(text) {
         match item {
-            Ok((ev, span)) => builder.event(ev, span)?,
+            Ok((ev, span)) => builder
+                .event(ev, span)
+                .map_err(|e| Box::new((e, String::new())))?,
             Err(e) => {
                 let mut pos = CharToByte::new(text);
-                let at = pos.byte(e.marker().index());
-                return Err(LoadError {
-                    message: format!("invalid YAML: {}", e.info()),
-                    span: Span::new(at, at),
-                    label: e.info().to_string(),
-                    secondary: None,
-                });
+                let at = shift.original(pos.byte(e.marker().index()));
+                return Err(Box::new((
+                    LoadError {
+                        message: format!("invalid YAML: {}", e.info()),
+                        span: Span::new(at, at),
+                        label: e.info().to_string(),
+                        secondary: None,
+                    },
+                    e.info().to_string(),
+                )));
             }
         }
     }
@@ -382,6 +492,16 @@ mod tests {
     fn syntax_errors_have_positions() {
         let err = load("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(err.message.starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn flow_sequences_closed_at_the_key_indentation_load() {
+        let src = "c:\n  args: [\n    \"-c\", \"x\",\n  ]\n  env: é\n";
+        let docs = load(src).unwrap();
+        let c = docs[0].get("c").unwrap();
+        assert_eq!(c.get("args").unwrap().as_seq().unwrap().len(), 2);
+        let env = c.get("env").unwrap();
+        assert_eq!(&src[env.span.start..env.span.end], "é");
     }
 
     #[test]

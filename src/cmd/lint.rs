@@ -1,0 +1,104 @@
+use crate::cli::{InputKind, Level, LintArgs, LintFormat};
+use crate::diag::{Error, Result};
+use crate::lint::config::LintConfig;
+use crate::lint::runner::{self, LintOptions};
+use crate::lint::{registry, report, Severity};
+
+/// Kubernetes version used when neither the flag nor the config sets one.
+pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
+
+/// What `kdm lint` prints and exits with.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    /// Rendered input errors (exit code 2), printed to stderr.
+    pub stderr: String,
+}
+
+fn done(code: i32, stdout: String) -> Outcome {
+    Outcome {
+        code,
+        stdout,
+        stderr: String::new(),
+    }
+}
+
+/// Runs `kdm lint`.
+pub fn run(args: &LintArgs, color: bool, err_color: bool) -> Result<Outcome> {
+    if args.list_rules {
+        let mut out = String::new();
+        for r in registry::all() {
+            let m = r.meta();
+            out.push_str(&format!(
+                "{:<34} {:<8} {}\n",
+                m.id,
+                m.severity.as_str(),
+                m.summary
+            ));
+        }
+        return Ok(done(0, out));
+    }
+    if let Some(id) = &args.explain {
+        let rule = registry::find(id).ok_or_else(|| {
+            Error::plain(format!("unknown rule {id:?}"))
+                .with_help("`kdm lint --list-rules` lists the rules")
+        })?;
+        let m = rule.meta();
+        return Ok(done(
+            0,
+            format!(
+                "# {} ({})\n\n{}\n\n{}",
+                m.id,
+                m.severity.as_str(),
+                m.summary,
+                m.explain
+            ),
+        ));
+    }
+    let ids: Vec<&str> = registry::all().iter().map(|r| r.meta().id).collect();
+    let config = match &args.config {
+        Some(path) => LintConfig::load(path, &ids)?,
+        None if std::path::Path::new(".kdm.yaml").is_file() => LintConfig::load(".kdm.yaml", &ids)?,
+        None => LintConfig::default(),
+    };
+    let kubernetes_version = args
+        .kubernetes_version
+        .clone()
+        .or_else(|| config.kubernetes_version.clone())
+        .unwrap_or_else(|| DEFAULT_KUBERNETES_VERSION.to_string());
+    let fail_level = match args.fail_level {
+        Some(Level::Info) => Severity::Info,
+        Some(Level::Warning) => Severity::Warning,
+        Some(Level::Error) => Severity::Error,
+        None => config.fail_level.unwrap_or(Severity::Error),
+    };
+    let opts = LintOptions {
+        paths: args.paths.clone(),
+        force_prometheus: args.kind == InputKind::Prometheus,
+        kubernetes_version,
+        config,
+    };
+    let result = runner::run(&opts);
+    let out = match args.format {
+        LintFormat::Human => report::human(&result, color),
+        LintFormat::Json => report::json(&result),
+        LintFormat::Sarif => report::sarif(&result),
+        LintFormat::Github => report::github(&result),
+    };
+    if !result.errors.is_empty() {
+        // Unreadable or malformed input: report every one, exit 2; the
+        // findings of the other files are still printed.
+        let mut stderr = String::new();
+        for e in &result.errors {
+            stderr.push_str(&crate::diag::render(e, err_color));
+        }
+        stderr.push_str(&format!("{} input error(s)\n", result.errors.len()));
+        return Ok(Outcome {
+            code: 2,
+            stdout: out,
+            stderr,
+        });
+    }
+    let failed = result.findings.iter().any(|f| f.severity >= fail_level);
+    Ok(done(i32::from(failed), out))
+}

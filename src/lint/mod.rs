@@ -1,0 +1,152 @@
+//! `kdm lint`: rules over span-aware Kubernetes objects and Prometheus
+//! configs. A rule is one file under `rules/<group>/` with its metadata
+//! (id, default severity, summary, explanation) and a `check` that returns
+//! findings; it never prints. The runner applies configuration, inline
+//! opt-outs and sorting, and a reporter renders the result.
+
+pub mod config;
+pub mod registry;
+pub mod report;
+pub mod rules;
+pub mod runner;
+
+use serde::Serialize;
+
+use crate::k8s::{Object, Workload};
+use crate::yaml::{Node, Source, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What a rule is, for `--list-rules`, `--explain` and SARIF.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable kebab-case id naming the pattern found (`host-path-writable`).
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line: what is wrong.
+    pub summary: &'static str,
+    /// Markdown with `## What it does`, `## Why is this bad?`, `## Example`,
+    /// `## Use instead` (and `## References` where useful).
+    pub explain: &'static str,
+}
+
+/// A problem at a place in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub file: usize,
+    pub span: Span,
+    /// Other places that explain the finding (e.g. the other selector).
+    pub related: Vec<(usize, Span, String)>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(meta: &RuleMeta, file: usize, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: meta.id,
+            severity: meta.severity,
+            message: message.into(),
+            file,
+            span,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(mut self, file: usize, span: Span, label: impl Into<String>) -> Finding {
+        self.related.push((file, span, label.into()));
+        self
+    }
+}
+
+/// One input file of a lint run.
+#[derive(Debug)]
+pub struct LintFile {
+    pub source: Source,
+    pub docs: Vec<Node>,
+}
+
+/// Everything rules see: all files, their Kubernetes objects, workloads and
+/// Prometheus configs (cross-object rules need the whole input).
+pub struct Context<'a> {
+    pub files: &'a [LintFile],
+    pub objects: Vec<Object<'a>>,
+    pub workloads: Vec<Workload<'a>>,
+    /// Prometheus configs: (file index, root node).
+    pub prometheus: Vec<(usize, &'a Node)>,
+    /// Kubernetes minor version for schema checks, e.g. "1.37".
+    pub kubernetes_version: String,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(files: &'a [LintFile], kubernetes_version: String, force_prometheus: bool) -> Self {
+        let mut objects = Vec::new();
+        let mut prometheus = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            objects.extend(crate::k8s::objects_in(i, &f.docs));
+            for doc in &f.docs {
+                let looks_like_prom =
+                    doc.get("scrape_configs").is_some() && doc.get("apiVersion").is_none();
+                if looks_like_prom || (force_prometheus && doc.as_map().is_some()) {
+                    prometheus.push((i, doc));
+                }
+            }
+        }
+        let workloads = objects
+            .iter()
+            .filter_map(|o| Workload::from_object(*o))
+            .collect();
+        Context {
+            files,
+            objects,
+            workloads,
+            prometheus,
+            kubernetes_version,
+        }
+    }
+
+    pub fn source(&self, file: usize) -> &'a Source {
+        &self.files[file].source
+    }
+}
+
+/// A lint rule. Adding one means: a file under `rules/<group>/`, a line in
+/// that group's `RULES`, a fixture `testdata/lint/<id>/{bad,good}.yaml`,
+/// and its snapshot.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>);
+}

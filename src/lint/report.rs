@@ -1,0 +1,198 @@
+//! Renders lint results: human (miette snippets grouped per file), JSON,
+//! SARIF 2.1.0 (code scanning) and GitHub Actions annotations.
+
+use std::fmt::Write;
+
+use serde_json::json;
+
+use super::runner::LintResult;
+use super::{registry, Finding, Severity};
+use crate::diag::Error;
+
+fn loc(result: &LintResult, f: &Finding) -> (String, usize, usize, usize, usize) {
+    let src = &result.files[f.file].source;
+    let (l, c) = src.line_col(f.span.start);
+    let (el, ec) = src.line_col(f.span.end.max(f.span.start));
+    (src.name.clone(), l, c, el, ec)
+}
+
+/// A finding as a miette diagnostic on its file.
+fn as_error(result: &LintResult, f: &Finding) -> Error {
+    let src = &result.files[f.file].source;
+    let mut e = Error::at(
+        src,
+        f.span,
+        format!("{}[{}]: {}", f.severity.as_str(), f.rule, f.message),
+        "",
+    );
+    for (file, span, label) in &f.related {
+        if *file == f.file {
+            e = e.with_label(*span, label.clone());
+        }
+    }
+    if let Some(h) = &f.help {
+        e = e.with_help(h.clone());
+    }
+    e
+}
+
+fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let n = |s| findings.iter().filter(|f| f.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}
+
+pub fn human(result: &LintResult, color: bool) -> String {
+    let mut out = String::new();
+    let mut current = usize::MAX;
+    for f in &result.findings {
+        if f.file != current {
+            current = f.file;
+            let _ = writeln!(out, "{}", result.files[f.file].source.name);
+        }
+        let rendered = crate::diag::render(&as_error(result, f), color);
+        for line in rendered.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    for note in &result.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    let (e, w, i) = counts(&result.findings);
+    let _ = writeln!(
+        out,
+        "{} file{} checked: {e} error{}, {w} warning{}, {i} info",
+        result.files.len(),
+        if result.files.len() == 1 { "" } else { "s" },
+        if e == 1 { "" } else { "s" },
+        if w == 1 { "" } else { "s" },
+    );
+    out
+}
+
+pub fn json(result: &LintResult) -> String {
+    let findings: Vec<_> = result
+        .findings
+        .iter()
+        .map(|f| {
+            let (file, line, column, end_line, end_column) = loc(result, f);
+            json!({
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "file": file,
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "help": f.help,
+            })
+        })
+        .collect();
+    let (e, w, i) = counts(&result.findings);
+    let doc = json!({
+        "findings": findings,
+        "notes": result.notes,
+        "summary": {"files": result.files.len(), "errors": e, "warnings": w, "info": i},
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+pub fn sarif(result: &LintResult) -> String {
+    let rules: Vec<_> = registry::all()
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            json!({
+                "id": m.id,
+                "name": m.id,
+                "shortDescription": {"text": m.summary},
+                "fullDescription": {"text": m.summary},
+                "help": {"text": m.explain, "markdown": m.explain},
+                "defaultConfiguration": {"level": sarif_level(m.severity)},
+            })
+        })
+        .collect();
+    let results: Vec<_> = result
+        .findings
+        .iter()
+        .map(|f| {
+            let (file, line, column, end_line, end_column) = loc(result, f);
+            json!({
+                "ruleId": f.rule,
+                "level": sarif_level(f.severity),
+                "message": {"text": f.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": file.trim_start_matches("./")},
+                        "region": {
+                            "startLine": line,
+                            "startColumn": column,
+                            "endLine": end_line,
+                            "endColumn": end_column.max(if end_line == line { column + 1 } else { 1 }),
+                        }
+                    }
+                }],
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "kdm",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/kdm-dev/kdm",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
+pub fn github(result: &LintResult) -> String {
+    let esc_prop = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+            .replace(':', "%3A")
+            .replace(',', "%2C")
+    };
+    let esc_msg = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let mut out = String::new();
+    for f in &result.findings {
+        let (file, line, col, end_line, end_col) = loc(result, f);
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+            esc_prop(&file),
+            esc_prop(&format!("kdm {}", f.rule)),
+            esc_msg(&f.message)
+        );
+    }
+    out
+}

@@ -1,0 +1,77 @@
+//! `metav1.LabelSelector` evaluation over YAML nodes.
+
+use std::collections::BTreeMap;
+
+use crate::yaml::Node;
+
+/// The result of evaluating a selector against a label set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Eval<'a> {
+    Matches,
+    /// The first requirement that fails, as its node.
+    Fails(&'a Node),
+}
+
+/// Labels of a mapping node as a map (string values only).
+pub fn labels_of(node: Option<&Node>) -> BTreeMap<&str, &str> {
+    super::super::string_entries(node)
+        .into_iter()
+        .map(|(_, _, k, v)| (k, v))
+        .collect()
+}
+
+/// Evaluates `matchLabels` and `matchExpressions` as the API server does.
+/// Malformed requirements are not judged here (another rule reports them).
+pub fn evaluate<'a>(selector: &'a Node, labels: &BTreeMap<&str, &str>) -> Eval<'a> {
+    if let Some(entries) = selector.get("matchLabels").and_then(Node::as_map) {
+        for (k, v) in entries {
+            let (Some(key), Some(value)) = (k.as_str(), v.as_str()) else {
+                continue;
+            };
+            if labels.get(key) != Some(&value) {
+                return Eval::Fails(k);
+            }
+        }
+    }
+    for expr in selector
+        .get("matchExpressions")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+    {
+        let Some(key) = expr.get("key").and_then(Node::as_str) else {
+            continue;
+        };
+        let values: Vec<&str> = expr
+            .get("values")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
+        let present = labels.get(key);
+        let ok = match expr.get("operator").and_then(Node::as_str) {
+            Some("In") => present.is_some_and(|v| values.contains(v)),
+            Some("NotIn") => present.is_none_or(|v| !values.contains(v)),
+            Some("Exists") => present.is_some(),
+            Some("DoesNotExist") => present.is_none(),
+            _ => continue,
+        };
+        if !ok {
+            return Eval::Fails(expr.get("key").unwrap_or(expr));
+        }
+    }
+    Eval::Matches
+}
+
+/// True when the selector has no requirements (it selects everything).
+pub fn is_empty(selector: &Node) -> bool {
+    let labels = selector
+        .get("matchLabels")
+        .and_then(Node::as_map)
+        .is_none_or(<[_]>::is_empty);
+    let exprs = selector
+        .get("matchExpressions")
+        .and_then(Node::as_seq)
+        .is_none_or(<[_]>::is_empty);
+    labels && exprs
+}

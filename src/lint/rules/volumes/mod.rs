@@ -1,0 +1,4 @@
+//! Rules of the `volumes` group.
+use crate::lint::Rule;
+
+pub const RULES: &[&dyn Rule] = &[];

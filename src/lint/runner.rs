@@ -1,0 +1,273 @@
+//! Finds the input files, parses them on all cores, runs every enabled rule
+//! and returns sorted findings with configuration and opt-outs applied.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::config::LintConfig;
+use super::{registry, Context, Finding, LintFile, Rule, Severity};
+use crate::diag::Error;
+use crate::input::{load_yaml, read_source};
+
+/// Annotation prefix for inline opt-outs: `ignore.kdm.dev/<rule-id>: <reason>`.
+pub const IGNORE_PREFIX: &str = "ignore.kdm.dev/";
+
+pub struct LintOptions {
+    pub paths: Vec<String>,
+    pub force_prometheus: bool,
+    pub kubernetes_version: String,
+    pub config: LintConfig,
+}
+
+/// The outcome of a lint run.
+pub struct LintResult {
+    pub files: Vec<LintFile>,
+    pub findings: Vec<Finding>,
+    /// Files that could not be read or parsed (exit code 2).
+    pub errors: Vec<Error>,
+    /// Things skipped on purpose (unknown kinds, non-manifest YAML).
+    pub notes: Vec<String>,
+}
+
+/// Expands directories (recursively: .yaml, .yml, .json), keeps explicit
+/// files as given, drops excluded paths, and survives symlink loops.
+pub fn discover(paths: &[String], config: &LintConfig) -> (Vec<String>, Vec<Error>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen_dirs = HashSet::new();
+    for p in paths {
+        if p == "-" {
+            out.push(p.clone());
+            continue;
+        }
+        let path = Path::new(p);
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => walk(path, config, &mut seen_dirs, &mut out, &mut errors),
+            Ok(_) => out.push(p.clone()),
+            Err(e) => errors.push(Error::plain(format!("cannot read {p}: {e}"))),
+        }
+    }
+    (out, errors)
+}
+
+fn walk(
+    dir: &Path,
+    config: &LintConfig,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<String>,
+    errors: &mut Vec<Error>,
+) {
+    let Ok(canonical) = dir.canonicalize() else {
+        return;
+    };
+    if !seen.insert(canonical) {
+        return; // a symlink loop, or a directory reached twice
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(Error::plain(format!("cannot read {}: {e}", dir.display())));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let display = path.to_string_lossy().into_owned();
+        if config.is_excluded(&display) {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') && name != "." {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(&path, config, seen, out, errors),
+            Ok(_) => {
+                if [".yaml", ".yml", ".json"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext))
+                {
+                    out.push(display);
+                }
+            }
+            // Dangling symlinks and unreadable entries are reported, not skipped.
+            Err(e) => errors.push(Error::plain(format!("cannot read {display}: {e}"))),
+        }
+    }
+}
+
+/// Reads and parses files on all cores, in input order.
+fn load_all(paths: &[String]) -> Vec<Result<LintFile, Error>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    let load = |p: &String| -> Result<LintFile, Error> {
+        let source = read_source(p)?;
+        let docs = load_yaml(&source)?;
+        Ok(LintFile { source, docs })
+    };
+    if paths.len() < 2 || threads == 1 {
+        return paths.iter().map(load).collect();
+    }
+    let per = paths.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(per)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(load).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Rules that are enabled, with their effective severity.
+pub fn enabled_rules(config: &LintConfig) -> Vec<(&'static dyn Rule, Severity)> {
+    registry::all()
+        .into_iter()
+        .filter_map(|r| match config.rules.get(r.meta().id) {
+            Some(None) => None,
+            Some(Some(level)) => Some((r, *level)),
+            None => Some((r, r.meta().severity)),
+        })
+        .collect()
+}
+
+pub fn run(opts: &LintOptions) -> LintResult {
+    let (paths, mut errors) = discover(&opts.paths, &opts.config);
+    let mut files = Vec::new();
+    for loaded in load_all(&paths) {
+        match loaded {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    let ctx = Context::new(
+        &files,
+        opts.kubernetes_version.clone(),
+        opts.force_prometheus,
+    );
+    let notes = skipped_notes(&ctx);
+    let mut findings = Vec::new();
+    for (rule, severity) in enabled_rules(&opts.config) {
+        let mut found = Vec::new();
+        rule.check(&ctx, &mut found);
+        for mut f in found {
+            f.severity = severity;
+            findings.push(f);
+        }
+    }
+    let findings = suppress(&ctx, findings);
+    let mut findings = findings;
+    findings.sort_by(|a, b| {
+        (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
+    });
+    findings.dedup();
+    drop(ctx);
+    LintResult {
+        files,
+        findings,
+        errors,
+        notes,
+    }
+}
+
+/// Drops findings inside an object annotated `ignore.kdm.dev/<rule>: <reason>`
+/// (a reason is required).
+fn suppress(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut ignores: Vec<(usize, crate::yaml::Span, String)> = Vec::new();
+    for o in &ctx.objects {
+        for (_, _, key, reason) in super::rules::string_entries(o.annotations()) {
+            if let Some(rule) = key.strip_prefix(IGNORE_PREFIX) {
+                if !reason.trim().is_empty() {
+                    ignores.push((o.file, o.node.span, rule.to_string()));
+                }
+            }
+        }
+    }
+    findings
+        .into_iter()
+        .filter(|f| {
+            !ignores.iter().any(|(file, span, rule)| {
+                *file == f.file
+                    && rule == f.rule
+                    && span.start <= f.span.start
+                    && f.span.end <= span.end
+            })
+        })
+        .collect()
+}
+
+/// Notes about documents no rule looks at.
+fn skipped_notes(ctx: &Context<'_>) -> Vec<String> {
+    let known = [
+        "DaemonSet",
+        "Deployment",
+        "StatefulSet",
+        "ReplicaSet",
+        "ReplicationController",
+        "Job",
+        "CronJob",
+        "Pod",
+        "Service",
+        "ServiceAccount",
+        "ConfigMap",
+        "Secret",
+        "Namespace",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "Role",
+        "RoleBinding",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+        "Ingress",
+        "PriorityClass",
+        "Endpoints",
+        "EndpointSlice",
+    ];
+    let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
+    for o in &ctx.objects {
+        if !known.contains(&o.kind) {
+            *unknown.entry(o.kind).or_default() += 1;
+        }
+    }
+    let mut notes = Vec::new();
+    if !unknown.is_empty() {
+        let list: Vec<String> = unknown
+            .iter()
+            .map(|(k, n)| {
+                if *n > 1 {
+                    format!("{k} ×{n}")
+                } else {
+                    k.to_string()
+                }
+            })
+            .collect();
+        notes.push(format!(
+            "not linted (kinds without kdm rules): {}",
+            list.join(", ")
+        ));
+    }
+    let mut plain = 0;
+    for (i, f) in ctx.files.iter().enumerate() {
+        for doc in &f.docs {
+            let is_object = doc.get("kind").is_some() && doc.get("apiVersion").is_some();
+            let is_prom = ctx
+                .prometheus
+                .iter()
+                .any(|(fi, d)| *fi == i && std::ptr::eq(*d, doc));
+            if !is_object && !is_prom && !doc.is_null() {
+                plain += 1;
+            }
+        }
+    }
+    if plain > 0 {
+        notes.push(format!(
+            "not linted: {plain} YAML document(s) that are neither Kubernetes objects nor Prometheus configs"
+        ));
+    }
+    notes
+}
