@@ -71,6 +71,11 @@ pub struct ScrapeJob {
     pub scrape_native_histograms: bool,
     pub convert_classic_histograms_to_nhcb: bool,
     pub always_scrape_classic_histograms: bool,
+    /// Scrape-default labels for each Prometheus version, computed once.
+    pub defaults_v2: Vec<(&'static str, String)>,
+    pub defaults_v3: Vec<(&'static str, String)>,
+    /// `__param_<key>` and the first value of each non-empty `params` entry.
+    pub param_labels: Vec<(String, String)>,
 }
 
 const TOP_LEVEL: &[&str] = &[
@@ -576,8 +581,18 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
         always_scrape_classic_histograms: ctx
             .opt_bool(node, "always_scrape_classic_histograms")?
             .unwrap_or(global.always_scrape_classic_histograms),
+        defaults_v2: Vec::new(),
+        defaults_v3: Vec::new(),
+        param_labels: Vec::new(),
     };
     parse_discovery(ctx, node, &mut job)?;
+    job.defaults_v2 = super::target::scrape_defaults(&job, Flavor::V2);
+    job.defaults_v3 = super::target::scrape_defaults(&job, Flavor::V3);
+    job.param_labels = job
+        .params
+        .iter()
+        .filter_map(|(k, v)| Some((format!("__param_{k}"), v.first()?.clone())))
+        .collect();
     Ok(job)
 }
 

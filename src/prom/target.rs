@@ -47,7 +47,8 @@ fn merged<'p>(
     out
 }
 
-fn scrape_defaults(job: &ScrapeJob, flavor: Flavor) -> Vec<(&'static str, String)> {
+/// The labels `PopulateDiscoveredLabels` adds when absent, in its order.
+pub fn scrape_defaults(job: &ScrapeJob, flavor: Flavor) -> Vec<(&'static str, String)> {
     let mut d = vec![
         ("job", job.name.clone()),
         ("__scrape_interval__", duration::format(job.scrape_interval)),
@@ -74,7 +75,7 @@ fn scrape_defaults(job: &ScrapeJob, flavor: Flavor) -> Vec<(&'static str, String
 
 /// `PopulateDiscoveredLabels`: the builder holding the discovered labels.
 pub fn discovered_builder<'a>(
-    job: &ScrapeJob,
+    job: &'a ScrapeJob,
     target: &'a [(Cow<'a, str>, Cow<'a, str>)],
     group: &'a [(Cow<'a, str>, Cow<'a, str>)],
     flavor: Flavor,
@@ -95,19 +96,21 @@ pub fn discovered_builder<'a>(
         }
         Flavor::V2 => LabelBuilder::from_sorted_pairs(merged(target, group)),
     };
-    for (name, value) in scrape_defaults(job, flavor) {
+    let defaults = match flavor {
+        Flavor::V2 => &job.defaults_v2,
+        Flavor::V3 => &job.defaults_v3,
+    };
+    for (name, value) in defaults {
         if lb.get(name).is_empty() {
-            lb.set(name, &value);
+            lb.push_new(name, value);
         }
     }
-    for (k, values) in &job.params {
-        let Some(first) = values.first() else {
-            continue;
-        };
-        let name = format!("__param_{k}");
+    for (name, first) in &job.param_labels {
         // 2.x let the config overwrite a discovered `__param_*`.
-        if flavor == Flavor::V2 || lb.get(&name).is_empty() {
-            lb.set(&name, first);
+        if flavor == Flavor::V2 {
+            lb.set(name, first);
+        } else if lb.get(name).is_empty() {
+            lb.push_new(name, first);
         }
     }
     lb
@@ -131,7 +134,7 @@ pub fn populate(
 /// `discovered` and `relabeled` label sets (left empty) when only the
 /// outcome is needed.
 pub fn populate_with<'a>(
-    job: &ScrapeJob,
+    job: &'a ScrapeJob,
     target: &'a [(Cow<'a, str>, Cow<'a, str>)],
     group: &'a [(Cow<'a, str>, Cow<'a, str>)],
     flavor: Flavor,
