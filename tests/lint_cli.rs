@@ -1,0 +1,272 @@
+//! `kdm lint` end to end: exit codes, output formats (SARIF validated
+//! against the SARIF 2.1.0 schema), configuration, opt-outs and inputs.
+
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kdm_in(dir: &str, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kdm"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kdm");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn kdm(args: &[&str]) -> Run {
+    kdm_in(env!("CARGO_MANIFEST_DIR"), args)
+}
+
+const DS: &str = "testdata/lint-cli/ds.yaml";
+
+fn only(rule: &str) -> String {
+    // Restrict runs to one rule so these tests do not depend on the others.
+    let ids: Vec<String> = kdm(&["lint", "--list-rules"])
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    let mut cfg = String::from("rules:\n");
+    for id in ids.iter().filter(|i| *i != rule) {
+        cfg.push_str(&format!("  {id}: off\n"));
+    }
+    cfg
+}
+
+fn with_config(cfg: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("kdm.yaml"), cfg).expect("write config");
+    dir
+}
+
+fn abs(p: &str) -> String {
+    format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn findings_set_the_exit_code() {
+    let dir = with_config(&only("selector-mismatch"));
+    let cfg = dir.path().join("kdm.yaml");
+    let cfg = cfg.to_str().expect("utf-8 path");
+    let r = kdm(&["lint", "--config", cfg, DS]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("error[selector-mismatch]"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("testdata/lint-cli/ds.yaml:9:"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("1 file checked: 1 error"), "{}", r.stdout);
+    // Re-levelled to a warning, it no longer fails at the default level...
+    let dir2 = with_config(&format!(
+        "{}  selector-mismatch: warning\n",
+        only("selector-mismatch")
+    ));
+    let cfg2 = dir2.path().join("kdm.yaml");
+    let cfg2 = cfg2.to_str().expect("utf-8 path");
+    assert_eq!(kdm(&["lint", "--config", cfg2, DS]).code, 0);
+    // ...unless the fail level says so.
+    assert_eq!(
+        kdm(&["lint", "--config", cfg2, "--fail-level", "warning", DS]).code,
+        1
+    );
+    // Turned off, nothing is reported.
+    let dir3 = with_config("rules:\n  selector-mismatch: off\n");
+    let cfg3 = dir3.path().join("kdm.yaml");
+    let r = kdm(&[
+        "lint",
+        "--config",
+        cfg3.to_str().expect("utf-8"),
+        "--format",
+        "json",
+        DS,
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert!(v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .all(|f| f["rule"] != "selector-mismatch"));
+}
+
+#[test]
+fn json_output_has_exact_locations() {
+    let r = kdm(&["lint", "--format", "json", DS]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let f = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "selector-mismatch")
+        .expect("selector-mismatch finding");
+    assert_eq!(f["file"], DS);
+    assert_eq!(f["line"], 9);
+    assert_eq!(f["column"], 7);
+    assert_eq!(f["severity"], "error");
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn sarif_validates_against_the_sarif_schema() {
+    let schema_text = std::fs::read_to_string(abs("schemas/sarif/sarif-schema-2.1.0.json"))
+        .expect("bundled SARIF schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema json");
+    let validator = jsonschema::validator_for(&schema).expect("compile SARIF schema");
+    for input in [DS, "testdata/lint-cli/ignored.yaml", "testdata/lint"] {
+        let r = kdm(&["lint", "--format", "sarif", input]);
+        let sarif: serde_json::Value = serde_json::from_str(&r.stdout).expect("sarif json");
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{input}: {errors:#?}");
+        assert_eq!(sarif["version"], "2.1.0");
+    }
+    let r = kdm(&["lint", "--format", "sarif", DS]);
+    let sarif: serde_json::Value = serde_json::from_str(&r.stdout).expect("sarif json");
+    let result = &sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|x| x["ruleId"] == "selector-mismatch")
+        .expect("result")
+        .clone();
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 9);
+    assert_eq!(region["startColumn"], 7);
+}
+
+#[test]
+fn github_annotations() {
+    let r = kdm(&["lint", "--format", "github", DS]);
+    assert!(
+        r.stdout.lines().any(|l| l
+            .starts_with("::error file=testdata/lint-cli/ds.yaml,line=9,col=7,")
+            && l.contains("title=kdm selector-mismatch::")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn annotation_opt_out_needs_a_reason() {
+    let r = kdm(&["lint", "--format", "json", "testdata/lint-cli/ignored.yaml"]);
+    assert!(!r.stdout.contains("selector-mismatch"), "{}", r.stdout);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(abs("testdata/lint-cli/ignored.yaml"))
+        .expect("fixture")
+        .replace("\"pods are adopted by a migration controller\"", "\"\"");
+    std::fs::write(dir.path().join("x.yaml"), text).expect("write");
+    let r = kdm_in(
+        dir.path().to_str().expect("utf-8"),
+        &["lint", "--format", "json", "x.yaml"],
+    );
+    assert!(r.stdout.contains("selector-mismatch"), "{}", r.stdout);
+}
+
+#[test]
+fn malformed_input_is_exit_2_and_other_files_are_still_linted() {
+    let r = kdm(&["lint", "testdata/lint-cli/broken.yaml", DS]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("duplicate key `name`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("testdata/lint-cli/broken.yaml:5:3"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("selector-mismatch"), "{}", r.stdout);
+}
+
+#[test]
+fn directories_stdin_and_symlink_loops() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sub = dir.path().join("a/b");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    std::fs::copy(abs(DS), sub.join("ds.yml")).expect("copy");
+    std::fs::write(sub.join("notes.txt"), "not yaml").expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path(), sub.join("loop")).expect("symlink");
+    let r = kdm_in(
+        dir.path().to_str().expect("utf-8"),
+        &["lint", "--format", "json", "."],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["summary"]["files"], 1, "{}", r.stdout);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kdm"))
+        .args(["lint", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(std::fs::read(abs(DS)).expect("fixture").as_slice())
+            .expect("write");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["rule"] == "selector-mismatch" && f["file"] == "<stdin>"));
+}
+
+#[test]
+fn list_rules_and_explain() {
+    let r = kdm(&["lint", "--list-rules"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("selector-mismatch"));
+    let r = kdm(&["lint", "--explain", "selector-mismatch"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("## Why is this bad?"));
+    let r = kdm(&["lint", "--explain", "no-such-rule"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown rule"));
+}
+
+#[test]
+fn bad_config_files_are_diagnostics() {
+    let dir = with_config("rules:\n  no-such-rule: off\n");
+    let cfg = dir.path().join("kdm.yaml");
+    let r = kdm(&["lint", "--config", cfg.to_str().expect("utf-8"), DS]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown rule \"no-such-rule\""),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("kdm.yaml:2:3"), "{}", r.stderr);
+}
+
+#[test]
+fn excluded_paths_are_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("charts")).expect("mkdir");
+    std::fs::copy(abs(DS), dir.path().join("charts/ds.yaml")).expect("copy");
+    std::fs::copy(abs(DS), dir.path().join("ds.yaml")).expect("copy");
+    std::fs::write(dir.path().join(".kdm.yaml"), "exclude: [\"charts/**\"]\n").expect("write");
+    let r = kdm_in(
+        dir.path().to_str().expect("utf-8"),
+        &["lint", "--format", "json", "."],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["summary"]["files"], 1, "{}", r.stdout);
+}
