@@ -272,3 +272,31 @@ fn mixed_target_kinds_are_rejected() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("must be of one kind"), "{}", r.stderr);
 }
+
+/// Prometheus's own negative tests for kubernetes_sd_configs are rejected
+/// with Prometheus's messages.
+#[test]
+fn upstream_bad_kubernetes_sd_configs_are_rejected() {
+    for (file, message) in [
+        (
+            "prometheus__kubernetes_role.bad.yml",
+            "unknown Kubernetes SD role \"vacation\"",
+        ),
+        (
+            "prometheus__kubernetes_selectors_duplicated_role.bad.yml",
+            "duplicated selector role: pod",
+        ),
+    ] {
+        let path = format!("testdata/corpus/scrape-configs/{file}");
+        let r = kdm(&["relabel-sim", "-c", &path]);
+        assert_eq!(r.code, 2, "{file}");
+        assert!(r.stderr.contains(message), "{file}: {}", r.stderr);
+    }
+    for file in [
+        "prometheus__kubernetes_selectors_pod.good.yml",
+        "prometheus__kubernetes_selectors_endpoints.good.yml",
+    ] {
+        let path = format!("testdata/corpus/scrape-configs/{file}");
+        assert_eq!(kdm(&["relabel-sim", "-c", &path]).code, 0, "{file}");
+    }
+}

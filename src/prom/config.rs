@@ -503,9 +503,6 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
     }
     ctx.check_fields(node, SCRAPE_FIELDS, "config.ScrapeConfig")?;
     let name = ctx.opt_string(node, "job_name")?.unwrap_or_default();
-    if name.is_empty() {
-        return Err(ctx.err(node.span, "job_name is empty", "missing job_name"));
-    }
     let interval = ctx
         .duration(node, "scrape_interval")?
         .filter(|d| *d != 0)
@@ -586,6 +583,11 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
         param_labels: Vec::new(),
     };
     parse_discovery(ctx, node, &mut job)?;
+    // Prometheus decodes every field (and so rejects a bad SD role) before
+    // it checks the job name.
+    if job.name.is_empty() {
+        return Err(ctx.err(node.span, "job_name is empty", "missing job_name"));
+    }
     job.defaults_v2 = super::target::scrape_defaults(&job, Flavor::V2);
     job.defaults_v3 = super::target::scrape_defaults(&job, Flavor::V3);
     job.param_labels = job
@@ -698,6 +700,15 @@ fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
         attach_job: false,
         attach_cronjob: false,
     };
+    let api_server = node.get("api_server").is_some_and(|n| !n.is_null());
+    let kubeconfig = node.get("kubeconfig_file").is_some_and(|n| !n.is_null());
+    if api_server && kubeconfig {
+        return Err(ctx.err(
+            node.span,
+            "cannot use 'kubeconfig_file' and 'api_server' simultaneously",
+            "conflicting settings",
+        ));
+    }
     if let Some(ns) = node.get("namespaces").filter(|n| !n.is_null()) {
         ctx.check_fields(
             ns,
@@ -707,6 +718,18 @@ fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
         sd.own_namespace = ctx.opt_bool(ns, "own_namespace")?.unwrap_or(false);
         if let Some(names) = ns.get("names") {
             sd.namespaces = ctx.string_list(names, "[]string")?;
+        }
+        if sd.own_namespace && (api_server || kubeconfig) {
+            let which = if api_server {
+                "api_server"
+            } else {
+                "kubeconfig_file"
+            };
+            return Err(ctx.err(
+                ns.span,
+                format!("cannot use '{which}' and 'namespaces.own_namespace' simultaneously"),
+                "conflicting settings",
+            ));
         }
     }
     if let Some(att) = node.get("attach_metadata").filter(|n| !n.is_null()) {
@@ -733,8 +756,43 @@ fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
                     "invalid role",
                 ));
             }
+            let span = s.get("role").map_or(s.span, |n| n.span);
+            if sd.selectors.iter().any(|(r, _, _)| r == &role) {
+                return Err(ctx.err(
+                    span,
+                    format!("duplicated selector role: {role}"),
+                    "duplicate",
+                ));
+            }
+            let allowed: &[&str] = match sd.role.as_str() {
+                "pod" => &["pod", "node"],
+                "endpointslice" => &["pod", "service", "endpointslice"],
+                "endpoints" => &["pod", "service", "endpoints"],
+                "service" => &["service"],
+                "node" => &["node"],
+                _ => &["ingress"],
+            };
+            if !allowed.contains(&role.as_str()) {
+                return Err(ctx.err(
+                    span,
+                    format!(
+                        "{} role supports only {} selectors",
+                        sd.role,
+                        allowed.join(", ")
+                    ),
+                    "not allowed for this role",
+                ));
+            }
             let label = ctx.opt_string(s, "label")?.filter(|s| !s.is_empty());
             let field = ctx.opt_string(s, "field")?.filter(|s| !s.is_empty());
+            if let (Some(f), Some(n)) = (&field, s.get("field")) {
+                crate::k8s_sd::parse_field_selector(f)
+                    .map_err(|e| ctx.err(n.span, e, "invalid field selector"))?;
+            }
+            if let (Some(l), Some(n)) = (&label, s.get("label")) {
+                crate::k8s_sd::parse_label_selector(l)
+                    .map_err(|e| ctx.err(n.span, e, "invalid label selector"))?;
+            }
             sd.selectors.push((role, label, field));
         }
     }

@@ -168,7 +168,14 @@ impl<'s> Builder<'s> {
     fn event(&mut self, ev: Event<'_>, pspan: PSpan) -> Result<(), LoadError> {
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
-                let span = self.span(pspan);
+                let mut span = self.span(pspan);
+                // The parser's span of a quoted scalar can run on over a
+                // trailing comment; end it at the closing quote.
+                if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+                    if let Some(end) = quoted_end(self.original, span.start) {
+                        span = Span::new(span.start, end.min(span.end.max(end)));
+                    }
+                }
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
@@ -297,6 +304,31 @@ impl<'s> Builder<'s> {
             _ => Ok(()),
         }
     }
+}
+
+/// The byte offset just past the closing quote of a quoted scalar that
+/// starts at `start`.
+fn quoted_end(text: &str, start: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let quote = *b.get(start)?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if quote == b'"' => i += 2,
+            c if c == quote => {
+                if quote == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                } else {
+                    return Some(i + 1);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Spaces inserted at line starts (original byte offset, count), so that
@@ -502,6 +534,16 @@ mod tests {
         assert_eq!(c.get("args").unwrap().as_seq().unwrap().len(), 2);
         let env = c.get("env").unwrap();
         assert_eq!(&src[env.span.start..env.span.end], "é");
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_quote() {
+        let src = "a: \"x\\\"y\" # c\nb: 'it''s' # c\n";
+        let docs = load(src).unwrap();
+        let a = docs[0].get("a").unwrap();
+        assert_eq!(&src[a.span.start..a.span.end], "\"x\\\"y\"");
+        let b = docs[0].get("b").unwrap();
+        assert_eq!(&src[b.span.start..b.span.end], "'it''s'");
     }
 
     #[test]
