@@ -17,15 +17,25 @@ fn corpus_lints_with_real_locations() {
         kubernetes_version: "1.37".to_string(),
         config: LintConfig::default(),
     });
-    let errors: Vec<String> = result.errors.iter().map(|e| e.message().to_string()).collect();
+    let errors: Vec<String> = result
+        .errors
+        .iter()
+        .map(|e| e.message().to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(result.files.len() >= 60, "{} files", result.files.len());
     let mut counts: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
     for f in &result.findings {
         let src = &result.files[f.file].source;
-        assert!(f.span.start <= f.span.end && f.span.end <= src.text.len(), "{f:?}");
+        assert!(
+            f.span.start <= f.span.end && f.span.end <= src.text.len(),
+            "{f:?}"
+        );
         let (line, _) = src.line_col(f.span.start);
-        assert!(line >= 1 && line <= src.text.lines().count().max(1), "{f:?}");
+        assert!(
+            line >= 1 && line <= src.text.lines().count().max(1),
+            "{f:?}"
+        );
         let name = src.name.trim_start_matches("testdata/corpus/").to_string();
         *counts.entry(name).or_default().entry(f.rule).or_default() += 1;
     }
