@@ -1,4 +1,10 @@
-//! Rules of the `schema` group.
+//! Rules of the `schema` group: objects checked against the Kubernetes API's
+//! own schemas, bundled per minor version.
+mod bundle;
+mod schema_invalid;
+
 use crate::lint::Rule;
 
-pub const RULES: &[&dyn Rule] = &[];
+pub use bundle::versions as bundled_versions;
+
+pub const RULES: &[&dyn Rule] = &[&schema_invalid::SchemaInvalid];
