@@ -270,3 +270,12 @@ fn excluded_paths_are_skipped() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(v["summary"]["files"], 1, "{}", r.stdout);
 }
+
+#[test]
+fn unknown_kubernetes_version_is_a_usage_error() {
+    let r = kdm(&["lint", "--kubernetes-version", "1.20", DS]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no bundled schemas"), "{}", r.stderr);
+    assert!(r.stderr.contains("1.37"), "{}", r.stderr);
+    assert_ne!(kdm(&["lint", "--kubernetes-version", "v1.36.4", DS]).code, 2);
+}

@@ -5,7 +5,7 @@ pub struct HostPathNotNormalized;
 
 static META: RuleMeta = RuleMeta {
     id: "host-path-not-normalized",
-    severity: Severity::Error,
+    severity: Severity::Warning,
     summary: "hostPath path is relative or not in normal form",
     explain: "\
 ## What it does
