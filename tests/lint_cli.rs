@@ -277,5 +277,8 @@ fn unknown_kubernetes_version_is_a_usage_error() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no bundled schemas"), "{}", r.stderr);
     assert!(r.stderr.contains("1.37"), "{}", r.stderr);
-    assert_ne!(kdm(&["lint", "--kubernetes-version", "v1.36.4", DS]).code, 2);
+    assert_ne!(
+        kdm(&["lint", "--kubernetes-version", "v1.36.4", DS]).code,
+        2
+    );
 }

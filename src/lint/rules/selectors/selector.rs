@@ -75,3 +75,51 @@ pub fn is_empty(selector: &Node) -> bool {
         .is_none_or(<[_]>::is_empty);
     labels && exprs
 }
+
+/// Every `metav1.LabelSelector` of a workload, with where it is: its own
+/// `spec.selector`, pod (anti-)affinity terms and topology spread
+/// constraints. Only mappings are returned.
+pub fn label_selectors<'a>(w: &crate::k8s::Workload<'a>) -> Vec<(&'static str, &'a Node)> {
+    let mut out = Vec::new();
+    if let Some(s) = w.selector.filter(|s| s.as_map().is_some()) {
+        out.push(("spec.selector", s));
+    }
+    let Some(pod) = w.pod_spec else {
+        return out;
+    };
+    let mut push = |what: &'static str, n: Option<&'a Node>| {
+        if let Some(n) = n.filter(|n| n.as_map().is_some()) {
+            out.push((what, n));
+        }
+    };
+    let seq = |n: Option<&'a Node>, key: &str| -> &'a [Node] {
+        n.and_then(|n| n.get(key))
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+    };
+    for kind in ["podAffinity", "podAntiAffinity"] {
+        let aff = pod.get("affinity").and_then(|a| a.get(kind));
+        for term in seq(aff, "requiredDuringSchedulingIgnoredDuringExecution") {
+            push("affinity labelSelector", term.get("labelSelector"));
+            push("affinity namespaceSelector", term.get("namespaceSelector"));
+        }
+        for weighted in seq(aff, "preferredDuringSchedulingIgnoredDuringExecution") {
+            let term = weighted.get("podAffinityTerm");
+            push(
+                "affinity labelSelector",
+                term.and_then(|t| t.get("labelSelector")),
+            );
+            push(
+                "affinity namespaceSelector",
+                term.and_then(|t| t.get("namespaceSelector")),
+            );
+        }
+    }
+    for c in seq(Some(pod), "topologySpreadConstraints") {
+        push(
+            "topologySpreadConstraints labelSelector",
+            c.get("labelSelector"),
+        );
+    }
+    out
+}

@@ -1,0 +1,125 @@
+use super::selector::{evaluate, is_empty, labels_of, Eval};
+use super::{controller_selector, namespace_key, selector_key};
+use crate::k8s::Workload;
+use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
+use crate::yaml::Node;
+
+pub struct SelectorOverlap;
+
+static META: RuleMeta = RuleMeta {
+    id: "selector-overlap",
+    severity: Severity::Warning,
+    summary: "two workloads select each other's pods",
+    explain: "\
+## What it does
+Finds two controllers in the same namespace (DaemonSets, Deployments,
+StatefulSets, ReplicaSets, ReplicationControllers, Jobs with
+`manualSelector: true`) whose selectors each match the other's pod template
+labels. The finding is on the second one, pointing back at the first.
+
+Objects without `metadata.namespace` are compared only with namespace-less
+objects of the same file, since they may be applied to different
+namespaces. Objects with `ownerReferences` (e.g. a Deployment's ReplicaSet
+in a cluster dump) and two copies of the same object are not compared.
+
+## Why is this bad?
+Controllers find their pods by selector. When selectors overlap, each sees
+the other's pods: a Deployment's ReplicaSets scale against pods they do not
+own, `kubectl rollout status` never settles, a DaemonSet's status counts
+are wrong, and Services or PodDisruptionBudgets selecting one of them catch
+both. The Kubernetes documentation warns to keep selectors unique.
+
+## Example
+```yaml
+kind: DaemonSet
+metadata: {name: fluent-bit, namespace: logging}
+spec:
+  selector: {matchLabels: {k8s-app: logging}}
+  template: {metadata: {labels: {k8s-app: logging}}}
+---
+kind: DaemonSet
+metadata: {name: fluentd, namespace: logging}
+spec:
+  selector: {matchLabels: {k8s-app: logging}}
+  template: {metadata: {labels: {k8s-app: logging}}}
+```
+
+## Use instead
+Give each workload an identifying label and select on it:
+```yaml
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: fluentd}}
+  template: {metadata: {labels: {app.kubernetes.io/name: fluentd}}}
+```
+
+## References
+- https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector
+",
+};
+
+fn is_owned(w: &Workload<'_>) -> bool {
+    w.object
+        .metadata()
+        .and_then(|m| m.get("ownerReferences"))
+        .and_then(Node::as_seq)
+        .is_some_and(|s| !s.is_empty())
+}
+
+impl Rule for SelectorOverlap {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+        let candidates: Vec<(&Workload<'_>, &Node)> = ctx
+            .workloads
+            .iter()
+            .filter(|w| !is_owned(w) && w.template_labels().is_some())
+            .filter_map(|w| Some((w, controller_selector(w)?)))
+            .filter(|(_, s)| !is_empty(s))
+            .collect();
+        for (j, (b, sel_b)) in candidates.iter().enumerate() {
+            let labels_b = labels_of(b.template_labels());
+            for (a, sel_a) in &candidates[..j] {
+                if namespace_key(&a.object) != namespace_key(&b.object) {
+                    continue;
+                }
+                if a.object.kind == b.object.kind && a.object.name == b.object.name {
+                    continue;
+                }
+                let labels_a = labels_of(a.template_labels());
+                if evaluate(sel_a, &labels_b) != Eval::Matches
+                    || evaluate(sel_b, &labels_a) != Eval::Matches
+                {
+                    continue;
+                }
+                let at = selector_key(b).map_or(sel_b.span, |k| k.span);
+                let related = selector_key(a).map_or(sel_a.span, |k| k.span);
+                // Human output only draws related spans of the same file.
+                let elsewhere = if a.object.file == b.object.file {
+                    String::new()
+                } else {
+                    format!(" ({})", ctx.source(a.object.file).location(related.start))
+                };
+                out.push(
+                    Finding::new(
+                        &META,
+                        b.object.file,
+                        at,
+                        format!(
+                            "{}: selector overlaps with {}{elsewhere}: each selects the other's pods",
+                            b.object.display_name(),
+                            a.object.display_name()
+                        ),
+                    )
+                    .related(
+                        a.object.file,
+                        related,
+                        format!("selector of {}", a.object.display_name()),
+                    )
+                    .help("add a label unique to each workload to its template and selector"),
+                );
+            }
+        }
+    }
+}

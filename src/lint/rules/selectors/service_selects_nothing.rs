@@ -1,0 +1,203 @@
+use std::collections::BTreeMap;
+
+use super::namespace_key;
+use super::selector::labels_of;
+use crate::lint::rules::string_entries;
+use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
+use crate::yaml::Node;
+
+/// How a selector that does not match a label set nearly does: a score
+/// (higher is closer) and, per unmatched pair, what the labels have
+/// instead. `None` when nothing relates them.
+fn near_miss(
+    wanted: &[(&Node, &Node, &str, &str)],
+    labels: &BTreeMap<&str, &str>,
+) -> Option<(usize, Vec<String>)> {
+    let mut score = 0;
+    let mut gaps = Vec::new();
+    for (_, _, k, v) in wanted {
+        match labels.get(k) {
+            Some(have) if have == v => score += 3,
+            Some(have) if is_typo(have, v) => {
+                score += 2;
+                gaps.push(format!("has {k}: {have}, not {v}"));
+            }
+            Some(have) => gaps.push(format!("has {k}: {have}, not {v}")),
+            None => match labels.iter().find(|(_, have)| *have == v) {
+                Some((other, _)) => {
+                    score += 2;
+                    gaps.push(format!("has {other}: {v}, not {k}: {v}"));
+                }
+                None => gaps.push(format!("lacks {k}: {v}")),
+            },
+        }
+    }
+    (score > 0).then_some((score, gaps))
+}
+
+/// At most two edits, and a small part of the value (`db` is not a typo
+/// of `mq`).
+fn is_typo(a: &str, b: &str) -> bool {
+    let d = edit_distance(a, b);
+    d <= 2 && d * 4 <= a.len().max(b.len())
+}
+
+/// Levenshtein distance, for typos in label values.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+pub struct ServiceSelectsNothing;
+
+static META: RuleMeta = RuleMeta {
+    id: "service-selects-nothing",
+    severity: Severity::Warning,
+    summary: "Service selector matches no pod template in the input",
+    explain: "\
+## What it does
+For each Service with a non-empty `spec.selector`, checks that some
+workload's pod template labels (in the same namespace, among the linted
+files) contain every `key: value` of the selector.
+
+To avoid false alarms on partial inputs, the rule only speaks when the input
+holds a workload in the Service's namespace that looks like the intended
+target: its template labels share a `key: value` pair with the selector,
+carry a selector value under another key (a renamed label), or a value
+within two edits of the selector's (a typo). A Service linted alone, or
+whose selector shares nothing with the workloads in the input, usually
+selects pods defined elsewhere (cluster add-ons such as CoreDNS) or labels
+that a controller adds to pods at runtime, and is not reported. Objects
+without `metadata.namespace` are compared only with namespace-less objects
+of the same file. `ExternalName` Services are skipped.
+
+## Why is this bad?
+A Service whose selector matches no pod has no endpoints: connections are
+refused or time out, and nothing in `kubectl apply` warns about it. It
+usually comes from a renamed label on the workload that was not carried
+over to the Service.
+
+## Example
+```yaml
+kind: Service
+spec:
+  selector: {app: node-exporter}
+---
+kind: DaemonSet
+spec:
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: node-exporter}
+```
+
+## Use instead
+```yaml
+kind: Service
+spec:
+  selector: {app.kubernetes.io/name: node-exporter}
+```
+
+## References
+- https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors
+",
+};
+
+impl Rule for ServiceSelectsNothing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+        for svc in ctx.objects.iter().filter(|o| o.kind == "Service") {
+            let Some(spec) = svc.node.get("spec") else {
+                continue;
+            };
+            if spec.get("type").and_then(Node::as_str) == Some("ExternalName") {
+                continue;
+            }
+            let Some((sel_key, sel)) = spec.entry("selector") else {
+                continue;
+            };
+            let wanted = string_entries(Some(sel));
+            if wanted.is_empty() {
+                continue;
+            }
+            let ns = namespace_key(svc);
+            let peers: Vec<_> = ctx
+                .workloads
+                .iter()
+                .filter(|w| namespace_key(&w.object) == ns)
+                .collect();
+            if peers.is_empty() {
+                continue;
+            }
+            if peers.iter().any(|w| {
+                let labels = labels_of(w.template_labels());
+                wanted.iter().all(|(_, _, k, v)| labels.get(k) == Some(v))
+            }) {
+                continue;
+            }
+            // Only speak when a workload looks like the intended target:
+            // selectors sharing nothing with the input select pods defined
+            // elsewhere or labeled at runtime by a controller.
+            let Some((_, w, gaps)) = peers
+                .iter()
+                .filter_map(|w| {
+                    let labels = labels_of(w.template_labels());
+                    let (score, gaps) = near_miss(&wanted, &labels)?;
+                    Some((score, *w, gaps))
+                })
+                .max_by_key(|(score, _, _)| *score)
+            else {
+                continue;
+            };
+            let mut f = Finding::new(
+                &META,
+                svc.file,
+                sel_key.span,
+                format!(
+                    "{}: selector matches no pod template in its namespace; closest is {}",
+                    svc.display_name(),
+                    w.object.display_name()
+                ),
+            )
+            .help(format!(
+                "the pod template of {} {}",
+                w.object.display_name(),
+                gaps.join(", ")
+            ));
+            if let Some(l) = w.template_labels() {
+                f = f.related(
+                    w.object.file,
+                    l.span,
+                    format!("template labels of {}", w.object.display_name()),
+                );
+            }
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("node-exporter", "node-exporter"), 0);
+        assert_eq!(edit_distance("node-exportr", "node-exporter"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert!(is_typo("node-exportr", "node-exporter"));
+        assert!(!is_typo("db", "mq"));
+        assert!(!is_typo("kube-dns", "node-local-dns"));
+    }
+}
