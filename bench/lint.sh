@@ -23,14 +23,14 @@ files=$(find "$work" -name '*.yaml' | wc -l)
 echo "== ~$docs documents in $files files ($(du -sh "$work" | cut -f1)), $(nproc) cores"
 
 /usr/bin/time -f "%e %M" -o "$work/time" "$kdm" lint --format json "$work" > /dev/null 2>&1 || true
-read -r secs kb < "$work/time"
+read -r secs kb < <(tail -1 "$work/time")
 python3 -c "import sys; s=float(sys.argv[1]); print(f'kdm lint:  {s:6.2f} s  {int(sys.argv[2])//1024:5d} MB peak RSS  ~{int(sys.argv[3])/s:,.0f} documents/s')" "$secs" "$kb" "$docs"
 
 checkov=${CHECKOV:-$(command -v checkov || true)}
 if [ -n "$checkov" ]; then
     /usr/bin/time -f "%e %M" -o "$work/time2" "$checkov" -d "$work" --framework kubernetes \
         -o json --quiet --skip-download > /dev/null 2>&1 || true
-    read -r csecs ckb < "$work/time2"
+    read -r csecs ckb < <(tail -1 "$work/time2")
     python3 -c "import sys; s=float(sys.argv[1]); k=float(sys.argv[3]); print(f'checkov:   {s:6.2f} s  {int(sys.argv[2])//1024:5d} MB peak RSS  ~{int(sys.argv[4])/s:,.0f} documents/s  ({s/k:.0f}x slower)')" "$csecs" "$ckb" "$secs" "$docs"
 else
     echo "checkov not found (set CHECKOV=...) - skipping the comparison"

@@ -282,3 +282,53 @@ fn unknown_kubernetes_version_is_a_usage_error() {
         2
     );
 }
+
+/// Hostile files get a diagnostic and exit code 2; nothing is skipped
+/// silently and kdm never panics.
+#[test]
+fn hostile_inputs_are_input_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("bomb.yaml", bomb.into_bytes(), "billion laughs"),
+        ("deep.yaml", "[".repeat(10_000).into_bytes(), "bomb"),
+        (
+            "utf8.yaml",
+            b"kind: Pod\nx: \xff\xfe\n".to_vec(),
+            "not valid UTF-8",
+        ),
+        (
+            "tabs.yaml",
+            b"kind: Pod\n\tmetadata: {}\n".to_vec(),
+            "tabs.yaml:",
+        ),
+        (
+            "dup.yaml",
+            b"kind: Pod\nkind: Service\n".to_vec(),
+            "duplicate key",
+        ),
+    ];
+    for (name, bytes, needle) in &cases {
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+        let r = kdm_in(dir.path().to_str().expect("utf-8"), &["lint", name]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+        if *needle != "bomb" {
+            assert!(r.stderr.contains(needle), "{name}: {}", r.stderr);
+        }
+    }
+    // Empty files and empty documents are fine: there is nothing to lint.
+    std::fs::write(dir.path().join("empty.yaml"), b"").expect("write");
+    std::fs::write(dir.path().join("docs.yaml"), b"---\n---\n").expect("write");
+    let r = kdm_in(
+        dir.path().to_str().expect("utf-8"),
+        &["lint", "empty.yaml", "docs.yaml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
