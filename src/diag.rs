@@ -19,6 +19,7 @@ pub struct Inner {
     source: Option<Source>,
     labels: Vec<(Span, String)>,
     help: Option<String>,
+    severity: Option<miette::Severity>,
 }
 
 impl std::ops::Deref for Error {
@@ -44,6 +45,7 @@ impl Error {
             source: None,
             labels: Vec::new(),
             help: None,
+            severity: None,
         }))
     }
 
@@ -59,11 +61,18 @@ impl Error {
             source: Some(source.clone()),
             labels: vec![(span, label.into())],
             help: None,
+            severity: None,
         }))
     }
 
     pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Error {
         self.labels.push((span, label.into()));
+        self
+    }
+
+    /// Renders as a warning or advice instead of an error (lint findings).
+    pub fn with_severity(mut self, severity: miette::Severity) -> Error {
+        self.severity = Some(severity);
         self
     }
 
@@ -101,6 +110,10 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl miette::Diagnostic for Error {
+    fn severity(&self) -> Option<miette::Severity> {
+        self.severity
+    }
+
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| &*s.text as &dyn SourceCode)
     }
@@ -173,6 +186,10 @@ impl fmt::Display for WithSource<'_> {
 impl std::error::Error for WithSource<'_> {}
 
 impl miette::Diagnostic for WithSource<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        self.err.severity
+    }
+
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.src.named)
     }

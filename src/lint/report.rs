@@ -33,7 +33,11 @@ fn as_error(result: &LintResult, f: &Finding) -> Error {
     if let Some(h) = &f.help {
         e = e.with_help(h.clone());
     }
-    e
+    e.with_severity(match f.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    })
 }
 
 fn counts(findings: &[Finding]) -> (usize, usize, usize) {
