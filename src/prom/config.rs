@@ -229,7 +229,7 @@ impl Ctx<'_> {
             NodeKind::Scalar { text, .. } => Ok(if node.is_null() {
                 String::new()
             } else {
-                text.clone()
+                text.to_string()
             }),
             _ => Err(self.err(
                 node.span,

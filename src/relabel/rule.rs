@@ -114,7 +114,7 @@ fn string_field(ctx: &RuleContext<'_>, value: &Node, go_type: &str) -> Result<St
         NodeKind::Scalar { text, .. } => Ok(if value.is_null() {
             String::new()
         } else {
-            text.clone()
+            text.to_string()
         }),
         _ => Err(Error::at(
             ctx.source,

@@ -335,7 +335,7 @@ fn yaml_labels(src: &Source, node: &Node, flavor: Flavor) -> Result<Labels> {
                 if v.is_null() {
                     String::new()
                 } else {
-                    text.clone()
+                    text.to_string()
                 }
             }
             _ => {

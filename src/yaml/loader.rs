@@ -34,14 +34,14 @@ pub struct LoadError {
 enum Frame {
     Seq {
         start: usize,
-        tag: Option<String>,
+        tag: Option<Box<str>>,
         anchor: usize,
         items: Vec<Node>,
         count: usize,
     },
     Map {
         start: usize,
-        tag: Option<String>,
+        tag: Option<Box<str>>,
         anchor: usize,
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
@@ -61,12 +61,12 @@ struct Builder<'s> {
     original: &'s str,
 }
 
-fn tag_string(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<String> {
+fn tag_string(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<Box<str>> {
     tag.map(|t| {
         if t.handle == "!!" || t.handle == "tag:yaml.org,2002:" {
-            format!("!!{}", t.suffix)
+            format!("!!{}", t.suffix).into_boxed_str()
         } else {
-            format!("{}{}", t.handle, t.suffix)
+            format!("{}{}", t.handle, t.suffix).into_boxed_str()
         }
     })
 }
@@ -185,7 +185,7 @@ impl<'s> Builder<'s> {
                     span,
                     tag: tag_string(tag),
                     kind: NodeKind::Scalar {
-                        text: text.into_owned(),
+                        text: text.into_owned().into_boxed_str(),
                         style,
                     },
                 };

@@ -28,7 +28,7 @@ pub enum Style {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
-    Scalar { text: String, style: Style },
+    Scalar { text: Box<str>, style: Style },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -36,7 +36,7 @@ pub enum NodeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub span: Span,
-    pub tag: Option<String>,
+    pub tag: Option<Box<str>>,
     pub kind: NodeKind,
 }
 
@@ -121,8 +121,8 @@ impl Node {
                 Some(Resolved::UInt(u)) => Value::from(u),
                 Some(Resolved::Float(f)) => serde_json::Number::from_f64(f)
                     .map(Value::Number)
-                    .unwrap_or_else(|| Value::String(text.clone())),
-                _ => Value::String(text.clone()),
+                    .unwrap_or_else(|| Value::String(text.to_string())),
+                _ => Value::String(text.to_string()),
             },
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
             NodeKind::Map(entries) => Value::Object(
@@ -141,7 +141,7 @@ impl Node {
                 if self.is_null() {
                     "null".to_string()
                 } else {
-                    text.clone()
+                    text.to_string()
                 }
             }
             NodeKind::Seq(_) => "<sequence>".to_string(),

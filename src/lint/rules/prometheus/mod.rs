@@ -149,7 +149,7 @@ fn scalar(text: &str, span: Span) -> Node {
         span,
         tag: None,
         kind: NodeKind::Scalar {
-            text: text.to_string(),
+            text: text.into(),
             style: crate::yaml::Style::Plain,
         },
     }
