@@ -15,6 +15,7 @@ pub mod lint;
 pub mod prom;
 pub mod relabel;
 pub mod sim;
+pub mod text;
 pub mod yaml;
 
 use std::io::{IsTerminal, Write};

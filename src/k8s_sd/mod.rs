@@ -676,7 +676,7 @@ impl<'a> Env<'a> {
 
 /// `strutil.SanitizeLabelName`: every character outside `[a-zA-Z0-9_]`
 /// becomes one `_`.
-fn sanitize_label_name(s: &str) -> String {
+pub fn sanitize_label_name(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {

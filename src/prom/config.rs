@@ -309,22 +309,9 @@ fn short_kind(n: &Node) -> &'static str {
 
 /// The allowed name closest to a misspelt one (edit distance ≤ 2).
 fn closest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    fn dist(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1];
-            for (j, cb) in b.iter().enumerate() {
-                let sub = prev[j] + usize::from(ca != *cb);
-                cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-            }
-            prev = cur;
-        }
-        prev[b.len()]
-    }
     allowed
         .iter()
-        .map(|a| (dist(name, a), *a))
+        .map(|a| (crate::text::edit_distance(name, a), *a))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)

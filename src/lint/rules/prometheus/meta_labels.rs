@@ -263,12 +263,18 @@ impl Produced {
                 let (head, tail) = rest.split_at(i);
                 let d = super::distance(head, fam);
                 if d <= fam.len() / 3 {
-                    consider(d, format!("{fam}{}", sanitize(tail)));
+                    consider(
+                        d,
+                        format!("{fam}{}", crate::k8s_sd::sanitize_label_name(tail)),
+                    );
                 }
             }
             if let Some(tail) = rest.strip_prefix(fam.as_str()) {
                 if !tail.is_empty() && !is_sanitized(tail) {
-                    consider(0, format!("{fam}{}", sanitize(tail)));
+                    consider(
+                        0,
+                        format!("{fam}{}", crate::k8s_sd::sanitize_label_name(tail)),
+                    );
                 }
             }
         }
@@ -302,19 +308,6 @@ impl Produced {
 /// Only characters Kubernetes SD leaves in a sanitized label/annotation key.
 fn is_sanitized(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-/// Kubernetes SD's key sanitizing: one `_` per other character.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

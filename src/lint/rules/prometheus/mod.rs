@@ -155,21 +155,7 @@ fn scalar(text: &str, span: Span) -> Node {
     }
 }
 
-/// Edit distance between two strings, by characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+use crate::text::edit_distance as distance;
 
 /// The literal text a regex matches when it has no metacharacters (after
 /// Go's anchoring, such a regex matches exactly that one string).

@@ -4,6 +4,7 @@ use super::namespace_key;
 use super::selector::labels_of;
 use crate::lint::rules::string_entries;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
+use crate::text::edit_distance;
 use crate::yaml::Node;
 
 /// How a selector that does not match a label set nearly does: a score
@@ -40,21 +41,6 @@ fn near_miss(
 fn is_typo(a: &str, b: &str) -> bool {
     let d = edit_distance(a, b);
     d <= 2 && d * 4 <= a.len().max(b.len())
-}
-
-/// Levenshtein distance, for typos in label values.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 pub struct ServiceSelectsNothing;
