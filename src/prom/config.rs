@@ -201,7 +201,7 @@ impl Ctx<'_> {
         let Some(entries) = node.as_map() else {
             return Err(self.err(
                 node.span,
-                format!("cannot unmarshal !!{} into {go_type}", short_kind(node)),
+                format!("cannot unmarshal !!{} into {go_type}", node.short_tag()),
                 "expected a mapping",
             ));
         };
@@ -233,7 +233,7 @@ impl Ctx<'_> {
             }),
             _ => Err(self.err(
                 node.span,
-                format!("cannot unmarshal !!{} into string", short_kind(node)),
+                format!("cannot unmarshal !!{} into string", node.short_tag()),
                 "expected a string",
             )),
         }
@@ -251,7 +251,7 @@ impl Ctx<'_> {
                 node.span,
                 format!(
                     "cannot unmarshal !!{} `{}` into bool",
-                    short_kind(node),
+                    node.short_tag(),
                     node.key_string()
                 ),
                 "expected true or false",
@@ -288,22 +288,13 @@ impl Ctx<'_> {
                 node.span,
                 format!(
                     "cannot unmarshal !!{} `{}` into {go_type}",
-                    short_kind(node),
+                    node.short_tag(),
                     node.key_string()
                 ),
                 "expected a list",
             ));
         };
         items.iter().map(|i| self.string(i)).collect()
-    }
-}
-
-fn short_kind(n: &Node) -> &'static str {
-    match n.type_name() {
-        "sequence" => "seq",
-        "mapping" => "map",
-        "string" => "str",
-        other => other,
     }
 }
 
@@ -379,10 +370,7 @@ fn default_global(flavor: Flavor) -> Global {
     Global {
         scrape_interval: 60_000,
         scrape_timeout: 10_000,
-        scheme: match flavor {
-            Flavor::V2 => NameScheme::Legacy,
-            Flavor::V3 => NameScheme::Utf8,
-        },
+        scheme: flavor.label_scheme(),
         scrape_native_histograms: false,
         convert_classic_histograms_to_nhcb: false,
         always_scrape_classic_histograms: false,
@@ -456,7 +444,7 @@ fn parse_full(ctx: &Ctx<'_>, root: &Node) -> Result<Vec<ScrapeJob>> {
             list.span,
             format!(
                 "cannot unmarshal !!{} into []*config.ScrapeConfig",
-                short_kind(list)
+                list.short_tag()
             ),
             "expected a list of scrape configs",
         ));
@@ -526,7 +514,7 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
         let Some(entries) = p.as_map() else {
             return Err(ctx.err(
                 p.span,
-                format!("cannot unmarshal !!{} into url.Values", short_kind(p)),
+                format!("cannot unmarshal !!{} into url.Values", p.short_tag()),
                 "expected a mapping of lists",
             ));
         };
@@ -592,7 +580,7 @@ fn seq_items<'n>(ctx: &Ctx<'_>, node: &'n Node, go_type: &str) -> Result<&'n [No
     node.as_seq().ok_or_else(|| {
         ctx.err(
             node.span,
-            format!("cannot unmarshal !!{} into {go_type}", short_kind(node)),
+            format!("cannot unmarshal !!{} into {go_type}", node.short_tag()),
             "expected a list",
         )
     })

@@ -61,6 +61,17 @@ pub enum Flavor {
     V3,
 }
 
+impl Flavor {
+    /// The label-name rule this version applies to names it reads (source
+    /// labels, discovered labels): 2.x knew only legacy names.
+    pub fn label_scheme(self) -> NameScheme {
+        match self {
+            Flavor::V2 => NameScheme::Legacy,
+            Flavor::V3 => NameScheme::Utf8,
+        }
+    }
+}
+
 /// Legacy label-name rule: `[a-zA-Z_][a-zA-Z0-9_]*`.
 pub fn is_legacy_label_name(s: &str) -> bool {
     let mut bytes = s.bytes();

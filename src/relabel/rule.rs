@@ -119,21 +119,9 @@ fn string_field(ctx: &RuleContext<'_>, value: &Node, go_type: &str) -> Result<St
         _ => Err(Error::at(
             ctx.source,
             value.span,
-            format!("cannot unmarshal !!{} into {go_type}", yaml_kind(value)),
+            format!("cannot unmarshal !!{} into {go_type}", value.short_tag()),
             format!("expected a {go_type}"),
         )),
-    }
-}
-
-fn yaml_kind(n: &Node) -> &'static str {
-    match n.type_name() {
-        "sequence" => "seq",
-        "mapping" => "map",
-        "bool" => "bool",
-        "int" => "int",
-        "float" => "float",
-        "null" => "null",
-        _ => "str",
     }
 }
 
@@ -149,7 +137,7 @@ pub fn parse_rules(list: &Node, ctx: &RuleContext<'_>) -> Result<Vec<Rule>> {
             list.span,
             format!(
                 "cannot unmarshal !!{} into []*relabel.Config",
-                yaml_kind(list)
+                list.short_tag()
             ),
             "expected a list of relabel rules",
         ));
@@ -176,7 +164,7 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
         return Err(Error::at(
             src,
             node.span,
-            format!("cannot unmarshal !!{} into relabel.plain", yaml_kind(node)),
+            format!("cannot unmarshal !!{} into relabel.plain", node.short_tag()),
             "expected a mapping",
         ));
     };
@@ -209,7 +197,7 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
                         value.span,
                         format!(
                             "cannot unmarshal !!{} `{}` into model.LabelNames",
-                            yaml_kind(value),
+                            value.short_tag(),
                             value.key_string()
                         ),
                         "expected a list of label names",
@@ -218,11 +206,7 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
                 source_labels_set = true;
                 for item in items {
                     let label = string_field(ctx, item, "model.LabelName")?;
-                    let valid = match ctx.flavor {
-                        Flavor::V2 => is_legacy_label_name(&label),
-                        Flavor::V3 => !label.is_empty(),
-                    };
-                    if !valid {
+                    if !ctx.flavor.label_scheme().is_valid_label_name(&label) {
                         return Err(Error::at(
                             src,
                             item.span,
@@ -264,7 +248,7 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
                             value.span,
                             format!(
                                 "cannot unmarshal !!{} `{}` into uint64",
-                                yaml_kind(value),
+                                value.short_tag(),
                                 value.key_string()
                             ),
                             "expected a non-negative integer",

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::diag::{Error, Result};
 use crate::input::load_yaml;
-use crate::relabel::{is_legacy_label_name, sort_pairs, to_pairs, Flavor, LabelPairs, Labels};
+use crate::relabel::{sort_pairs, to_pairs, Flavor, LabelPairs, Labels};
 use crate::yaml::{Node, NodeKind, Source, Span};
 
 /// A group of targets sharing labels, as service discovery produces them.
@@ -149,11 +149,7 @@ pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets<'_>> {
 
 fn check_names(src: &Source, labels: &LabelPairs<'_>, flavor: Flavor, span: Span) -> Result<()> {
     for (name, _) in labels {
-        let ok = match flavor {
-            Flavor::V2 => is_legacy_label_name(name),
-            Flavor::V3 => !name.is_empty(),
-        };
-        if !ok {
+        if !flavor.label_scheme().is_valid_label_name(name) {
             return Err(Error::at(
                 src,
                 span,
@@ -348,11 +344,7 @@ fn yaml_labels(src: &Source, node: &Node, flavor: Flavor) -> Result<Labels> {
             }
         };
         let name = k.key_string();
-        let ok = match flavor {
-            Flavor::V2 => is_legacy_label_name(&name),
-            Flavor::V3 => !name.is_empty(),
-        };
-        if !ok {
+        if !flavor.label_scheme().is_valid_label_name(&name) {
             return Err(Error::at(
                 src,
                 k.span,

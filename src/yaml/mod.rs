@@ -109,6 +109,17 @@ impl Node {
         }
     }
 
+    /// The node's kind as go-yaml names it in decode errors (`!!seq`,
+    /// `!!str`, ...), without the `!!`.
+    pub fn short_tag(&self) -> &'static str {
+        match self.type_name() {
+            "sequence" => "seq",
+            "mapping" => "map",
+            "string" => "str",
+            other => other,
+        }
+    }
+
     /// Converts to JSON with go-yaml v2 scalar resolution (what
     /// `sigs.k8s.io/yaml` feeds the Kubernetes API machinery).
     pub fn to_json(&self) -> serde_json::Value {
