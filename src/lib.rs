@@ -20,6 +20,14 @@ pub mod yaml;
 
 use std::io::{IsTerminal, Write};
 
+/// Threads for parallel work: the machine's cores, at most 16.
+pub(crate) fn worker_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16)
+}
+
 /// Runs kdm with parsed arguments and returns the process exit code.
 pub fn run(cli: cli::Cli) -> i32 {
     let color = match cli.color {

@@ -99,10 +99,7 @@ fn walk(
 
 /// Reads and parses files on all cores, in input order.
 fn load_all(paths: &[String]) -> Vec<Result<LintFile, Error>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
+    let threads = crate::worker_threads();
     let load = |p: &String| -> Result<LintFile, Error> {
         let source = read_source(p)?;
         let docs = load_yaml(&source)?;

@@ -344,6 +344,18 @@ fn run_rules(job: Option<&str>, rules: &[Rule], labels: &Labels, opts: &Options)
     }
 }
 
+/// Every (group labels, target labels) pair, in input order.
+fn group_targets<'g, 'a>(groups: &'g [Group<'a>]) -> Vec<(&'g [Pair<'a>], &'g [Pair<'a>])> {
+    groups
+        .iter()
+        .flat_map(|g| {
+            g.targets
+                .iter()
+                .map(move |t| (g.labels.as_slice(), t.as_slice()))
+        })
+        .collect()
+}
+
 /// Where results go: the format, and the writer with its JSON comma state.
 pub struct Sink<'w> {
     out: &'w mut dyn Write,
@@ -413,7 +425,8 @@ impl<'w> Sink<'w> {
         &mut self,
         info: &JobInfo,
         items: &[T],
-        eval: impl Fn(usize, &T) -> (String, SimResult) + Sync,
+        eval: impl Fn(&T) -> SimResult + Sync,
+        name: impl Fn(usize, &T) -> String + Sync,
     ) -> Result<()> {
         self.jobs += 1;
         self.any_series |= info.is_series();
@@ -427,10 +440,12 @@ impl<'w> Sink<'w> {
             let mut out = String::new();
             let mut counts = Counts::default();
             for (i, item) in chunk.iter().enumerate() {
-                let (name, result) = eval(start + i, item);
+                let result = eval(item);
                 counts.add(result.outcome());
                 match format {
+                    // Only the text report shows a name for each input.
                     Format::Text { color } => {
+                        let name = name(start + i, item);
                         out.push_str(&report::text_entry(info, &name, &result, color))
                     }
                     Format::Json => {
@@ -475,10 +490,7 @@ fn for_each_chunk_ordered<T: Sync>(
     render: impl Fn(usize, &[T]) -> (String, Counts) + Sync,
     mut sink: impl FnMut(String, Counts) -> Result<()>,
 ) -> Result<()> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
+    let threads = crate::worker_threads();
     let chunks: Vec<(usize, &[T])> = items
         .chunks(CHUNK)
         .enumerate()
@@ -537,14 +549,7 @@ pub fn run_targets(
                     Cow::Owned(super::kube::groups_for_role(&opts.role, objects)?)
                 }
             };
-            let items: Vec<(&[Pair<'_>], &[Pair<'_>])> = groups
-                .iter()
-                .flat_map(|g| {
-                    g.targets
-                        .iter()
-                        .map(move |t| (g.labels.as_slice(), t.as_slice()))
-                })
-                .collect();
+            let items = group_targets(&groups);
             let info = JobInfo {
                 job: None,
                 line: None,
@@ -552,30 +557,25 @@ pub fn run_targets(
                 rules: rule_refs(rules),
                 notes: Vec::new(),
             };
-            sink.job(&info, &items, |i, (group, target)| {
-                let mut merged: Labels = group
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect();
-                merged.extend(target.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-                (
-                    target_name(group, target, i),
-                    run_rules(None, rules, &merged, opts),
-                )
-            })?;
+            sink.job(
+                &info,
+                &items,
+                |(group, target)| {
+                    let mut merged: Labels = group
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect();
+                    merged.extend(target.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+                    run_rules(None, rules, &merged, opts)
+                },
+                |i, (group, target)| target_name(group, target, i),
+            )?;
         }
         ConfigInput::Jobs(jobs) => {
             let detail = !matches!(sink.format, Format::Text { .. });
             for job in select_jobs(jobs, opts)? {
                 let (groups, notes) = job_groups(job, targets)?;
-                let items: Vec<(&[Pair<'_>], &[Pair<'_>])> = groups
-                    .iter()
-                    .flat_map(|g| {
-                        g.targets
-                            .iter()
-                            .map(move |t| (g.labels.as_slice(), t.as_slice()))
-                    })
-                    .collect();
+                let items = group_targets(&groups);
                 let info = JobInfo {
                     job: Some(job.name.clone()),
                     line: Some(job.line),
@@ -583,20 +583,24 @@ pub fn run_targets(
                     rules: rule_refs(&job.relabel),
                     notes,
                 };
-                sink.job(&info, &items, |i, (group, target)| {
-                    let r = populate_with(job, target, group, opts.flavor, opts.trace, detail);
-                    let result = SimResult {
-                        job: Some(job.name.clone()),
-                        discovered: r.discovered,
-                        relabeled: r.relabeled,
-                        dropped_by_rule: r.dropped_by_rule,
-                        target: r.target,
-                        scrape_url: r.scrape_url,
-                        error: r.error,
-                        steps: r.steps,
-                    };
-                    (target_name(group, target, i), result)
-                })?;
+                sink.job(
+                    &info,
+                    &items,
+                    |(group, target)| {
+                        let r = populate_with(job, target, group, opts.flavor, opts.trace, detail);
+                        SimResult {
+                            job: Some(job.name.clone()),
+                            discovered: r.discovered,
+                            relabeled: r.relabeled,
+                            dropped_by_rule: r.dropped_by_rule,
+                            target: r.target,
+                            scrape_url: r.scrape_url,
+                            error: r.error,
+                            steps: r.steps,
+                        }
+                    },
+                    |i, (group, target)| target_name(group, target, i),
+                )?;
             }
         }
     }
@@ -626,15 +630,19 @@ pub fn run_series(
             rules: rule_refs(rules),
             notes: Vec::new(),
         };
-        sink.job(&info, series, |_, s| {
-            let mut result = run_rules(job.map(|j| j.name.as_str()), rules, &s.labels, opts);
-            // An empty label set after relabeling also drops the series.
-            if result.relabeled.as_ref().is_some_and(Labels::is_empty) {
-                result.relabeled = None;
-            }
-            let name = format!("line {}: {}", s.line, report::fmt_labels(&s.labels, true));
-            (name, result)
-        })?;
+        sink.job(
+            &info,
+            series,
+            |s| {
+                let mut result = run_rules(job.map(|j| j.name.as_str()), rules, &s.labels, opts);
+                // An empty label set after relabeling also drops the series.
+                if result.relabeled.as_ref().is_some_and(Labels::is_empty) {
+                    result.relabeled = None;
+                }
+                result
+            },
+            |_, s| format!("line {}: {}", s.line, report::fmt_labels(&s.labels, true)),
+        )?;
     }
     sink.end()
 }
