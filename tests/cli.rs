@@ -1,27 +1,11 @@
 //! End-to-end tests of the `kdm` binary over `testdata/`, with snapshots of
 //! what users see.
 
+mod common;
+
 use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn kdm(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_kdm"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kdm");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use common::kdm;
 
 const COMMUNITY: &str = "testdata/scrape-configs/prometheus-community__prometheus.yml";
 

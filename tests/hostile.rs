@@ -1,28 +1,11 @@
 //! Hostile and malformed input: every case ends in a clear diagnostic with
 //! exit code 2, or in a correct result — never a panic or a hang.
 
+mod common;
+
 use std::io::Write;
-use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn kdm_in(dir: &std::path::Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_kdm"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kdm");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use common::{kdm_in, Run};
 
 fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) {
     std::fs::write(dir.join(name), bytes).expect("write fixture");

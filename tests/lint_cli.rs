@@ -1,31 +1,11 @@
 //! `kdm lint` end to end: exit codes, output formats (SARIF validated
 //! against the SARIF 2.1.0 schema), configuration, opt-outs and inputs.
 
+mod common;
+
 use std::process::{Command, Stdio};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn kdm_in(dir: &str, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_kdm"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kdm");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn kdm(args: &[&str]) -> Run {
-    kdm_in(env!("CARGO_MANIFEST_DIR"), args)
-}
+use common::{kdm, kdm_in};
 
 const DS: &str = "testdata/lint-cli/ds.yaml";
 

@@ -1,0 +1,32 @@
+//! Running the `kdm` binary from integration tests.
+
+use std::path::Path;
+use std::process::Command;
+
+/// What one run of `kdm` printed and exited with.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `kdm` in `dir` without colours.
+pub fn kdm_in(dir: impl AsRef<Path>, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kdm"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kdm");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `kdm` at the repository root, where `testdata/` paths resolve.
+#[allow(dead_code)] // not every test binary uses it
+pub fn kdm(args: &[&str]) -> Run {
+    kdm_in(env!("CARGO_MANIFEST_DIR"), args)
+}
