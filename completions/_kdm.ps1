@@ -26,10 +26,56 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template')
             [CompletionResult]::new('relabel-sim', 'relabel-sim', [CompletionResultType]::ParameterValue, 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kdm;generate' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('daemonset', 'daemonset', [CompletionResultType]::ParameterValue, 'Write a DaemonSet from a built-in or user template and values')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kdm;generate;daemonset' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Built-in template name or template directory')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Built-in template name or template directory')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML; repeatable, later files win)')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML; repeatable, later files win)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set one value: a dotted path with optional [index], e.g. image.tag=v1.9.1 (repeatable)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the DaemonSet and its objects (sets `name`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (sets `namespace`)')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image, REPOSITORY[:TAG][@DIGEST] (sets `image`)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Metrics/HTTP port number (sets `port.containerPort`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the manifests to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the manifests to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('--scrape-config', '--scrape-config', [CompletionResultType]::ParameterName, 'Also write a Prometheus scrape config for the DaemonSet to FILE')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Kubernetes version whose schemas the output is checked against')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
+            [CompletionResult]::new('--list-templates', '--list-templates', [CompletionResultType]::ParameterName, 'List the built-in templates and exit')
+            [CompletionResult]::new('--show-values', '--show-values', [CompletionResultType]::ParameterName, 'Print the template''s values (after --values/--set) with their documentation, and exit')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing output files')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kdm;generate;help' {
+            [CompletionResult]::new('daemonset', 'daemonset', [CompletionResultType]::ParameterValue, 'Write a DaemonSet from a built-in or user template and values')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kdm;generate;help;daemonset' {
+            break
+        }
+        'kdm;generate;help;help' {
             break
         }
         'kdm;relabel-sim' {
@@ -77,10 +123,18 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             break
         }
         'kdm;help' {
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template')
             [CompletionResult]::new('relabel-sim', 'relabel-sim', [CompletionResultType]::ParameterValue, 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kdm;help;generate' {
+            [CompletionResult]::new('daemonset', 'daemonset', [CompletionResultType]::ParameterValue, 'Write a DaemonSet from a built-in or user template and values')
+            break
+        }
+        'kdm;help;generate;daemonset' {
             break
         }
         'kdm;help;relabel-sim' {

@@ -19,6 +19,9 @@ _kdm() {
             kdm,completions)
                 cmd="kdm__subcmd__completions"
                 ;;
+            kdm,generate)
+                cmd="kdm__subcmd__generate"
+                ;;
             kdm,help)
                 cmd="kdm__subcmd__help"
                 ;;
@@ -28,8 +31,23 @@ _kdm() {
             kdm,relabel-sim)
                 cmd="kdm__subcmd__relabel__subcmd__sim"
                 ;;
+            kdm__subcmd__generate,daemonset)
+                cmd="kdm__subcmd__generate__subcmd__daemonset"
+                ;;
+            kdm__subcmd__generate,help)
+                cmd="kdm__subcmd__generate__subcmd__help"
+                ;;
+            kdm__subcmd__generate__subcmd__help,daemonset)
+                cmd="kdm__subcmd__generate__subcmd__help__subcmd__daemonset"
+                ;;
+            kdm__subcmd__generate__subcmd__help,help)
+                cmd="kdm__subcmd__generate__subcmd__help__subcmd__help"
+                ;;
             kdm__subcmd__help,completions)
                 cmd="kdm__subcmd__help__subcmd__completions"
+                ;;
+            kdm__subcmd__help,generate)
+                cmd="kdm__subcmd__help__subcmd__generate"
                 ;;
             kdm__subcmd__help,help)
                 cmd="kdm__subcmd__help__subcmd__help"
@@ -40,6 +58,9 @@ _kdm() {
             kdm__subcmd__help,relabel-sim)
                 cmd="kdm__subcmd__help__subcmd__relabel__subcmd__sim"
                 ;;
+            kdm__subcmd__help__subcmd__generate,daemonset)
+                cmd="kdm__subcmd__help__subcmd__generate__subcmd__daemonset"
+                ;;
             *)
                 ;;
         esac
@@ -47,7 +68,7 @@ _kdm() {
 
     case "${cmd}" in
         kdm)
-            opts="-h -V --color --help --version relabel-sim lint completions help"
+            opts="-h -V --color --help --version generate relabel-sim lint completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -82,8 +103,138 @@ _kdm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kdm__subcmd__generate)
+            opts="-h -V --color --help --version daemonset help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__generate__subcmd__daemonset)
+            opts="-t -f -o -h -V --template --list-templates --show-values --values --set --name --namespace --image --port --output --scrape-config --force --kubernetes-version --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scrape-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubernetes-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__generate__subcmd__help)
+            opts="daemonset help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__generate__subcmd__help__subcmd__daemonset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__generate__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kdm__subcmd__help)
-            opts="relabel-sim lint completions help"
+            opts="generate relabel-sim lint completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -99,6 +250,34 @@ _kdm() {
         kdm__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__help__subcmd__generate)
+            opts="daemonset"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__help__subcmd__generate__subcmd__daemonset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -23,10 +23,51 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand generate 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template'
             cand relabel-sim 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would'
             cand lint 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kdm;generate'= {
+            cand --color 'When to use colours in output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand daemonset 'Write a DaemonSet from a built-in or user template and values'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kdm;generate;daemonset'= {
+            cand -t 'Built-in template name or template directory'
+            cand --template 'Built-in template name or template directory'
+            cand -f 'Values file (YAML; repeatable, later files win)'
+            cand --values 'Values file (YAML; repeatable, later files win)'
+            cand --set 'Set one value: a dotted path with optional [index], e.g. image.tag=v1.9.1 (repeatable)'
+            cand --name 'Name of the DaemonSet and its objects (sets `name`)'
+            cand --namespace 'Namespace (sets `namespace`)'
+            cand --image 'Container image, REPOSITORY[:TAG][@DIGEST] (sets `image`)'
+            cand --port 'Metrics/HTTP port number (sets `port.containerPort`)'
+            cand -o 'Write the manifests to FILE (atomically) instead of stdout'
+            cand --output 'Write the manifests to FILE (atomically) instead of stdout'
+            cand --scrape-config 'Also write a Prometheus scrape config for the DaemonSet to FILE'
+            cand --kubernetes-version 'Kubernetes version whose schemas the output is checked against'
+            cand --color 'When to use colours in output'
+            cand --list-templates 'List the built-in templates and exit'
+            cand --show-values 'Print the template''s values (after --values/--set) with their documentation, and exit'
+            cand --force 'Replace existing output files'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kdm;generate;help'= {
+            cand daemonset 'Write a DaemonSet from a built-in or user template and values'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kdm;generate;help;daemonset'= {
+        }
+        &'kdm;generate;help;help'= {
         }
         &'kdm;relabel-sim'= {
             cand -c 'Prometheus config, scrape config, or relabel rule list (YAML)'
@@ -70,10 +111,16 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --version 'Print version'
         }
         &'kdm;help'= {
+            cand generate 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template'
             cand relabel-sim 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would'
             cand lint 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kdm;help;generate'= {
+            cand daemonset 'Write a DaemonSet from a built-in or user template and values'
+        }
+        &'kdm;help;generate;daemonset'= {
         }
         &'kdm;help;relabel-sim'= {
         }

@@ -29,10 +29,38 @@ always\t''
 never\t''"
 complete -c kdm -n "__fish_kdm_needs_command" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_needs_command" -s V -l version -d 'Print version'
+complete -c kdm -n "__fish_kdm_needs_command" -f -a "generate" -d 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template'
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "relabel-sim" -d 'Run a scrape config\'s relabel rules over sample targets, exactly as Prometheus would'
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "lint" -d 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c kdm -n "__fish_kdm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and not __fish_seen_subcommand_from daemonset help" -l color -d 'When to use colours in output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and not __fish_seen_subcommand_from daemonset help" -s h -l help -d 'Print help'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and not __fish_seen_subcommand_from daemonset help" -s V -l version -d 'Print version'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and not __fish_seen_subcommand_from daemonset help" -f -a "daemonset" -d 'Write a DaemonSet from a built-in or user template and values'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and not __fish_seen_subcommand_from daemonset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s t -l template -d 'Built-in template name or template directory' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s f -l values -d 'Values file (YAML; repeatable, later files win)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l set -d 'Set one value: a dotted path with optional [index], e.g. image.tag=v1.9.1 (repeatable)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l name -d 'Name of the DaemonSet and its objects (sets `name`)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l namespace -d 'Namespace (sets `namespace`)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l image -d 'Container image, REPOSITORY[:TAG][@DIGEST] (sets `image`)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l port -d 'Metrics/HTTP port number (sets `port.containerPort`)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s o -l output -d 'Write the manifests to FILE (atomically) instead of stdout' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l scrape-config -d 'Also write a Prometheus scrape config for the DaemonSet to FILE' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l kubernetes-version -d 'Kubernetes version whose schemas the output is checked against' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l color -d 'When to use colours in output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l list-templates -d 'List the built-in templates and exit'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l show-values -d 'Print the template\'s values (after --values/--set) with their documentation, and exit'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l force -d 'Replace existing output files'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s h -l help -d 'Print help'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s V -l version -d 'Print version'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "daemonset" -d 'Write a DaemonSet from a built-in or user template and values'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s c -l config -d 'Prometheus config, scrape config, or relabel rule list (YAML)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s t -l targets -d 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l series -d 'Sample series to run through metric_relabel_configs, one per line' -r
@@ -77,7 +105,9 @@ always\t''
 never\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim lint completions help" -f -a "relabel-sim" -d 'Run a scrape config\'s relabel rules over sample targets, exactly as Prometheus would'
-complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim lint completions help" -f -a "lint" -d 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
-complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim lint completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from relabel-sim lint completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from generate relabel-sim lint completions help" -f -a "generate" -d 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from generate relabel-sim lint completions help" -f -a "relabel-sim" -d 'Run a scrape config\'s relabel rules over sample targets, exactly as Prometheus would'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from generate relabel-sim lint completions help" -f -a "lint" -d 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from generate relabel-sim lint completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and not __fish_seen_subcommand_from generate relabel-sim lint completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdm -n "__fish_kdm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "daemonset" -d 'Write a DaemonSet from a built-in or user template and values'

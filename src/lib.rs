@@ -8,14 +8,18 @@
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+pub mod generate;
 pub mod input;
 pub mod k8s;
 pub mod k8s_sd;
 pub mod lint;
+pub mod output;
 pub mod prom;
 pub mod relabel;
 pub mod sim;
+pub mod template;
 pub mod text;
+pub mod values;
 pub mod yaml;
 
 use std::io::{IsTerminal, Write};
@@ -48,8 +52,13 @@ pub fn run(cli: cli::Cli) -> i32 {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    if let cli::Command::Lint(args) = &cli.command {
-        return match cmd::lint::run(args, color, err_color) {
+    let outcome = match &cli.command {
+        cli::Command::Lint(args) => Some(cmd::lint::run(args, color, err_color)),
+        cli::Command::Generate(args) => Some(Ok(cmd::generate::run(args, color, err_color))),
+        _ => None,
+    };
+    if let Some(outcome) = outcome {
+        return match outcome {
             Ok(outcome) => {
                 let _ = out.write_all(outcome.stdout.as_bytes());
                 let _ = out.flush();
@@ -63,7 +72,7 @@ pub fn run(cli: cli::Cli) -> i32 {
         };
     }
     let result = match &cli.command {
-        cli::Command::Lint(_) => Ok(()),
+        cli::Command::Lint(_) | cli::Command::Generate(_) => Ok(()),
         cli::Command::RelabelSim(args) => cmd::relabel_sim::run(args, color, &mut out),
         cli::Command::Completions(args) => out
             .write_all(cmd::completions::script(args.shell).as_bytes())

@@ -7,13 +7,7 @@ use crate::lint::{registry, report, Severity};
 /// Kubernetes version used when neither the flag nor the config sets one.
 pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
 
-/// What `kdm lint` prints and exits with.
-pub struct Outcome {
-    pub code: i32,
-    pub stdout: String,
-    /// Rendered input errors (exit code 2), printed to stderr.
-    pub stderr: String,
-}
+use crate::cmd::Outcome;
 
 fn done(code: i32, stdout: String) -> Outcome {
     Outcome {

@@ -1,4 +1,24 @@
 //! The subcommands: thin layers that read inputs, call the core and print.
 pub mod completions;
+pub mod generate;
 pub mod lint;
 pub mod relabel_sim;
+
+/// What a subcommand prints and exits with.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    /// Diagnostics and notes, printed to stderr.
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Success with only standard output.
+    pub fn stdout(stdout: String) -> Outcome {
+        Outcome {
+            code: 0,
+            stdout,
+            stderr: String::new(),
+        }
+    }
+}

@@ -2,6 +2,9 @@
 //! so checks can point at `file:line:col`. Workload kinds share one accessor
 //! for their pod template (kube-linter's `extract.PodSpec` idea).
 
+pub mod simulate;
+pub mod typed;
+
 use crate::yaml::{Node, Span};
 
 /// One Kubernetes object (Lists are flattened).

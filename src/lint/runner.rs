@@ -142,6 +142,15 @@ pub fn run(opts: &LintOptions) -> LintResult {
             Err(e) => errors.push(e),
         }
     }
+    let mut result = run_loaded(files, opts);
+    errors.append(&mut result.errors);
+    result.errors = errors;
+    result
+}
+
+/// Lints files already in memory (`opts.paths` is not read).
+pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
+    let errors = Vec::new();
     let ctx = Context::new(
         &files,
         opts.kubernetes_version.clone(),

@@ -21,7 +21,7 @@ pub fn json_result(r: &SimResult) -> String {
 
 /// One result as a YAML sequence item under `results:`.
 pub fn yaml_result(r: &SimResult) -> String {
-    let body = serde_saphyr::to_string(r).unwrap_or_else(|e| format!("error: {e}\n"));
+    let body = crate::yaml::to_yaml(r).unwrap_or_else(|e| format!("error: {e}\n"));
     let mut out = String::with_capacity(body.len() + 64);
     for (i, line) in body.lines().enumerate() {
         out.push_str(if i == 0 { "\n- " } else { "\n  " });

@@ -10,10 +10,12 @@
 //! (plain `yes` vs quoted `"yes"`), and resolve scalars the way go-yaml v2 does
 //! — the dialect Prometheus and Kubernetes actually read.
 
+mod emit;
 mod loader;
 mod scalar;
 mod source;
 
+pub use emit::to_yaml;
 pub use loader::{load_stream, Limits, LoadError};
 pub use scalar::Resolved;
 pub use source::{Source, Span};

@@ -1,0 +1,166 @@
+use serde_json::Value;
+
+use crate::cli::{DaemonsetArgs, GenerateCommand};
+use crate::cmd::Outcome;
+use crate::diag::{render, Error};
+use crate::generate::{generate, Options};
+use crate::input::read_source;
+use crate::template::{Template, BUILTINS};
+use crate::values::{Segment, Values};
+
+/// Runs `kdm generate ...`.
+pub fn run(cmd: &GenerateCommand, color: bool, err_color: bool) -> Outcome {
+    match cmd {
+        GenerateCommand::Daemonset(args) => match daemonset(args, color) {
+            Ok(outcome) => outcome,
+            Err(errors) => {
+                let mut stderr: String = errors.iter().map(|e| render(e, err_color)).collect();
+                if errors.len() > 1 {
+                    stderr.push_str(&format!("{} errors; nothing was written\n", errors.len()));
+                }
+                Outcome {
+                    code: 2,
+                    stdout: String::new(),
+                    stderr,
+                }
+            }
+        },
+    }
+}
+
+fn daemonset(args: &DaemonsetArgs, color: bool) -> Result<Outcome, Vec<Error>> {
+    if args.list_templates {
+        let mut out = String::new();
+        for b in BUILTINS {
+            out.push_str(&format!("{:<14} {}\n", b.name, b.summary));
+        }
+        return Ok(Outcome::stdout(out));
+    }
+    let template = Template::load(&args.template).map_err(|e| vec![e])?;
+    let values = values(&template, args).map_err(|e| vec![e])?;
+    if args.show_values {
+        let schema = template.schema.as_ref().map(|(_, s)| s);
+        return Ok(Outcome::stdout(crate::values::annotated(
+            &values.tree,
+            schema,
+        )));
+    }
+    if let (Some(o), Some(s)) = (&args.output, &args.scrape_config) {
+        if o == s {
+            return Err(vec![Error::plain(
+                "--output and --scrape-config name the same file",
+            )]);
+        }
+    }
+    if args.scrape_config.as_deref() == Some("-") && args.output.is_none() {
+        return Err(vec![Error::plain(
+            "--scrape-config - needs --output FILE for the manifests",
+        )]);
+    }
+    // Refuse before doing any work, and before writing either file.
+    for path in [&args.output, &args.scrape_config].into_iter().flatten() {
+        if path != "-" {
+            crate::output::check_writable(path, args.force).map_err(|e| vec![e])?;
+        }
+    }
+    let generated = generate(
+        &template,
+        &values,
+        &Options {
+            kubernetes_version: &args.kubernetes_version,
+            scrape_config: args.scrape_config.is_some(),
+        },
+    )?;
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    match args.output.as_deref() {
+        Some(path) if path != "-" => {
+            crate::output::write_atomic(path, &generated.manifests, args.force)
+                .map_err(|e| vec![e])?;
+            stderr.push_str(&format!("wrote {path}\n"));
+        }
+        _ => stdout.push_str(&generated.manifests),
+    }
+    if let (Some(path), Some(text)) = (&args.scrape_config, &generated.scrape_config) {
+        if path == "-" {
+            stdout.push_str(text);
+        } else {
+            crate::output::write_atomic(path, text, args.force).map_err(|e| vec![e])?;
+            stderr.push_str(&format!("wrote {path}\n"));
+        }
+    }
+    if !generated.lint.findings.is_empty() {
+        stderr.push_str(&format!(
+            "kdm lint found {} issue(s) in the generated manifests:\n",
+            generated.lint.findings.len()
+        ));
+        stderr.push_str(&crate::lint::report::human(&generated.lint, color));
+    }
+    Ok(Outcome {
+        code: 0,
+        stdout,
+        stderr,
+    })
+}
+
+/// Defaults, then `--values` files, `--set`s and the named flags.
+fn values(template: &Template, args: &DaemonsetArgs) -> crate::diag::Result<Values> {
+    let mut values = Values::default();
+    if let Some(defaults) = &template.defaults {
+        values.merge_file(defaults.clone())?;
+    }
+    for path in &args.values {
+        values.merge_file(read_source(path)?)?;
+    }
+    for expr in &args.set {
+        values.set(expr)?;
+    }
+    let key = |k: &str| vec![Segment::key(k)];
+    if let Some(name) = &args.name {
+        values.set_flag("--name", &key("name"), Value::from(name.as_str()))?;
+    }
+    if let Some(ns) = &args.namespace {
+        values.set_flag("--namespace", &key("namespace"), Value::from(ns.as_str()))?;
+    }
+    if let Some(image) = &args.image {
+        let (repository, tag, digest) = split_image(image);
+        for (field, v) in [("repository", repository), ("tag", tag), ("digest", digest)] {
+            let path = vec![Segment::key("image"), Segment::key(field)];
+            values.set_flag("--image", &path, Value::from(v))?;
+        }
+    }
+    if let Some(port) = args.port {
+        let path = vec![Segment::key("port"), Segment::key("containerPort")];
+        values.set_flag("--port", &path, Value::from(port))?;
+    }
+    Ok(values)
+}
+
+/// `registry:5000/repo:tag@sha256:...` → (repository, tag, digest).
+fn split_image(image: &str) -> (&str, &str, &str) {
+    let (rest, digest) = image.split_once('@').unwrap_or((image, ""));
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    match rest[last_slash..].rfind(':') {
+        Some(i) => (&rest[..last_slash + i], &rest[last_slash + i + 1..], digest),
+        None => (rest, "", digest),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_image;
+
+    #[test]
+    fn image_references() {
+        assert_eq!(split_image("quay.io/a/b:v1"), ("quay.io/a/b", "v1", ""));
+        assert_eq!(
+            split_image("localhost:5000/b"),
+            ("localhost:5000/b", "", "")
+        );
+        assert_eq!(
+            split_image("localhost:5000/b:2@sha256:ab"),
+            ("localhost:5000/b", "2", "sha256:ab")
+        );
+        assert_eq!(split_image("b@sha256:ab"), ("b", "", "sha256:ab"));
+    }
+}
