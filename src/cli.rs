@@ -248,6 +248,7 @@ on stderr.
 Exit codes: 0 written, 2 invalid values, template or output (file:line:col).";
 
 #[derive(Debug, Args)]
+#[command(args_override_self = true)]
 pub struct DaemonsetArgs {
     /// Built-in template name or template directory.
     #[arg(short, long, value_name = "NAME|DIR", default_value = "node-exporter")]

@@ -22,14 +22,15 @@ fn write_map(
 ) {
     let pad = " ".repeat(indent);
     for (key, value) in map {
-        let prop = node_schema
+        let raw = node_schema
             .and_then(|s| resolve(s, root).get("properties"))
-            .and_then(|p| p.get(key))
-            .map(|p| resolve(p, root));
-        if let Some(desc) = prop
-            .and_then(|p| p.get("description"))
-            .and_then(Value::as_str)
-        {
+            .and_then(|p| p.get(key));
+        let prop = raw.map(|p| resolve(p, root));
+        let description = [raw, prop]
+            .into_iter()
+            .flatten()
+            .find_map(|p| p.get("description").and_then(Value::as_str));
+        if let Some(desc) = description {
             for line in desc.lines() {
                 out.push_str(&format!("{pad}# {line}\n"));
             }

@@ -288,19 +288,31 @@ impl Values {
         Ok(pointer)
     }
 
-    /// The source and span that set the value at `pointer` (or its nearest
-    /// parent), and the key span when it was set by a mapping key.
-    pub fn locate(&self, pointer: &str) -> Option<(&Source, Span, Option<Span>)> {
+    /// A sort key in the order values were given: (source, offset).
+    pub fn position(&self, pointer: &str) -> (usize, usize) {
+        self.origin(pointer).map_or((usize::MAX, 0), |o| {
+            (o.source, o.key.unwrap_or(o.span).start)
+        })
+    }
+
+    fn origin(&self, pointer: &str) -> Option<&Origin> {
         let mut p = pointer;
         loop {
             if let Some(o) = self.origins.get(p) {
-                return Some((&self.sources[o.source], o.span, o.key));
+                return Some(o);
             }
             if p.is_empty() {
                 return None;
             }
             p = p.rfind('/').map_or("", |i| &p[..i]);
         }
+    }
+
+    /// The source and span that set the value at `pointer` (or its nearest
+    /// parent), and the key span when it was set by a mapping key.
+    pub fn locate(&self, pointer: &str) -> Option<(&Source, Span, Option<Span>)> {
+        self.origin(pointer)
+            .map(|o| (&self.sources[o.source], o.span, o.key))
     }
 }
 
@@ -327,12 +339,18 @@ fn path_error(src: &Source, seg: &Segment, pointer: &str, what: &str) -> Error {
     } else {
         dotted(pointer)
     };
-    Error::at(
-        src,
-        seg.span(),
-        format!("{}: {shown} {what}", src.name),
-        "here",
-    )
+    // Named flags have no path in their text: point at the value.
+    let span = if seg.span().is_empty() {
+        Span::new((src.name.len() + 1).min(src.text.len()), src.text.len())
+    } else {
+        seg.span()
+    };
+    let err = Error::at(src, span, format!("{}: {shown} {what}", src.name), "here");
+    if what.starts_with("is not") {
+        err.with_help("the template's values have a different shape here; see --show-values")
+    } else {
+        err
+    }
 }
 
 fn display_scalar(v: &Value) -> String {

@@ -75,14 +75,34 @@ pub fn validate(values: &Values, schema: &(Source, Value)) -> Vec<Error> {
             }
             None => Error::plain(format!("invalid values: {message}")),
         };
-        if pointer.starts_with("/image") {
+        let wants_string = matches!(err.kind(), ValidationErrorKind::Type { kind }
+            if format!("{kind:?}").contains("String"));
+        if wants_string && !err.instance().is_string() {
+            error = error.with_help(format!(
+                "YAML reads this as a {}; write it in quotes to keep it a string",
+                json_type(err.instance())
+            ));
+        } else if pointer == "/image" || pointer.starts_with("/image/") {
             error = error.with_help(
                 "set the image with --image REPOSITORY:TAG (or REPOSITORY@sha256:DIGEST)",
             );
         }
-        errors.push(error);
+        errors.push((values.position(&pointer), error));
     }
-    errors
+    // In the order the user wrote them.
+    errors.sort_by_key(|(order, _)| *order);
+    errors.into_iter().map(|(_, e)| e).collect()
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "list",
+        Value::Object(_) => "mapping",
+    }
 }
 
 fn name_of(pointer: &str) -> String {
