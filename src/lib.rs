@@ -1,9 +1,12 @@
 //! kdm: generate, lint and debug Kubernetes node-agent DaemonSets and the
 //! Prometheus scrape configs that scrape them.
 //!
-//! Layout: `yaml` (span-aware loading) → `relabel` (the rule engine) and
-//! `prom` (config, target population, scrape URLs) → `sim` (relabel-sim's
-//! inputs, runs and reports) → `cmd` (thin subcommands over the core).
+//! Layout: `yaml` (span-aware loading and safe emitting) → `relabel` (the
+//! rule engine) and `prom` (config, target population, scrape URLs) → `sim`
+//! (relabel-sim's inputs, runs and reports); `k8s` and `k8s_sd` (object views,
+//! typed round trips, discovery labels); `lint` (rule registry and reports);
+//! `values`, `template` and `generate` (generate daemonset); `cmd` (thin
+//! subcommands over the core).
 
 pub mod cli;
 pub mod cmd;

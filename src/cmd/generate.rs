@@ -68,6 +68,11 @@ fn daemonset(args: &DaemonsetArgs, color: bool) -> Result<Outcome, Vec<Error>> {
         &values,
         &Options {
             kubernetes_version: &args.kubernetes_version,
+            output_name: args
+                .output
+                .as_deref()
+                .filter(|o| *o != "-")
+                .unwrap_or("<stdout>"),
             scrape_config: args.scrape_config.is_some(),
         },
     )?;

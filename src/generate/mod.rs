@@ -32,6 +32,8 @@ pub struct Generated {
 
 pub struct Options<'a> {
     pub kubernetes_version: &'a str,
+    /// What lint findings call the manifests (the output file, or `<stdout>`).
+    pub output_name: &'a str,
     pub scrape_config: bool,
 }
 
@@ -65,7 +67,7 @@ pub fn generate(
             .map_err(|e| vec![Error::plain(format!("cannot write YAML: {e}"))])?;
         manifests.push_str(&yaml);
     }
-    let lint = lint_output(&manifests, opts.kubernetes_version).map_err(|e| vec![e])?;
+    let lint = lint_output(&manifests, opts).map_err(|e| vec![e])?;
     let invalid: Vec<Error> = lint
         .findings
         .iter()
@@ -138,8 +140,9 @@ fn read_back(rendered: &Source) -> Result<Vec<(Value, Span)>> {
 }
 
 /// Lints the final text with the default rules.
-fn lint_output(manifests: &str, kubernetes_version: &str) -> Result<LintResult> {
-    let source = Source::new("<generated>", manifests.to_string());
+fn lint_output(manifests: &str, opts: &Options<'_>) -> Result<LintResult> {
+    let kubernetes_version = opts.kubernetes_version;
+    let source = Source::new(opts.output_name, manifests.to_string());
     let docs = load_yaml(&source)?;
     let opts = LintOptions {
         paths: Vec::new(),
