@@ -207,6 +207,20 @@ fn values_errors_point_at_file_line_col() {
 }
 
 #[test]
+fn kubernetes_versions() {
+    let run = generate("node-exporter", &["--kubernetes-version", "1.36"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = generate("node-exporter", &["--kubernetes-version", "1.12"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no bundled schemas for Kubernetes \"1.12\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn unknown_templates() {
     let run = generate("node-exportr", &[]);
     assert_eq!(run.code, 2);
