@@ -378,7 +378,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__relabel__subcmd__sim)
-            opts="-c -t -j -o -h -V --config --targets --series --job --role --prometheus-version --trace --output --color --help --version"
+            opts="-c -t -m -j -o -h -V --config --targets --manifests --nodes --series --job --role --prometheus-version --trace --output --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,6 +397,18 @@ _kdm() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifests)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -68,12 +68,18 @@ Inputs:
              job's kubernetes_sd_configs role. Without --targets, each job's
              static_configs are used.
   --series   sample series (one `name{a=\"b\"}` per line) for metric_relabel_configs.
+  --manifests workload manifests (DaemonSets, Deployments, StatefulSets, Jobs,
+             Pods, and Services): kdm simulates their pods on --nodes
+             placeholder nodes (simulated-node-N, 198.18.0.N), the Endpoints
+             of Services selecting them, and reports per workload and port
+             which job scrapes it and why every other job does not.
 
 Examples:
   kdm relabel-sim -c prometheus.yml -j kubernetes-pods -t pods.yaml
   kdm relabel-sim -c rules.yaml -t labels.json --trace
   kubectl get pods -A -o json | kdm relabel-sim -c prometheus.yml -t -
   kdm relabel-sim -c prometheus.yml -j node --series series.txt
+  kdm relabel-sim -c prometheus.yml --manifests deploy/ --nodes 2
   kdm relabel-sim -c prometheus.yml -t targets.json --output json --prometheus-version 2
 
 Output: --output json (or yaml) prints
@@ -181,6 +187,16 @@ pub struct RelabelSimArgs {
     /// services); format detected from content.
     #[arg(short, long, value_name = "FILE", conflicts_with = "series")]
     pub targets: Vec<String>,
+
+    /// Workload manifests (files or directories): simulate their pods and
+    /// Services and report which job scrapes each workload and port.
+    #[arg(short, long, value_name = "PATH", num_args = 1.., conflicts_with_all = ["series", "targets", "trace"])]
+    pub manifests: Vec<String>,
+
+    /// Simulated nodes for --manifests (DaemonSets get one pod per node).
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "manifests",
+          value_parser = clap::value_parser!(u16).range(1..=254))]
+    pub nodes: u16,
 
     /// Sample series to run through metric_relabel_configs, one per line.
     #[arg(long, value_name = "FILE")]

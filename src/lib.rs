@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod coverage;
 pub mod diag;
 pub mod generate;
 pub mod input;

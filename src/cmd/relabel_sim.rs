@@ -3,7 +3,7 @@ use std::io::Write;
 use crate::cli::{OutputFormat, PromVersion, RelabelSimArgs};
 use crate::diag::{Error, Result};
 use crate::input::{load_yaml, read_source};
-use crate::prom::config::parse_config;
+use crate::prom::config::{parse_config, ConfigInput, ScrapeJob};
 use crate::relabel::Flavor;
 use crate::sim::report::Format;
 use crate::sim::run::{self, Sink};
@@ -51,6 +51,12 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
         OutputFormat::Json => Format::Json,
         OutputFormat::Yaml => Format::Yaml,
     };
+    if !args.manifests.is_empty() {
+        let text = coverage_report(args, &config, flavor, format)?;
+        return out
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::plain(format!("cannot write output: {e}")));
+    }
     let mut sink = Sink::new(out, format);
     if let Some(path) = &args.series {
         let src = read_source(path)?;
@@ -73,4 +79,66 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
         };
         run::run_targets(&config, t.as_ref(), &opts, &mut sink)
     }
+}
+
+/// `--manifests`: the coverage report of the selected jobs.
+fn coverage_report(
+    args: &RelabelSimArgs,
+    config: &ConfigInput,
+    flavor: Flavor,
+    format: Format,
+) -> Result<String> {
+    let ConfigInput::Jobs(all) = config else {
+        return Err(Error::plain(
+            "--manifests needs scrape jobs (a prometheus.yml or scrape configs), not a bare rule list",
+        ));
+    };
+    let jobs: Vec<&ScrapeJob> = all
+        .iter()
+        .filter(|j| args.jobs.is_empty() || args.jobs.contains(&j.name))
+        .collect();
+    for name in &args.jobs {
+        if !all.iter().any(|j| &j.name == name) {
+            return Err(Error::plain(format!(
+                "no job named {name:?} in {}",
+                args.config
+            )));
+        }
+    }
+    let (paths, mut errors) = crate::lint::runner::discover(&args.manifests, &Default::default());
+    if let Some(e) = errors.drain(..).next() {
+        return Err(e);
+    }
+    let mut files = Vec::new();
+    for p in &paths {
+        let src = read_source(p)?;
+        let docs = load_yaml(&src)?;
+        files.push((src, docs));
+    }
+    let mut objects = Vec::new();
+    let mut places = Vec::new();
+    for (i, (src, docs)) in files.iter().enumerate() {
+        for o in crate::k8s::objects_in(i, docs) {
+            objects.push(o.node.to_json());
+            places.push(src.location(o.node.span.start));
+        }
+    }
+    if objects.is_empty() {
+        return Err(Error::plain(format!(
+            "no Kubernetes objects in {}",
+            args.manifests.join(", ")
+        )));
+    }
+    let c = crate::coverage::analyze(&objects, &jobs, usize::from(args.nodes), flavor);
+    Ok(match format {
+        Format::Text { .. } => {
+            crate::coverage::report::text(&c, &|i| places.get(i).cloned().unwrap_or_default())
+        }
+        Format::Json => crate::coverage::report::json(&c),
+        Format::Yaml => {
+            let json: serde_json::Value =
+                serde_json::from_str(&crate::coverage::report::json(&c)).unwrap_or_default();
+            crate::yaml::to_yaml(&json).map_err(Error::plain)?
+        }
+    })
 }

@@ -1,4 +1,5 @@
-//! Pods a workload would create, for simulating discovery before anything is
+//! Pods a workload would create, and the Endpoints and EndpointSlices of the
+//! Services that select them, for simulating discovery before anything is
 //! deployed. Node names and addresses are deterministic and clearly not real:
 //! nodes are `simulated-node-N` at 198.18.0.N and pods get 198.19.N.10
 //! (RFC 2544's benchmarking range, never routed on the internet), or the
@@ -36,10 +37,6 @@ pub fn daemonset_pods(ds: &Value, nodes: &[SimNode]) -> Vec<Value> {
         .and_then(Value::as_str)
         .unwrap_or("default");
     let template = ds.pointer("/spec/template").cloned().unwrap_or(json!({}));
-    let host_network = template
-        .pointer("/spec/hostNetwork")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
     nodes
         .iter()
         .enumerate()
@@ -60,42 +57,363 @@ pub fn daemonset_pods(ds: &Value, nodes: &[SimNode]) -> Vec<Value> {
                 "uid": "00000000-0000-4000-8000-000000000000",
                 "controller": true, "blockOwnerDeletion": true,
             }]);
-            let mut spec = template.get("spec").cloned().unwrap_or(json!({}));
-            spec["nodeName"] = json!(node.name);
-            let pod_ip = if host_network {
-                node.ip.clone()
-            } else {
-                format!("198.19.{}.10", i + 1)
-            };
-            let statuses = |key: &str| -> Vec<Value> {
-                spec.get(key)
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(|c| {
-                        let cname = c.get("name").and_then(Value::as_str).unwrap_or("");
-                        json!({
-                            "name": cname,
-                            "ready": key == "containers",
-                            "containerID": format!("containerd://simulated-{name}-{}-{cname}", i + 1),
-                        })
-                    })
-                    .collect()
-            };
-            let mut status = json!({
-                "phase": "Running",
-                "hostIP": node.ip, "hostIPs": [{"ip": node.ip}],
-                "podIP": pod_ip, "podIPs": [{"ip": pod_ip}],
-                "conditions": [{"type": "Ready", "status": "True"}],
-                "containerStatuses": statuses("containers"),
-            });
-            let init = statuses("initContainers");
-            if !init.is_empty() {
-                status["initContainerStatuses"] = Value::Array(init);
-            }
-            json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status})
+            let spec = template.get("spec").cloned().unwrap_or(json!({}));
+            running(
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}),
+                node,
+                i,
+            )
         })
         .collect()
+}
+
+/// Workload kinds whose pods are simulated, and where their pod template is.
+const WORKLOADS: &[(&str, &str)] = &[
+    ("DaemonSet", "/spec/template"),
+    ("Deployment", "/spec/template"),
+    ("StatefulSet", "/spec/template"),
+    ("ReplicaSet", "/spec/template"),
+    ("ReplicationController", "/spec/template"),
+    ("Job", "/spec/template"),
+    ("CronJob", "/spec/jobTemplate/spec/template"),
+    ("Pod", ""),
+];
+
+/// One workload of the input and its simulated pods.
+#[derive(Debug, Clone)]
+pub struct SimWorkload {
+    /// Index of the object in the input.
+    pub object: usize,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// Names of its simulated pods.
+    pub pods: Vec<String>,
+    /// Why it has no pods, when it has none.
+    pub note: Option<String>,
+}
+
+/// What discovery would see: the input's Services and other objects, plus
+/// simulated Pods, Endpoints and EndpointSlices.
+#[derive(Debug, Clone, Default)]
+pub struct Simulation {
+    pub objects: Vec<Value>,
+    pub workloads: Vec<SimWorkload>,
+    pub nodes: Vec<SimNode>,
+}
+
+impl Simulation {
+    /// The workload a simulated pod belongs to.
+    pub fn workload_of(&self, namespace: &str, pod: &str) -> Option<usize> {
+        self.workloads
+            .iter()
+            .position(|w| w.namespace == namespace && w.pods.iter().any(|p| p == pod))
+    }
+}
+
+/// Simulates the pods of every workload in `input` on `node_count` nodes,
+/// and the endpoints of every Service that selects them. Objects without a
+/// namespace are placed in `default`, as `kubectl apply` would.
+pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
+    let nodes = nodes(node_count);
+    let mut sim = Simulation {
+        nodes: nodes.clone(),
+        ..Default::default()
+    };
+    let mut pods = Vec::new();
+    for (index, object) in input.iter().enumerate() {
+        let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
+        let Some((_, template_at)) = WORKLOADS.iter().find(|(k, _)| *k == kind) else {
+            if matches!(kind, "Service" | "Namespace" | "Node") {
+                sim.objects.push(with_namespace(object));
+            }
+            continue;
+        };
+        let object = with_namespace(object);
+        let namespace = str_at(&object, "/metadata/namespace")
+            .unwrap_or("default")
+            .to_string();
+        let name = str_at(&object, "/metadata/name")
+            .unwrap_or("unnamed")
+            .to_string();
+        let (made, note) = if kind == "Pod" {
+            (vec![running(object.clone(), &nodes[0], 0)], None)
+        } else {
+            let template = object.pointer(template_at).cloned().unwrap_or(json!({}));
+            workload_pods(&object, kind, &template, &nodes)
+        };
+        sim.workloads.push(SimWorkload {
+            object: index,
+            kind: kind.to_string(),
+            namespace,
+            name,
+            pods: made
+                .iter()
+                .filter_map(|p| str_at(p, "/metadata/name").map(str::to_string))
+                .collect(),
+            note,
+        });
+        pods.extend(made);
+    }
+    let services: Vec<Value> = sim
+        .objects
+        .iter()
+        .filter(|o| o["kind"] == "Service")
+        .cloned()
+        .collect();
+    for service in &services {
+        let selected: Vec<&Value> = pods.iter().filter(|p| selects(service, p)).collect();
+        if !selected.is_empty() {
+            sim.objects.push(endpoints(service, &selected));
+            sim.objects.push(endpoint_slice(service, &selected));
+        }
+    }
+    sim.objects.extend(pods);
+    sim
+}
+
+fn with_namespace(object: &Value) -> Value {
+    let mut o = object.clone();
+    let cluster_scoped = matches!(o["kind"].as_str(), Some("Namespace" | "Node"));
+    if !cluster_scoped && str_at(&o, "/metadata/namespace").is_none() {
+        if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("namespace".into(), json!("default"));
+        }
+    }
+    o
+}
+
+/// Pods of a controller: one per node for a DaemonSet, otherwise
+/// `replicas` (default 1, at most one per node).
+fn workload_pods(
+    object: &Value,
+    kind: &str,
+    template: &Value,
+    nodes: &[SimNode],
+) -> (Vec<Value>, Option<String>) {
+    if kind == "DaemonSet" {
+        return (daemonset_pods(object, nodes), None);
+    }
+    let name = str_at(object, "/metadata/name").unwrap_or("unnamed");
+    let namespace = str_at(object, "/metadata/namespace").unwrap_or("default");
+    let replicas = match kind {
+        "Job" | "CronJob" => object
+            .pointer(if kind == "Job" {
+                "/spec/parallelism"
+            } else {
+                "/spec/jobTemplate/spec/parallelism"
+            })
+            .and_then(Value::as_u64)
+            .unwrap_or(1),
+        _ => object
+            .pointer("/spec/replicas")
+            .and_then(Value::as_u64)
+            .unwrap_or(1),
+    };
+    if replicas == 0 {
+        return (
+            Vec::new(),
+            Some(format!("{kind} has 0 replicas: no pods to scrape")),
+        );
+    }
+    let count = (replicas as usize).min(nodes.len());
+    // The controller that owns the pods, as Kubernetes names it.
+    let (owner_kind, owner_name) = match kind {
+        "Deployment" => ("ReplicaSet", format!("{name}-sim")),
+        "CronJob" => ("Job", format!("{name}-sim")),
+        other => (other, name.to_string()),
+    };
+    let pods = (0..count)
+        .map(|i| {
+            let pod_name = match kind {
+                "StatefulSet" => format!("{name}-{i}"),
+                _ => format!("{owner_name}-sim{:02}", i + 1),
+            };
+            let mut meta = template.get("metadata").cloned().unwrap_or(json!({}));
+            meta["name"] = json!(pod_name);
+            meta["namespace"] = json!(namespace);
+            meta["ownerReferences"] = json!([{
+                "apiVersion": if matches!(owner_kind, "Job") { "batch/v1" } else { "apps/v1" },
+                "kind": owner_kind, "name": owner_name,
+                "uid": "00000000-0000-4000-8000-000000000000", "controller": true,
+            }]);
+            let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+                "spec": template.get("spec").cloned().unwrap_or(json!({}))});
+            running(pod, &nodes[i], i)
+        })
+        .collect();
+    (pods, None)
+}
+
+/// A pod scheduled on `node` and running, with simulated addresses.
+fn running(mut pod: Value, node: &SimNode, i: usize) -> Value {
+    let host_network = pod
+        .pointer("/spec/hostNetwork")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let name = str_at(&pod, "/metadata/name").unwrap_or("pod").to_string();
+    if !pod["spec"].is_object() {
+        pod["spec"] = json!({});
+    }
+    pod["spec"]["nodeName"] = json!(node.name);
+    let pod_ip = if host_network {
+        node.ip.clone()
+    } else {
+        format!("198.19.{}.{}", i + 1, 10 + (fnv(&name) % 240))
+    };
+    let statuses = |key: &str| -> Vec<Value> {
+        pod["spec"]
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let cname = c.get("name").and_then(Value::as_str).unwrap_or("");
+                json!({
+                    "name": cname,
+                    "ready": key == "containers",
+                    "containerID": format!("containerd://simulated-{name}-{cname}"),
+                })
+            })
+            .collect()
+    };
+    let mut status = json!({
+        "phase": "Running",
+        "hostIP": node.ip, "hostIPs": [{"ip": node.ip}],
+        "podIP": pod_ip, "podIPs": [{"ip": pod_ip}],
+        "conditions": [{"type": "Ready", "status": "True"}],
+        "containerStatuses": statuses("containers"),
+    });
+    let init = statuses("initContainers");
+    if !init.is_empty() {
+        status["initContainerStatuses"] = Value::Array(init);
+    }
+    pod["status"] = status;
+    pod
+}
+
+/// A small stable hash, so pod addresses do not depend on input order.
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
+}
+
+/// Whether a Service's selector picks this pod (same namespace, every
+/// selector label equal; a Service without a selector picks nothing).
+fn selects(service: &Value, pod: &Value) -> bool {
+    let Some(selector) = service.pointer("/spec/selector").and_then(Value::as_object) else {
+        return false;
+    };
+    if selector.is_empty()
+        || str_at(service, "/metadata/namespace") != str_at(pod, "/metadata/namespace")
+    {
+        return false;
+    }
+    let labels = pod.pointer("/metadata/labels").and_then(Value::as_object);
+    selector
+        .iter()
+        .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+}
+
+/// The container port a Service port's targetPort resolves to on `pod`.
+fn target_port(service_port: &Value, pod: &Value) -> Option<i64> {
+    let port = service_port.get("port").and_then(Value::as_i64);
+    match service_port.get("targetPort") {
+        None => port,
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => match s.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => pod
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .flat_map(|c| {
+                    c.get("ports")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                })
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(s))
+                .and_then(|p| p.get("containerPort").and_then(Value::as_i64)),
+        },
+        _ => port,
+    }
+}
+
+fn service_ports(service: &Value) -> impl Iterator<Item = &Value> {
+    service
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+fn endpoints(service: &Value, pods: &[&Value]) -> Value {
+    let name = str_at(service, "/metadata/name").unwrap_or("");
+    let namespace = str_at(service, "/metadata/namespace").unwrap_or("default");
+    let first = pods[0];
+    let ports: Vec<Value> = service_ports(service)
+        .filter_map(|sp| {
+            let port = target_port(sp, first)?;
+            let mut p = json!({"port": port, "protocol": sp.get("protocol").cloned().unwrap_or(json!("TCP"))});
+            if let Some(n) = sp.get("name") {
+                p["name"] = n.clone();
+            }
+            Some(p)
+        })
+        .collect();
+    let addresses: Vec<Value> = pods
+        .iter()
+        .map(|p| json!({
+            "ip": p.pointer("/status/podIP").cloned().unwrap_or(Value::Null),
+            "nodeName": p.pointer("/spec/nodeName").cloned().unwrap_or(Value::Null),
+            "targetRef": {"kind": "Pod", "name": p.pointer("/metadata/name"), "namespace": namespace},
+        }))
+        .collect();
+    json!({"apiVersion": "v1", "kind": "Endpoints",
+        "metadata": {"name": name, "namespace": namespace,
+            "labels": service.pointer("/metadata/labels").cloned().unwrap_or(json!({}))},
+        "subsets": [{"addresses": addresses, "ports": ports}]})
+}
+
+fn endpoint_slice(service: &Value, pods: &[&Value]) -> Value {
+    let name = str_at(service, "/metadata/name").unwrap_or("");
+    let namespace = str_at(service, "/metadata/namespace").unwrap_or("default");
+    let first = pods[0];
+    let ports: Vec<Value> = service_ports(service)
+        .filter_map(|sp| {
+            let port = target_port(sp, first)?;
+            let mut p = json!({"port": port, "protocol": sp.get("protocol").cloned().unwrap_or(json!("TCP"))});
+            if let Some(n) = sp.get("name") {
+                p["name"] = n.clone();
+            }
+            Some(p)
+        })
+        .collect();
+    let endpoints: Vec<Value> = pods
+        .iter()
+        .map(|p| json!({
+            "addresses": [p.pointer("/status/podIP").cloned().unwrap_or(Value::Null)],
+            "conditions": {"ready": true, "serving": true, "terminating": false},
+            "nodeName": p.pointer("/spec/nodeName").cloned().unwrap_or(Value::Null),
+            "targetRef": {"kind": "Pod", "name": p.pointer("/metadata/name"), "namespace": namespace},
+        }))
+        .collect();
+    let mut labels = service
+        .pointer("/metadata/labels")
+        .cloned()
+        .filter(Value::is_object)
+        .unwrap_or(json!({}));
+    labels["kubernetes.io/service-name"] = json!(name);
+    json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": format!("{name}-sim"), "namespace": namespace, "labels": labels},
+        "addressType": "IPv4", "endpoints": endpoints, "ports": ports})
+}
+
+fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+    v.pointer(pointer).and_then(Value::as_str)
 }
 
 #[cfg(test)]
@@ -117,6 +435,48 @@ mod tests {
         assert_eq!(
             pods[0]["metadata"]["ownerReferences"][0]["kind"],
             "DaemonSet"
+        );
+    }
+
+    #[test]
+    fn workloads_services_and_endpoints() {
+        let input = vec![
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                "spec": {"replicas": 5, "template": {"metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "c", "ports": [{"name": "http", "containerPort": 8080}]}]}}}}),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}),
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db", "namespace": "data"},
+                "spec": {"replicas": 0, "template": {"spec": {"containers": [{"name": "db"}]}}}}),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}),
+        ];
+        let sim = simulate(&input, 2);
+        assert_eq!(sim.workloads.len(), 2);
+        assert_eq!(sim.workloads[0].pods, ["web-sim-sim01", "web-sim-sim02"]);
+        assert_eq!(sim.workloads[0].namespace, "default");
+        assert!(sim.workloads[1]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("0 replicas")));
+        let kinds: Vec<&str> = sim
+            .objects
+            .iter()
+            .filter_map(|o| o["kind"].as_str())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["Service", "Endpoints", "EndpointSlice", "Pod", "Pod"]
+        );
+        let ep = &sim.objects[1];
+        assert_eq!(ep["subsets"][0]["ports"][0]["port"], 8080);
+        assert_eq!(ep["subsets"][0]["addresses"].as_array().unwrap().len(), 2);
+        let pod = &sim.objects[3];
+        assert_eq!(pod["metadata"]["ownerReferences"][0]["kind"], "ReplicaSet");
+        assert_eq!(sim.workload_of("default", "web-sim-sim02"), Some(0));
+        // deterministic
+        assert_eq!(
+            format!("{:?}", simulate(&input, 2).objects),
+            format!("{:?}", sim.objects)
         );
     }
 }

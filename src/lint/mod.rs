@@ -109,6 +109,9 @@ pub struct Context<'a> {
     pub prometheus: Vec<(usize, &'a Node)>,
     /// Kubernetes minor version for schema checks, e.g. "1.37".
     pub kubernetes_version: String,
+    /// Scrape coverage of the workloads by the scrape jobs, computed on
+    /// first use by the coverage rules.
+    pub coverage: std::sync::OnceLock<Option<rules::coverage::Data>>,
 }
 
 impl<'a> Context<'a> {
@@ -135,6 +138,7 @@ impl<'a> Context<'a> {
             workloads,
             prometheus,
             kubernetes_version,
+            coverage: std::sync::OnceLock::new(),
         }
     }
 

@@ -1,4 +1,5 @@
 //! Lint rules, one file each, grouped by what they inspect.
+pub mod coverage;
 pub mod labels;
 pub mod pods;
 pub mod prometheus;

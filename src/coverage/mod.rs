@@ -1,0 +1,458 @@
+//! Scrape coverage: which scrape job keeps each workload's ports. The
+//! workloads' pods (and the endpoints of Services selecting them) are
+//! simulated on placeholder nodes (`k8s::simulate`), discovered by each job's
+//! `kubernetes_sd_configs` through the same code as relabel-sim's Kubernetes
+//! input, and run through the job's relabel rules and target population.
+
+pub mod report;
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::k8s::simulate::{simulate, SimNode, Simulation};
+use crate::prom::config::ScrapeJob;
+use crate::prom::target::populate_with;
+use crate::relabel::{Flavor, Labels};
+use crate::sim::kube::groups_for_sd;
+use crate::sim::targets::KubeObject;
+use crate::yaml::{Source, Span};
+
+/// Roles whose targets are workload pods.
+const SIMULATED_ROLES: &[&str] = &["pod", "endpoints", "endpointslice"];
+
+/// The whole analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub nodes: Vec<String>,
+    pub workloads: Vec<WorkloadCoverage>,
+    pub jobs: Vec<JobSummary>,
+}
+
+/// One scrape job and what it kept of the simulated input.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSummary {
+    pub job: String,
+    pub line: usize,
+    /// Kubernetes SD roles of the job.
+    pub roles: Vec<String>,
+    /// Whether kdm simulated its discovery (pod, endpoints, endpointslice).
+    pub simulated: bool,
+    pub discovered: usize,
+    pub kept: usize,
+    /// Why it was not simulated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub index: usize,
+}
+
+/// One workload: its pods and each container port.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkloadCoverage {
+    /// Index of the object in the input given to [`analyze`].
+    #[serde(skip)]
+    pub object: usize,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub pods: usize,
+    /// Why the workload wants to be scraped, if it does.
+    pub asks_to_be_scraped: Option<String>,
+    pub ports: Vec<PortCoverage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl WorkloadCoverage {
+    /// Jobs that keep at least one target of this workload.
+    pub fn scraped_by(&self) -> Vec<&str> {
+        let mut jobs: Vec<&str> = self
+            .ports
+            .iter()
+            .flat_map(|p| p.jobs.iter().filter(|j| j.kept > 0).map(|j| j.job.as_str()))
+            .collect();
+        jobs.sort_unstable();
+        jobs.dedup();
+        jobs
+    }
+}
+
+/// A container port (or a container without ports) and each job's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortCoverage {
+    pub container: String,
+    pub init: bool,
+    pub port: Option<i64>,
+    pub port_name: Option<String>,
+    pub jobs: Vec<JobOutcome>,
+}
+
+impl PortCoverage {
+    /// `container:9100 (metrics)`, `container (no ports)`.
+    pub fn describe(&self) -> String {
+        let mut s = self.container.clone();
+        match (self.port, &self.port_name) {
+            (Some(p), Some(n)) => s.push_str(&format!(":{p} ({n})")),
+            (Some(p), None) => s.push_str(&format!(":{p}")),
+            _ => s.push_str(" (no ports)"),
+        }
+        if self.init {
+            s.push_str(" [init]");
+        }
+        s
+    }
+
+    pub fn kept_by(&self) -> Vec<&str> {
+        self.jobs
+            .iter()
+            .filter(|j| j.kept > 0)
+            .map(|j| j.job.as_str())
+            .collect()
+    }
+}
+
+/// What one job did with one port's targets (one per simulated pod, or per
+/// pod and Service port for endpoints roles).
+#[derive(Debug, Clone, Serialize)]
+pub struct JobOutcome {
+    pub job: String,
+    /// Index into [`Coverage::jobs`].
+    #[serde(skip)]
+    pub job_index: usize,
+    pub kept: usize,
+    pub dropped: usize,
+    pub failed: usize,
+    /// The first kept target's labels (`__` labels removed) and URL.
+    pub target: Option<Labels>,
+    pub scrape_url: Option<String>,
+    /// The rule that dropped the first dropped target.
+    pub dropped_by_rule: Option<usize>,
+    pub dropped_by_line: Option<usize>,
+    pub dropped_by_action: Option<&'static str>,
+    pub error: Option<String>,
+}
+
+/// Runs the analysis of `objects` (Kubernetes objects as JSON) against
+/// `jobs`, on `nodes` simulated nodes.
+pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Flavor) -> Coverage {
+    let sim = simulate(objects, nodes);
+    let kube: Vec<KubeObject> = sim
+        .objects
+        .iter()
+        .map(|v| KubeObject {
+            value: v.clone(),
+            span: Span::new(0, 0),
+            source: Source::new("<simulated>", String::new()),
+        })
+        .collect();
+    let mut workloads: Vec<WorkloadCoverage> = sim
+        .workloads
+        .iter()
+        .map(|w| WorkloadCoverage {
+            object: w.object,
+            kind: w.kind.clone(),
+            namespace: w.namespace.clone(),
+            name: w.name.clone(),
+            pods: w.pods.len(),
+            asks_to_be_scraped: asks_to_be_scraped(&objects[w.object], &w.kind, &sim, &w.pods),
+            ports: template_ports(&objects[w.object], &w.kind),
+            note: w.note.clone(),
+        })
+        .collect();
+    let mut summaries = Vec::new();
+    for (index, job) in jobs.iter().enumerate() {
+        let roles: Vec<String> = job.kubernetes_sd.iter().map(|s| s.role.clone()).collect();
+        let simulated = roles.iter().any(|r| SIMULATED_ROLES.contains(&r.as_str()));
+        let mut summary = JobSummary {
+            job: job.name.clone(),
+            line: job.line,
+            roles: roles.clone(),
+            simulated,
+            discovered: 0,
+            kept: 0,
+            note: None,
+            index,
+        };
+        if !simulated {
+            summary.note = Some(if roles.is_empty() {
+                "no kubernetes_sd_configs: workloads cannot reach it".into()
+            } else {
+                format!("role {}: does not discover workload pods", roles.join(", "))
+            });
+            summaries.push(summary);
+            continue;
+        }
+        for sd in job
+            .kubernetes_sd
+            .iter()
+            .filter(|s| SIMULATED_ROLES.contains(&s.role.as_str()))
+        {
+            let Ok(groups) = groups_for_sd(sd, &kube) else {
+                continue; // selector errors are reported by the config rules
+            };
+            for g in &groups {
+                for t in &g.targets {
+                    summary.discovered += 1;
+                    let r = populate_with(job, t, &g.labels, flavor, false, false);
+                    if r.target.is_some() {
+                        summary.kept += 1;
+                    }
+                    let Some((w, p)) = locate(&sim, &workloads, &g.labels, t) else {
+                        continue;
+                    };
+                    record(&mut workloads[w].ports[p], job, index, &r);
+                }
+            }
+        }
+        summaries.push(summary);
+    }
+    Coverage {
+        nodes: sim.nodes.iter().map(|n: &SimNode| n.name.clone()).collect(),
+        workloads,
+        jobs: summaries,
+    }
+}
+
+type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// The workload and port a discovered target belongs to.
+fn locate(
+    sim: &Simulation,
+    workloads: &[WorkloadCoverage],
+    group: &[Pair<'_>],
+    target: &[Pair<'_>],
+) -> Option<(usize, usize)> {
+    let get = |k: &str| {
+        target
+            .iter()
+            .chain(group)
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_ref())
+    };
+    let namespace = get("__meta_kubernetes_namespace")?;
+    let pod = get("__meta_kubernetes_pod_name")?;
+    let container = get("__meta_kubernetes_pod_container_name")?;
+    let port: Option<i64> = get("__meta_kubernetes_pod_container_port_number")
+        .filter(|p| !p.is_empty())
+        .and_then(|p| p.parse().ok());
+    let port_name = get("__meta_kubernetes_pod_container_port_name").filter(|n| !n.is_empty());
+    let w = sim.workload_of(namespace, pod)?;
+    let p = workloads[w].ports.iter().position(|pc| {
+        pc.container == container && pc.port == port && pc.port_name.as_deref() == port_name
+    })?;
+    Some((w, p))
+}
+
+fn record(
+    port: &mut PortCoverage,
+    job: &ScrapeJob,
+    job_index: usize,
+    r: &crate::prom::target::TargetResult,
+) {
+    let slot = match port.jobs.iter().position(|j| j.job_index == job_index) {
+        Some(i) => &mut port.jobs[i],
+        None => {
+            port.jobs.push(JobOutcome {
+                job: job.name.clone(),
+                job_index,
+                kept: 0,
+                dropped: 0,
+                failed: 0,
+                target: None,
+                scrape_url: None,
+                dropped_by_rule: None,
+                dropped_by_line: None,
+                dropped_by_action: None,
+                error: None,
+            });
+            port.jobs.last_mut().expect("just pushed")
+        }
+    };
+    if let Some(target) = &r.target {
+        slot.kept += 1;
+        if slot.target.is_none() {
+            slot.target = Some(
+                target
+                    .iter()
+                    .filter(|(k, _)| !k.starts_with("__"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            );
+            slot.scrape_url = r.scrape_url.clone();
+        }
+    } else if let Some(e) = &r.error {
+        slot.failed += 1;
+        slot.error.get_or_insert_with(|| e.clone());
+    } else {
+        slot.dropped += 1;
+        if slot.dropped_by_rule.is_none() {
+            if let Some(i) = r.dropped_by_rule {
+                let rule = job.relabel.iter().find(|x| x.index == i);
+                slot.dropped_by_rule = Some(i);
+                slot.dropped_by_line = rule.map(|x| x.line);
+                slot.dropped_by_action = rule.map(|x| x.action.as_str());
+            }
+        }
+    }
+}
+
+/// Pod template containers and their ports, as discovery lists them.
+fn template_ports(object: &Value, kind: &str) -> Vec<PortCoverage> {
+    let spec = match kind {
+        "Pod" => object.get("spec"),
+        "CronJob" => object.pointer("/spec/jobTemplate/spec/template/spec"),
+        _ => object.pointer("/spec/template/spec"),
+    };
+    let Some(spec) = spec else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, init) in [("containers", false), ("initContainers", true)] {
+        for c in spec
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let container = c
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let ports: Vec<&Value> = c
+                .get("ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .collect();
+            if ports.is_empty() {
+                out.push(PortCoverage {
+                    container,
+                    init,
+                    port: None,
+                    port_name: None,
+                    jobs: Vec::new(),
+                });
+                continue;
+            }
+            for p in ports {
+                out.push(PortCoverage {
+                    container: container.clone(),
+                    init,
+                    port: p.get("containerPort").and_then(Value::as_i64),
+                    port_name: p.get("name").and_then(Value::as_str).map(str::to_string),
+                    jobs: Vec::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Why a workload wants to be scraped: a `prometheus.io/scrape: "true"`
+/// annotation on its pods or on a Service selecting them, or a port named
+/// like metrics.
+fn asks_to_be_scraped(
+    object: &Value,
+    kind: &str,
+    sim: &Simulation,
+    pods: &[String],
+) -> Option<String> {
+    let annotations_at = match kind {
+        "Pod" => "/metadata/annotations",
+        "CronJob" => "/spec/jobTemplate/spec/template/metadata/annotations",
+        _ => "/spec/template/metadata/annotations",
+    };
+    let scrape = |a: Option<&Value>| {
+        a.and_then(|a| a.get("prometheus.io/scrape"))
+            .and_then(Value::as_str)
+            == Some("true")
+    };
+    if scrape(object.pointer(annotations_at)) {
+        return Some("pod annotation prometheus.io/scrape: \"true\"".into());
+    }
+    // A Service annotated for scraping whose endpoints include these pods.
+    for ep in sim.objects.iter().filter(|o| o["kind"] == "Endpoints") {
+        let selects_ours = ep
+            .pointer("/subsets/0/addresses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|a| {
+                a.pointer("/targetRef/name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| pods.iter().any(|p| p == n))
+            });
+        if !selects_ours {
+            continue;
+        }
+        let service = sim.objects.iter().find(|o| {
+            o["kind"] == "Service"
+                && o.pointer("/metadata/name") == ep.pointer("/metadata/name")
+                && o.pointer("/metadata/namespace") == ep.pointer("/metadata/namespace")
+        });
+        if let Some(s) = service.filter(|s| scrape(s.pointer("/metadata/annotations"))) {
+            let name = s
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return Some(format!(
+                "Service {name} annotation prometheus.io/scrape: \"true\""
+            ));
+        }
+    }
+    let metrics_port = template_ports(object, kind).into_iter().find_map(|p| {
+        p.port_name
+            .filter(|n| n.to_ascii_lowercase().contains("metrics"))
+    });
+    metrics_port.map(|n| format!("port named {n:?}"))
+}
+
+/// Ports kept by more than one job: (workload index, port index, jobs).
+pub fn duplicates(c: &Coverage) -> Vec<(usize, usize, Vec<&str>)> {
+    let mut out = Vec::new();
+    for (w, wc) in c.workloads.iter().enumerate() {
+        for (p, pc) in wc.ports.iter().enumerate() {
+            let jobs = pc.kept_by();
+            if jobs.len() > 1 {
+                out.push((w, p, jobs));
+            }
+        }
+    }
+    out
+}
+
+/// Why a job did not keep a workload, in a few words.
+pub fn why_not(w: &WorkloadCoverage, job: &JobSummary) -> String {
+    let outcomes: Vec<&JobOutcome> = w
+        .ports
+        .iter()
+        .flat_map(|p| p.jobs.iter().filter(|j| j.job_index == job.index))
+        .collect();
+    if let Some(o) = outcomes.iter().find(|o| o.dropped_by_rule.is_some()) {
+        return format!(
+            "{} dropped it by relabel_configs[{}] ({}, line {})",
+            job.job,
+            o.dropped_by_rule.unwrap_or(0),
+            o.dropped_by_action.unwrap_or("?"),
+            o.dropped_by_line.unwrap_or(0)
+        );
+    }
+    if let Some(o) = outcomes.iter().find(|o| o.error.is_some()) {
+        return format!("{}: {}", job.job, o.error.as_deref().unwrap_or(""));
+    }
+    let endpoints = job.roles.iter().all(|r| r != "pod");
+    if endpoints {
+        format!(
+            "{} did not discover it (no Service in the input selects its pods)",
+            job.job
+        )
+    } else {
+        format!(
+            "{} did not discover it (its namespaces or selectors exclude it)",
+            job.job
+        )
+    }
+}

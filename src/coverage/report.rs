@@ -1,0 +1,190 @@
+//! The coverage report of `relabel-sim --manifests`: per workload and port,
+//! which job scrapes it (labels and URL) and why each other job does not.
+
+use super::{duplicates, why_not, Coverage, JobOutcome, JobSummary};
+use crate::relabel::Labels;
+
+/// The text report.
+pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
+    let mut out = String::new();
+    let simulated: Vec<&JobSummary> = c.jobs.iter().filter(|j| j.simulated).collect();
+    out.push_str(&format!(
+        "simulated {} node(s) ({}); pod IPs are placeholders\n\n",
+        c.nodes.len(),
+        node_range(&c.nodes)
+    ));
+    for w in &c.workloads {
+        out.push_str(&format!(
+            "{} {}/{} ({}): {} simulated pod(s)",
+            w.kind,
+            w.namespace,
+            w.name,
+            locate(w.object),
+            w.pods
+        ));
+        if let Some(why) = &w.asks_to_be_scraped {
+            out.push_str(&format!("; asks to be scraped ({why})"));
+        }
+        out.push('\n');
+        if let Some(note) = &w.note {
+            out.push_str(&format!("  note: {note}\n"));
+        }
+        for p in &w.ports {
+            out.push_str(&format!("  {}\n", p.describe()));
+            for job in &simulated {
+                match p.jobs.iter().find(|o| o.job_index == job.index) {
+                    Some(o) if o.kept > 0 => kept_line(&mut out, o),
+                    Some(o) => {
+                        out.push_str(&format!("    dropped  {}\n", dropped_text(o, &job.job)))
+                    }
+                    None => out.push_str(&format!("    -        {}\n", not_discovered(job))),
+                }
+            }
+            if simulated.is_empty() {
+                out.push_str("    no job discovers workload pods\n");
+            }
+        }
+        if w.ports.iter().all(|p| p.kept_by().is_empty()) && w.pods > 0 {
+            match &w.asks_to_be_scraped {
+                Some(_) => out.push_str("  NOT SCRAPED, although it asks to be\n"),
+                None => out.push_str("  not scraped\n"),
+            }
+        }
+        out.push('\n');
+    }
+    for (w, p, jobs) in duplicates(c) {
+        let wc = &c.workloads[w];
+        out.push_str(&format!(
+            "scraped twice: {} {}/{} {} by {}\n",
+            wc.kind,
+            wc.namespace,
+            wc.name,
+            wc.ports[p].describe(),
+            jobs.join(" and ")
+        ));
+    }
+    out.push_str("jobs:\n");
+    for j in &c.jobs {
+        if j.simulated {
+            out.push_str(&format!(
+                "  {} (line {}, role {}): kept {} of {} simulated target(s)\n",
+                j.job,
+                j.line,
+                j.roles.join(", "),
+                j.kept,
+                j.discovered
+            ));
+        } else {
+            out.push_str(&format!(
+                "  {} (line {}): not simulated, {}\n",
+                j.job,
+                j.line,
+                j.note.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    let scraped = c
+        .workloads
+        .iter()
+        .filter(|w| !w.scraped_by().is_empty())
+        .count();
+    let missing = c
+        .workloads
+        .iter()
+        .filter(|w| w.asks_to_be_scraped.is_some() && w.scraped_by().is_empty() && w.pods > 0)
+        .count();
+    out.push_str(&format!(
+        "\nsummary: {} workload(s), {scraped} scraped, {missing} asking to be scraped but not scraped\n",
+        c.workloads.len()
+    ));
+    out
+}
+
+fn node_range(nodes: &[String]) -> String {
+    match nodes {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, .., last] => format!("{first} .. {last}"),
+    }
+}
+
+fn kept_line(out: &mut String, o: &JobOutcome) {
+    let url = o.scrape_url.as_deref().unwrap_or("");
+    let mut line = format!("    scraped  {} {url}", o.job);
+    if o.kept > 1 {
+        line.push_str(&format!(" (×{} targets)", o.kept));
+    }
+    if o.dropped > 0 {
+        line.push_str(&format!(", {} dropped", o.dropped));
+    }
+    out.push_str(&line);
+    out.push('\n');
+    if let Some(t) = &o.target {
+        out.push_str(&format!("             {}\n", show_labels(t)));
+    }
+}
+
+fn dropped_text(o: &JobOutcome, job: &str) -> String {
+    match (o.dropped_by_rule, &o.error) {
+        (Some(i), _) => format!(
+            "{job} by relabel_configs[{i}] ({}, line {})",
+            o.dropped_by_action.unwrap_or("?"),
+            o.dropped_by_line.unwrap_or(0)
+        ),
+        (None, Some(e)) => format!("{job}: {e}"),
+        (None, None) => job.to_string(),
+    }
+}
+
+fn not_discovered(job: &JobSummary) -> String {
+    if job.roles.iter().all(|r| r != "pod") {
+        format!(
+            "{}: not discovered (no Service in the input selects these pods)",
+            job.job
+        )
+    } else {
+        format!(
+            "{}: not discovered (excluded by its namespaces or selectors)",
+            job.job
+        )
+    }
+}
+
+fn show_labels(l: &Labels) -> String {
+    let parts: Vec<String> = l.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// The JSON report: the whole analysis, plus findings.
+pub fn json(c: &Coverage) -> String {
+    let missing: Vec<serde_json::Value> = c
+        .workloads
+        .iter()
+        .filter(|w| w.asks_to_be_scraped.is_some() && w.scraped_by().is_empty() && w.pods > 0)
+        .map(|w| {
+            let reasons: Vec<String> = c
+                .jobs
+                .iter()
+                .filter(|j| j.simulated)
+                .map(|j| why_not(w, j))
+                .collect();
+            serde_json::json!({"kind": w.kind, "namespace": w.namespace, "name": w.name, "why": reasons})
+        })
+        .collect();
+    let dups: Vec<serde_json::Value> = duplicates(c)
+        .into_iter()
+        .map(|(w, p, jobs)| {
+            let wc = &c.workloads[w];
+            serde_json::json!({"kind": wc.kind, "namespace": wc.namespace, "name": wc.name,
+                "port": wc.ports[p].describe(), "jobs": jobs})
+        })
+        .collect();
+    let value = serde_json::json!({
+        "coverage": c,
+        "not_scraped": missing,
+        "scraped_twice": dups,
+    });
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,54 @@
+//! Rules of the `coverage` group: given workload manifests and Prometheus
+//! configs together, simulate discovery (see `crate::coverage`) and check
+//! that what asks to be scraped is scraped, exactly once.
+mod scrape_duplicate;
+mod scrape_job_keeps_nothing;
+mod scrape_not_covered;
+
+use crate::coverage::{analyze, Coverage};
+use crate::lint::{Context, Rule};
+use crate::prom::config::{parse_config, ConfigInput, ScrapeJob};
+use crate::relabel::Flavor;
+
+pub const RULES: &[&dyn Rule] = &[
+    &scrape_not_covered::ScrapeNotCovered,
+    &scrape_job_keeps_nothing::ScrapeJobKeepsNothing,
+    &scrape_duplicate::ScrapeDuplicate,
+];
+
+/// Simulated nodes: enough to see per-node behaviour, few enough to stay fast.
+const NODES: usize = 2;
+
+/// The coverage analysis of a lint run, and where its jobs are.
+pub struct Data {
+    pub coverage: Coverage,
+    /// The file of each job in `coverage.jobs`, and the job.
+    pub jobs: Vec<(usize, ScrapeJob)>,
+}
+
+/// The analysis, when the input has both workloads and simulated jobs.
+pub fn data<'c>(ctx: &'c Context<'_>) -> Option<&'c Data> {
+    ctx.coverage
+        .get_or_init(|| {
+            let mut jobs = Vec::new();
+            for &(file, root) in &ctx.prometheus {
+                // Invalid configs are reported by relabel-config-invalid.
+                if let Ok(ConfigInput::Jobs(js)) = parse_config(ctx.source(file), root, Flavor::V3)
+                {
+                    jobs.extend(js.into_iter().map(|j| (file, j)));
+                }
+            }
+            if jobs.is_empty() || ctx.workloads.is_empty() {
+                return None;
+            }
+            let objects: Vec<serde_json::Value> =
+                ctx.objects.iter().map(|o| o.node.to_json()).collect();
+            let refs: Vec<&ScrapeJob> = jobs.iter().map(|(_, j)| j).collect();
+            let coverage = analyze(&objects, &refs, NODES, Flavor::V3);
+            if !coverage.jobs.iter().any(|j| j.simulated) {
+                return None;
+            }
+            Some(Data { coverage, jobs })
+        })
+        .as_ref()
+}

@@ -1,0 +1,169 @@
+//! Scrape coverage over real corpus pairs: `relabel-sim --manifests` reports
+//! and the coverage lint rules, with snapshots.
+
+mod common;
+
+use common::kdm;
+
+const COMMUNITY: &str = "testdata/scrape-configs/prometheus-community__prometheus.yml";
+const DOCS: &str = "testdata/corpus/scrape-configs/prometheus__prometheus-kubernetes.yml";
+const AGENTS: &[&str] = &[
+    "testdata/corpus/daemonsets/fluent-bit-kubernetes-logging__fluent-bit-ds.yaml",
+    "testdata/corpus/daemonsets/metallb__speaker.yaml",
+    "testdata/corpus/daemonsets/falco-exporter__daemonset.yaml",
+    "testdata/corpus/daemonsets/kube-prometheus__nodeExporter-daemonset.yaml",
+];
+const NODE_LOCAL_DNS: &str = "testdata/corpus/daemonsets/kubernetes__nodelocaldns.yaml";
+
+fn coverage(config: &str, manifests: &[&str], extra: &[&str]) -> common::Run {
+    let mut args = vec!["relabel-sim", "--config", config, "--manifests"];
+    args.extend_from_slice(manifests);
+    args.extend_from_slice(extra);
+    kdm(&args)
+}
+
+/// The prometheus-community chart's annotation-driven pod job against four
+/// real agents: two annotated (scraped), falco-exporter with only a
+/// `metrics` port (asks, not scraped), kube-prometheus's node-exporter
+/// (scraped through a ServiceMonitor upstream, so not by these jobs).
+#[test]
+fn community_chart_against_real_agents() {
+    let run = coverage(COMMUNITY, AGENTS, &["--nodes", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(
+        "DaemonSet default/falco-exporter (testdata/corpus/daemonsets/falco-exporter__daemonset.yaml:1:1): 2 simulated pod(s); asks to be scraped (port named \"metrics\")"
+    ));
+    assert!(
+        run.stdout
+            .contains("1 asking to be scraped but not scraped"),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!("community-agents", run.stdout);
+}
+
+/// The Prometheus documentation's example against node-local-dns and its
+/// annotated Service: the endpoints job and the pod job both keep it.
+#[test]
+fn documentation_example_with_a_service() {
+    let run = coverage(DOCS, &[NODE_LOCAL_DNS], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("scraped twice: DaemonSet kube-system/node-local-dns node-cache:9253 (metrics) by kubernetes-service-endpoints and kubernetes-pods"), "{}", run.stdout);
+    insta::assert_snapshot!("docs-node-local-dns", run.stdout);
+
+    let json = coverage(DOCS, &[NODE_LOCAL_DNS], &["--output", "json"]);
+    assert_eq!(json.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    let w = &v["coverage"]["workloads"][0];
+    assert_eq!(w["name"], "node-local-dns");
+    assert_eq!(w["pods"], 3);
+    let metrics = w["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["port_name"] == "metrics")
+        .unwrap();
+    let endpoints = metrics["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["job"] == "kubernetes-service-endpoints")
+        .unwrap();
+    assert_eq!(endpoints["kept"], 3);
+    assert_eq!(endpoints["scrape_url"], "http://198.18.0.1:9253/metrics");
+    assert_eq!(endpoints["target"]["service"], "node-local-dns");
+    assert_eq!(v["scraped_twice"].as_array().unwrap().len(), 3);
+
+    let yaml = coverage(DOCS, &[NODE_LOCAL_DNS], &["--output", "yaml"]);
+    assert_eq!(yaml.code, 0);
+    assert!(yaml.stdout.contains("scraped_twice:"), "{}", yaml.stdout);
+}
+
+#[test]
+fn simulation_is_deterministic_and_sized_by_nodes() {
+    let a = coverage(COMMUNITY, AGENTS, &["--nodes", "5"]);
+    let b = coverage(COMMUNITY, AGENTS, &["--nodes", "5"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert!(a.stdout.contains("(simulated-node-1 .. simulated-node-5)"));
+    assert!(a.stdout.contains("5 simulated pod(s)"));
+    let one = coverage(
+        COMMUNITY,
+        AGENTS,
+        &["--nodes", "1", "--job", "kubernetes-pods"],
+    );
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(
+        !one.stdout.contains("kubernetes-pods-slow"),
+        "{}",
+        one.stdout
+    );
+}
+
+#[test]
+fn input_errors() {
+    let run = coverage("testdata/relabel-sim/rules.yaml", AGENTS, &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--manifests needs scrape jobs"),
+        "{}",
+        run.stderr
+    );
+    let run = coverage(COMMUNITY, &["testdata/no-such.yaml"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot read testdata/no-such.yaml"),
+        "{}",
+        run.stderr
+    );
+    let run = coverage(COMMUNITY, AGENTS, &["--job", "nope"]);
+    assert_eq!(run.code, 2);
+    let run = kdm(&["relabel-sim", "--config", COMMUNITY, "--nodes", "2"]);
+    assert_eq!(run.code, 2, "--nodes needs --manifests");
+    let run = coverage(COMMUNITY, &["testdata/scrape-configs"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no Kubernetes objects"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `kdm lint` over the same pairs: the coverage rules' findings.
+#[test]
+fn lint_reports_coverage_findings() {
+    let mut args = vec!["lint", "--format", "json", COMMUNITY];
+    args.extend_from_slice(AGENTS);
+    let run = kdm(&args);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("lint JSON");
+    let coverage: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("scrape-")))
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("lint-community-agents", coverage.join("\n"));
+
+    let run = kdm(&["lint", "--format", "json", DOCS, NODE_LOCAL_DNS]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("lint JSON");
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .filter(|r| r.starts_with("scrape-"))
+        .collect();
+    assert!(rules.contains(&"scrape-duplicate"), "{rules:?}");
+
+    // Without a Prometheus config, the coverage rules stay silent.
+    let run = kdm(&["lint", "--format", "json", NODE_LOCAL_DNS]);
+    assert!(!run.stdout.contains("\"scrape-"), "{}", run.stdout);
+}
