@@ -167,3 +167,67 @@ fn lint_reports_coverage_findings() {
     let run = kdm(&["lint", "--format", "json", NODE_LOCAL_DNS]);
     assert!(!run.stdout.contains("\"scrape-"), "{}", run.stdout);
 }
+
+/// Configs inside other YAML: a ConfigMap (Istio's Prometheus addon), Helm
+/// values (the prometheus-community chart), an OpenTelemetry collector with
+/// several prometheus receivers; a VictoriaMetrics config is rejected where
+/// it uses a vmagent-only action, at its real line.
+#[test]
+fn embedded_prometheus_configs() {
+    let istio = "testdata/corpus/scrape-configs/istio__addons-prometheus.yaml";
+    let run = coverage(istio, &[NODE_LOCAL_DNS], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("kubernetes-pods (line "),
+        "{}",
+        run.stdout
+    );
+
+    let values =
+        "testdata/corpus/scrape-configs/prometheus-community-helm-charts__prometheus-values.yaml";
+    let run = coverage(values, &[NODE_LOCAL_DNS], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("scraped  kubernetes-service-endpoints"),
+        "{}",
+        run.stdout
+    );
+
+    let otel = "testdata/corpus/scrape-configs/opentelemetry-kube-stack__daemonset-prometheus-presets-collector.yaml";
+    let run = coverage(otel, &[NODE_LOCAL_DNS], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("kubelet (line 45)")
+            && run.stdout.contains("kubernetes-pods (line 103"),
+        "{}",
+        run.stdout
+    );
+
+    let vm = "testdata/corpus/scrape-configs/victoriametrics-helm-charts__victoria-metrics-agent-values.yaml";
+    let run = coverage(vm, &[NODE_LOCAL_DNS], &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("unknown relabel action \"keep_if_equal\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("victoria-metrics-agent-values.yaml:620:19"),
+        "{}",
+        run.stderr
+    );
+
+    // kdm lint reads the ConfigMap's config too, with real line numbers.
+    let run = kdm(&["lint", "--format", "json", istio, NODE_LOCAL_DNS]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("lint JSON");
+    assert!(
+        v["findings"].as_array().unwrap().iter().any(|f| f["rule"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("scrape-"))
+            && f["file"] == istio),
+        "{}",
+        run.stdout
+    );
+}

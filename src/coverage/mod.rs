@@ -46,6 +46,10 @@ pub struct JobSummary {
     pub note: Option<String>,
     #[serde(skip)]
     pub index: usize,
+    /// Which Prometheus config (server) the job belongs to, when several
+    /// are analysed together; duplicates count only within one.
+    #[serde(skip)]
+    pub config: usize,
 }
 
 /// One workload: its pods and each container port.
@@ -174,6 +178,7 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
             kept: 0,
             note: None,
             index,
+            config: 0,
         };
         if !simulated {
             summary.note = Some(if roles.is_empty() {
@@ -410,14 +415,30 @@ fn asks_to_be_scraped(
     metrics_port.map(|n| format!("port named {n:?}"))
 }
 
-/// Ports kept by more than one job: (workload index, port index, jobs).
+/// Ports kept by more than one job of the same Prometheus config:
+/// (workload index, port index, jobs).
 pub fn duplicates(c: &Coverage) -> Vec<(usize, usize, Vec<&str>)> {
     let mut out = Vec::new();
     for (w, wc) in c.workloads.iter().enumerate() {
         for (p, pc) in wc.ports.iter().enumerate() {
-            let jobs = pc.kept_by();
-            if jobs.len() > 1 {
-                out.push((w, p, jobs));
+            let mut configs: Vec<usize> = pc
+                .jobs
+                .iter()
+                .filter(|j| j.kept > 0)
+                .map(|j| c.jobs[j.job_index].config)
+                .collect();
+            configs.sort_unstable();
+            configs.dedup();
+            for config in configs {
+                let jobs: Vec<&str> = pc
+                    .jobs
+                    .iter()
+                    .filter(|j| j.kept > 0 && c.jobs[j.job_index].config == config)
+                    .map(|j| j.job.as_str())
+                    .collect();
+                if jobs.len() > 1 {
+                    out.push((w, p, jobs));
+                }
             }
         }
     }

@@ -150,7 +150,7 @@ fn lint_output(manifests: &str, opts: &Options<'_>) -> Result<LintResult> {
         kubernetes_version: kubernetes_version.to_string(),
         config: LintConfig::default(),
     };
-    Ok(run_loaded(vec![LintFile { source, docs }], &opts))
+    Ok(run_loaded(vec![LintFile::new(source, docs)], &opts))
 }
 
 fn scrape_output(objects: &[(Value, Span)], rendered: &Source) -> Result<String> {

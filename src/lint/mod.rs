@@ -97,6 +97,25 @@ impl Finding {
 pub struct LintFile {
     pub source: Source,
     pub docs: Vec<Node>,
+    /// Prometheus configs inside the documents (ConfigMaps, Helm values,
+    /// custom resources), with spans into this file.
+    pub embedded: Vec<Node>,
+}
+
+impl LintFile {
+    pub fn new(source: Source, docs: Vec<Node>) -> LintFile {
+        let embedded = docs
+            .iter()
+            .filter(|d| !crate::prom::embedded::is_config(d))
+            .flat_map(|d| crate::prom::embedded::find(&source, d))
+            .map(|e| e.root)
+            .collect();
+        LintFile {
+            source,
+            docs,
+            embedded,
+        }
+    }
 }
 
 /// Everything rules see: all files, their Kubernetes objects, workloads and
@@ -127,6 +146,7 @@ impl<'a> Context<'a> {
                     prometheus.push((i, doc));
                 }
             }
+            prometheus.extend(f.embedded.iter().map(|d| (i, d)));
         }
         let workloads = objects
             .iter()

@@ -103,7 +103,7 @@ fn load_all(paths: &[String]) -> Vec<Result<LintFile, Error>> {
     let load = |p: &String| -> Result<LintFile, Error> {
         let source = read_source(p)?;
         let docs = load_yaml(&source)?;
-        Ok(LintFile { source, docs })
+        Ok(LintFile::new(source, docs))
     };
     if paths.len() < 2 || threads == 1 {
         return paths.iter().map(load).collect();

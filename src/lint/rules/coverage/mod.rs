@@ -31,10 +31,12 @@ pub fn data<'c>(ctx: &'c Context<'_>) -> Option<&'c Data> {
     ctx.coverage
         .get_or_init(|| {
             let mut jobs = Vec::new();
-            for &(file, root) in &ctx.prometheus {
+            let mut configs = Vec::new();
+            for (config, &(file, root)) in ctx.prometheus.iter().enumerate() {
                 // Invalid configs are reported by relabel-config-invalid.
                 if let Ok(ConfigInput::Jobs(js)) = parse_config(ctx.source(file), root, Flavor::V3)
                 {
+                    configs.extend(std::iter::repeat_n(config, js.len()));
                     jobs.extend(js.into_iter().map(|j| (file, j)));
                 }
             }
@@ -44,7 +46,10 @@ pub fn data<'c>(ctx: &'c Context<'_>) -> Option<&'c Data> {
             let objects: Vec<serde_json::Value> =
                 ctx.objects.iter().map(|o| o.node.to_json()).collect();
             let refs: Vec<&ScrapeJob> = jobs.iter().map(|(_, j)| j).collect();
-            let coverage = analyze(&objects, &refs, NODES, Flavor::V3);
+            let mut coverage = analyze(&objects, &refs, NODES, Flavor::V3);
+            for (summary, config) in coverage.jobs.iter_mut().zip(configs) {
+                summary.config = config;
+            }
             if !coverage.jobs.iter().any(|j| j.simulated) {
                 return None;
             }

@@ -173,7 +173,7 @@ mod test_util {
     pub fn check(rule: &dyn Rule, text: &str) -> Vec<(usize, String)> {
         let source = Source::new("prometheus.yml", text);
         let docs = load_stream(&source, Limits::default()).expect("yaml");
-        let files = [LintFile { source, docs }];
+        let files = [LintFile::new(source, docs)];
         let ctx = Context::new(&files, "1.37".into(), false);
         let mut out: Vec<Finding> = Vec::new();
         rule.check(&ctx, &mut out);
