@@ -99,6 +99,10 @@ pub struct GoRegex {
     names: Vec<String>,
     match_all: bool,
     version: GoVersion,
+    /// Every match starts with one of these (e.g. `__meta_kubernetes_pod_label_`
+    /// for a labelmap): strings that do not are rejected without running the
+    /// regex engine. `None` when there is no such short list.
+    prefixes: Option<Box<[Box<[u8]>]>>,
 }
 
 impl GoRegex {
@@ -155,13 +159,25 @@ impl GoRegex {
     /// Whether the whole of `s` matches. Does not allocate once the regex has
     /// been used on the current thread.
     pub fn is_match(&self, s: &str) -> bool {
-        self.match_all || self.re.is_match(s)
+        self.match_all || (self.may_match(s) && self.re.is_match(s))
+    }
+
+    /// False when `s` cannot match because it lacks every required prefix.
+    #[inline]
+    fn may_match(&self, s: &str) -> bool {
+        match &self.prefixes {
+            None => true,
+            Some(p) => p.iter().any(|lit| s.as_bytes().starts_with(lit)),
+        }
     }
 
     /// Like Go's `FindStringSubmatchIndex` on the anchored regex: the submatches
     /// of the full match of `s`, or None. Group numbers are Go's; group names
     /// are not registered with the Rust regex (see [`GoRegex::subexp_names`]).
     pub fn captures<'h>(&self, s: &'h str) -> Option<Captures<'h>> {
+        if !self.may_match(s) {
+            return None;
+        }
         self.re.captures(s)
     }
 
@@ -209,6 +225,9 @@ impl GoRegex {
             // Every group of a match-all pattern wraps the whole `.*`.
             m.spans.resize(self.names.len(), Some((0, s.len())));
             return true;
+        }
+        if !self.may_match(s) {
+            return false;
         }
         if m.locs.len() != self.re.captures_len() {
             m.locs = self.re.capture_locations();
@@ -458,13 +477,39 @@ fn compile(
                 .unwrap_or_else(|| Err(unsupported("could not start a compiler thread".into())))
         })?
     };
+    let prefixes = if nodes.len() <= SMALL_TREE {
+        required_prefixes(re.as_str())
+    } else {
+        None
+    };
     Ok(GoRegex {
         pattern: pattern.to_string(),
         re,
         names,
         match_all: user.is_some() && is_match_all_tree(nodes, root),
         version,
+        prefixes,
     })
+}
+
+/// The literals every match of the (anchored) Rust pattern starts with, when
+/// there are a few and none is empty.
+fn required_prefixes(rust_pattern: &str) -> Option<Box<[Box<[u8]>]>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    // Parsed with the settings the regex crate used to compile it.
+    let hir = regex_syntax::ParserBuilder::new()
+        .nest_limit(RUST_NEST_LIMIT)
+        .build()
+        .parse(rust_pattern)
+        .ok()?;
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(64);
+    let seq = extractor.extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 8 || literals.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    Some(literals.iter().map(|l| l.as_bytes().into()).collect())
 }
 
 /// Trees with at most this many nodes are shallow enough for any thread.
@@ -3746,6 +3791,27 @@ mod tests {
         assert_eq!(off(r"\p{Foo}"), Some(0));
         assert_eq!(off("(?x)"), Some(0));
         assert_eq!(off("x[a"), Some(1));
+    }
+
+    #[test]
+    fn required_prefix_fast_path_keeps_results() {
+        let cases: &[(&str, &[&str], Option<usize>)] = &[
+            ("__meta_kubernetes_pod_label_(.+)", &["__meta_kubernetes_pod_label_app", "__meta_kubernetes_pod_label_", "x"], Some(1)),
+            ("(?i)ab", &["AB", "aB", "ab", "b"], Some(4)),
+            ("foo|bar", &["foo", "bar", "baz"], Some(2)),
+            ("(.*)", &["", "x"], None),
+            ("a*b", &["b", "aab", "c"], Some(2)),
+            ("\\d+", &["12", "x"], None),
+        ];
+        for (pattern, inputs, prefixes) in cases {
+            let re = GoRegex::new(pattern, true).unwrap();
+            assert_eq!(re.prefixes.as_ref().map(|p| p.len()), *prefixes, "{pattern}");
+            let plain = Regex::new(&format!("^(?s:{})$", pattern.replace("\\\\", "\\"))).unwrap();
+            for s in *inputs {
+                assert_eq!(re.is_match(s), plain.is_match(s), "{pattern} on {s:?}");
+                assert_eq!(re.captures(s).is_some(), plain.is_match(s), "{pattern} on {s:?}");
+            }
+        }
     }
 
     #[test]

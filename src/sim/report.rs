@@ -41,56 +41,92 @@ fn paint(color: bool, code: &str, s: &str) -> String {
 /// Go-style quoting of a label value.
 pub fn quote(v: &str) -> String {
     let mut out = String::with_capacity(v.len() + 2);
-    out.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    push_quoted(&mut out, v);
     out
 }
 
-fn label_name(n: &str) -> String {
-    if is_legacy_label_name(n) {
-        n.to_string()
+/// Appends `v` double-quoted with PromQL escapes.
+fn push_quoted(out: &mut String, v: &str) {
+    out.push('"');
+    if !v.bytes().any(|b| b == b'"' || b == b'\\' || b.is_ascii_control() || b >= 0x80) {
+        out.push_str(v); // the common case: nothing to escape
     } else {
-        quote(n)
+        for c in v.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if c.is_control() => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
     }
+    out.push('"');
+}
+
+fn push_label_name(out: &mut String, n: &str) {
+    if is_legacy_label_name(n) {
+        out.push_str(n);
+    } else {
+        push_quoted(out, n);
+    }
+}
+
+fn label_name(n: &str) -> String {
+    let mut out = String::new();
+    push_label_name(&mut out, n);
+    out
 }
 
 /// `{a="b", c="d"}`; with `name_first`, a legacy `__name__` is written in
 /// front like PromQL does (`up{job="x"}`).
 pub fn fmt_labels(l: &Labels, name_first: bool) -> String {
-    let name = l
-        .get("__name__")
+    let mut out = String::new();
+    push_labels(&mut out, l.iter(), name_first);
+    out
+}
+
+/// Appends labels as [`fmt_labels`] formats them.
+fn push_labels<'l>(
+    out: &mut String,
+    labels: impl Iterator<Item = (&'l String, &'l String)> + Clone,
+    name_first: bool,
+) {
+    let name = labels
+        .clone()
+        .find(|(k, _)| k.as_str() == "__name__")
+        .map(|(_, v)| v)
         .filter(|n| name_first && is_legacy_label_name(n));
-    let parts: Vec<String> = l
-        .iter()
+    let mut parts = labels
         .filter(|(k, _)| !(name.is_some() && k.as_str() == "__name__"))
-        .map(|(k, v)| format!("{}={}", label_name(k), quote(v)))
-        .collect();
-    match name {
-        Some(n) if parts.is_empty() => n.clone(),
-        Some(n) => format!("{n}{{{}}}", parts.join(", ")),
-        None => format!("{{{}}}", parts.join(", ")),
+        .peekable();
+    if let Some(n) = name {
+        out.push_str(n);
+        if parts.peek().is_none() {
+            return;
+        }
     }
+    out.push('{');
+    let mut first = true;
+    for (k, v) in parts {
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        push_label_name(out, k);
+        out.push('=');
+        push_quoted(out, v);
+    }
+    out.push('}');
 }
 
 /// Target labels that reach scraped series (no `__` prefix).
-fn public(l: &Labels) -> Labels {
-    l.iter()
-        .filter(|(k, _)| !k.starts_with("__"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+fn public(l: &Labels) -> impl Iterator<Item = (&String, &String)> + Clone {
+    l.iter().filter(|(k, _)| !k.starts_with("__"))
 }
 
 pub fn text_job_header(info: &JobInfo, color: bool) -> String {
@@ -121,12 +157,13 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &SimResult, color: bool) -> Str
             if let Some(url) = &r.scrape_url {
                 let _ = writeln!(out, "{PAD}{url}");
             }
-            let shown = match (&r.target, &r.relabeled) {
-                (Some(t), _) => public(t),
-                (None, Some(l)) => l.clone(),
-                _ => Labels::new(),
-            };
-            let _ = writeln!(out, "{PAD}{}", fmt_labels(&shown, info.is_series()));
+            out.push_str(PAD);
+            match (&r.target, &r.relabeled) {
+                (Some(t), _) => push_labels(&mut out, public(t), info.is_series()),
+                (None, Some(l)) => push_labels(&mut out, l.iter(), info.is_series()),
+                _ => out.push_str("{}"),
+            }
+            out.push('\n');
         }
         Outcome::Dropped => {
             let _ = writeln!(out, "  {} {name}", paint(color, "33", "dropped"));

@@ -126,6 +126,9 @@ pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets<'_>> {
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
         // JSON fast path: typed, zero-copy parses fail fast when the shape
         // differs.
+        if let Some(groups) = parse_file_sd_parallel(&src.text) {
+            return from_file_sd(src, groups, flavor);
+        }
         if let Ok(groups) = serde_json::from_str::<Vec<FileSdGroup<'_>>>(&src.text) {
             return from_file_sd(src, groups, flavor);
         }
@@ -145,6 +148,106 @@ pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets<'_>> {
         )));
     }
     from_yaml_docs(src, &docs, flavor)
+}
+
+/// Inputs smaller than this are parsed on one thread.
+const PARALLEL_PARSE_BYTES: usize = 4 << 20;
+
+/// Parses a large file_sd JSON array on all cores: the text is cut at group
+/// boundaries (`},` then `{`) and each part parsed as a run of groups. `None`
+/// when the input is small or any part fails (a cut inside a string, another
+/// format, a syntax error): the caller then parses the whole text, which
+/// also reports errors with their real positions.
+fn parse_file_sd_parallel(text: &str) -> Option<Vec<FileSdGroup<'_>>> {
+    let threads = crate::worker_threads();
+    if text.len() < PARALLEL_PARSE_BYTES || threads < 2 {
+        return None;
+    }
+    let start = text.find('[')? + 1;
+    let end = text.rfind(']')?;
+    if end <= start {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let parts = threads * 4;
+    let mut cuts = vec![start];
+    for k in 1..parts {
+        let from = start + (end - start) * k / parts;
+        let from = from.max(*cuts.last()?);
+        if let Some(comma) = next_group_boundary(bytes, from, end) {
+            if comma > *cuts.last()? {
+                cuts.push(comma);
+            }
+        }
+    }
+    cuts.push(end);
+    let ranges: Vec<(usize, usize)> = cuts
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| (if i == 0 { w[0] } else { w[0] + 1 }, w[1]))
+        .collect();
+    let parsed: Vec<Option<Vec<FileSdGroup<'_>>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .chunks(ranges.len().div_ceil(threads))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&(a, b)| parse_group_run(&text[a..b]))
+                        .collect::<Option<Vec<_>>>()
+                        .map(|v| v.into_iter().flatten().collect::<Vec<_>>())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut out = Vec::new();
+    for part in parsed {
+        out.extend(part?);
+    }
+    Some(out)
+}
+
+/// The first `,` at or after `from` that sits between `}` and `{"`.
+fn next_group_boundary(bytes: &[u8], from: usize, end: usize) -> Option<usize> {
+    let is_ws = |b: u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
+    let mut i = from;
+    while i < end {
+        if bytes[i] == b',' {
+            let before = bytes[..i].iter().rposition(|&b| !is_ws(b));
+            let after = bytes[i + 1..end].iter().position(|&b| !is_ws(b)).map(|p| i + 1 + p);
+            if let (Some(b), Some(a)) = (before, after) {
+                if bytes[b] == b'}' && bytes[a] == b'{' && bytes.get(a + 1) == Some(&b'"') {
+                    return Some(i);
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Parses `{...}, {...}, ...` (a slice of the array's body).
+fn parse_group_run(text: &str) -> Option<Vec<FileSdGroup<'_>>> {
+    let is_ws = |c: char| matches!(c, ' ' | '\n' | '\r' | '\t');
+    let mut out = Vec::new();
+    let mut rest = text.trim_start_matches(is_ws);
+    while !rest.is_empty() {
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<FileSdGroup<'_>>();
+        out.push(stream.next()?.ok()?);
+        rest = rest[stream.byte_offset()..].trim_start_matches(is_ws);
+        if rest.is_empty() {
+            break;
+        }
+        rest = rest.strip_prefix(',')?.trim_start_matches(is_ws);
+        if rest.is_empty() {
+            return None; // a trailing comma is not JSON
+        }
+    }
+    Some(out)
 }
 
 fn check_names(src: &Source, labels: &LabelPairs<'_>, flavor: Flavor, span: Span) -> Result<()> {
@@ -172,11 +275,15 @@ fn from_file_sd<'a>(
         check_names(src, &labels, flavor, Span::default())?;
         // file_sd adds the file it read the group from.
         labels.retain(|(k, _)| k != "__meta_filepath");
-        labels.push((
-            Cow::Borrowed("__meta_filepath"),
-            Cow::Borrowed(src.name.as_str()),
-        ));
-        sort_pairs(&mut labels);
+        // Keep the labels sorted: insert rather than sort again.
+        let at = labels.partition_point(|(k, _)| k.as_ref() < "__meta_filepath");
+        labels.insert(
+            at,
+            (
+                Cow::Borrowed("__meta_filepath"),
+                Cow::Borrowed(src.name.as_str()),
+            ),
+        );
         out.push(Group {
             source: format!("{}:{i}", src.name),
             labels,
@@ -523,6 +630,38 @@ mod tests {
             parse(r#"{"status":"success","data":{"activeTargets":[{"discoveredLabels":{"__address__":"a"},"scrapePool":"j"}],"droppedTargets":[]}}"#),
             Targets::Api(t) if t[0].0 == "j"
         ));
+    }
+
+    #[test]
+    fn large_file_sd_parses_in_parallel_like_serially() {
+        let mut text = String::from("[\n");
+        let mut i = 0;
+        while text.len() < PARALLEL_PARSE_BYTES + 1000 {
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            // Values containing `},{"` must not confuse the cuts.
+            text.push_str(&format!(
+                "  {{\"targets\": [\"10.0.0.{}:80\"], \"labels\": {{\"a\": \"x}},{{\\\"y{i}\", \"job\": \"j{i}\"}}}}",
+                i % 250
+            ));
+            i += 1;
+        }
+        text.push_str("\n]\n");
+        let serial = serde_json::from_str::<Vec<FileSdGroup<'_>>>(&text).unwrap();
+        let parallel = parse_file_sd_parallel(&text);
+        assert_eq!(parallel.is_some(), crate::worker_threads() > 1);
+        if let Some(parallel) = parallel {
+            assert_eq!(parallel.len(), serial.len());
+            for (a, b) in parallel.iter().zip(&serial) {
+                assert_eq!(a.labels.as_ref().map(|l| &l.0), b.labels.as_ref().map(|l| &l.0));
+                assert_eq!(a.targets.len(), b.targets.len());
+            }
+        }
+        // A syntax error anywhere makes the parallel path give up.
+        let broken = text.replacen("\"job\"", "\"job\" ", 1).replacen(": [", ": [,", 1);
+        assert!(parse_file_sd_parallel(&broken).is_none());
+        assert!(parse_file_sd_parallel("[{\"targets\": []}]").is_none());
     }
 
     #[test]

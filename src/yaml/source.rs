@@ -38,34 +38,43 @@ pub struct Source {
     pub text: Arc<String>,
     /// The same text with its name, as miette wants it for snippet headers.
     pub named: miette::NamedSource<Arc<String>>,
-    line_starts: Arc<Vec<usize>>,
+    /// Computed on first use: a 100 MB targets file usually needs none.
+    line_starts: Arc<std::sync::OnceLock<Vec<usize>>>,
 }
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
         let text: String = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         let name: String = name.into();
         let text = Arc::new(text);
         Source {
             named: miette::NamedSource::new(&name, Arc::clone(&text)).with_language("yaml"),
             name,
             text,
-            line_starts: Arc::new(line_starts),
+            line_starts: Arc::new(std::sync::OnceLock::new()),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        })
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, byte: usize) -> (usize, usize) {
         let byte = byte.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= byte).max(1);
-        let start = self.line_starts[line - 1];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= byte).max(1);
+        let start = line_starts[line - 1];
         let col = self
             .text
             .get(start..byte)
