@@ -506,7 +506,8 @@ fn required_prefixes(rust_pattern: &str) -> Option<Box<[Box<[u8]>]>> {
     extractor.kind(ExtractKind::Prefix).limit_total(64);
     let seq = extractor.extract(&hir);
     let literals = seq.literals()?;
-    if literals.is_empty() || literals.len() > 8 || literals.iter().any(|l| l.as_bytes().is_empty()) {
+    if literals.is_empty() || literals.len() > 8 || literals.iter().any(|l| l.as_bytes().is_empty())
+    {
         return None;
     }
     Some(literals.iter().map(|l| l.as_bytes().into()).collect())
@@ -3796,7 +3797,15 @@ mod tests {
     #[test]
     fn required_prefix_fast_path_keeps_results() {
         let cases: &[(&str, &[&str], Option<usize>)] = &[
-            ("__meta_kubernetes_pod_label_(.+)", &["__meta_kubernetes_pod_label_app", "__meta_kubernetes_pod_label_", "x"], Some(1)),
+            (
+                "__meta_kubernetes_pod_label_(.+)",
+                &[
+                    "__meta_kubernetes_pod_label_app",
+                    "__meta_kubernetes_pod_label_",
+                    "x",
+                ],
+                Some(1),
+            ),
             ("(?i)ab", &["AB", "aB", "ab", "b"], Some(4)),
             ("foo|bar", &["foo", "bar", "baz"], Some(2)),
             ("(.*)", &["", "x"], None),
@@ -3805,11 +3814,19 @@ mod tests {
         ];
         for (pattern, inputs, prefixes) in cases {
             let re = GoRegex::new(pattern, true).unwrap();
-            assert_eq!(re.prefixes.as_ref().map(|p| p.len()), *prefixes, "{pattern}");
+            assert_eq!(
+                re.prefixes.as_ref().map(|p| p.len()),
+                *prefixes,
+                "{pattern}"
+            );
             let plain = Regex::new(&format!("^(?s:{})$", pattern.replace("\\\\", "\\"))).unwrap();
             for s in *inputs {
                 assert_eq!(re.is_match(s), plain.is_match(s), "{pattern} on {s:?}");
-                assert_eq!(re.captures(s).is_some(), plain.is_match(s), "{pattern} on {s:?}");
+                assert_eq!(
+                    re.captures(s).is_some(),
+                    plain.is_match(s),
+                    "{pattern} on {s:?}"
+                );
             }
         }
     }

@@ -39,6 +39,10 @@ pub fn pair_get<'p>(pairs: &'p [(Cow<'_, str>, Cow<'_, str>)], name: &str) -> Op
 /// Sorts pairs by name; for repeated names the last one wins (as when
 /// decoding a JSON or YAML object into a map).
 pub fn sort_pairs(pairs: &mut LabelPairs<'_>) {
+    // Go writes map keys sorted, so file_sd from real tools usually is.
+    if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+        return;
+    }
     pairs.sort_by(|a, b| a.0.cmp(&b.0));
     let mut i = 0;
     while i + 1 < pairs.len() {

@@ -48,7 +48,10 @@ pub fn quote(v: &str) -> String {
 /// Appends `v` double-quoted with PromQL escapes.
 fn push_quoted(out: &mut String, v: &str) {
     out.push('"');
-    if !v.bytes().any(|b| b == b'"' || b == b'\\' || b.is_ascii_control() || b >= 0x80) {
+    if !v
+        .bytes()
+        .any(|b| b == b'"' || b == b'\\' || b.is_ascii_control() || b >= 0x80)
+    {
         out.push_str(v); // the common case: nothing to escape
     } else {
         for c in v.chars() {

@@ -218,7 +218,10 @@ fn next_group_boundary(bytes: &[u8], from: usize, end: usize) -> Option<usize> {
     while i < end {
         if bytes[i] == b',' {
             let before = bytes[..i].iter().rposition(|&b| !is_ws(b));
-            let after = bytes[i + 1..end].iter().position(|&b| !is_ws(b)).map(|p| i + 1 + p);
+            let after = bytes[i + 1..end]
+                .iter()
+                .position(|&b| !is_ws(b))
+                .map(|p| i + 1 + p);
             if let (Some(b), Some(a)) = (before, after) {
                 if bytes[b] == b'}' && bytes[a] == b'{' && bytes.get(a + 1) == Some(&b'"') {
                     return Some(i);
@@ -654,12 +657,17 @@ mod tests {
         if let Some(parallel) = parallel {
             assert_eq!(parallel.len(), serial.len());
             for (a, b) in parallel.iter().zip(&serial) {
-                assert_eq!(a.labels.as_ref().map(|l| &l.0), b.labels.as_ref().map(|l| &l.0));
+                assert_eq!(
+                    a.labels.as_ref().map(|l| &l.0),
+                    b.labels.as_ref().map(|l| &l.0)
+                );
                 assert_eq!(a.targets.len(), b.targets.len());
             }
         }
         // A syntax error anywhere makes the parallel path give up.
-        let broken = text.replacen("\"job\"", "\"job\" ", 1).replacen(": [", ": [,", 1);
+        let broken = text
+            .replacen("\"job\"", "\"job\" ", 1)
+            .replacen(": [", ": [,", 1);
         assert!(parse_file_sd_parallel(&broken).is_none());
         assert!(parse_file_sd_parallel("[{\"targets\": []}]").is_none());
     }
