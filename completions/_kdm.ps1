@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template')
             [CompletionResult]::new('relabel-sim', 'relabel-sim', [CompletionResultType]::ParameterValue, 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run unit tests for scrape configs: expected targets, labels and drops, in YAML files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -117,6 +118,17 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kdm;test' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
+            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Rewrite the expectations of failing tests with the current results (in place, atomically; the rest of each file is kept)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kdm;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -129,6 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template')
             [CompletionResult]::new('relabel-sim', 'relabel-sim', [CompletionResultType]::ParameterValue, 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run unit tests for scrape configs: expected targets, labels and drops, in YAML files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -144,6 +157,9 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             break
         }
         'kdm;help;lint' {
+            break
+        }
+        'kdm;help;test' {
             break
         }
         'kdm;help;completions' {

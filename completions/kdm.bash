@@ -31,6 +31,9 @@ _kdm() {
             kdm,relabel-sim)
                 cmd="kdm__subcmd__relabel__subcmd__sim"
                 ;;
+            kdm,test)
+                cmd="kdm__subcmd__test"
+                ;;
             kdm__subcmd__generate,daemonset)
                 cmd="kdm__subcmd__generate__subcmd__daemonset"
                 ;;
@@ -58,6 +61,9 @@ _kdm() {
             kdm__subcmd__help,relabel-sim)
                 cmd="kdm__subcmd__help__subcmd__relabel__subcmd__sim"
                 ;;
+            kdm__subcmd__help,test)
+                cmd="kdm__subcmd__help__subcmd__test"
+                ;;
             kdm__subcmd__help__subcmd__generate,daemonset)
                 cmd="kdm__subcmd__help__subcmd__generate__subcmd__daemonset"
                 ;;
@@ -68,7 +74,7 @@ _kdm() {
 
     case "${cmd}" in
         kdm)
-            opts="-h -V --color --help --version generate relabel-sim lint completions help"
+            opts="-h -V --color --help --version generate relabel-sim lint test completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,7 +240,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__help)
-            opts="generate relabel-sim lint completions help"
+            opts="generate relabel-sim lint test completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,6 +324,20 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__help__subcmd__relabel__subcmd__sim)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -438,6 +458,32 @@ _kdm() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__test)
+            opts="-f -h -V --format --update --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json junit" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand generate 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template'
             cand relabel-sim 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would'
             cand lint 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
+            cand test 'Run unit tests for scrape configs: expected targets, labels and drops, in YAML files'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -106,6 +107,16 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kdm;test'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to use colours in output'
+            cand --update 'Rewrite the expectations of failing tests with the current results (in place, atomically; the rest of each file is kept)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kdm;completions'= {
             cand --color 'When to use colours in output'
             cand -h 'Print help'
@@ -117,6 +128,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand generate 'Write a secure, schema-valid, lint-clean DaemonSet (and what it needs) from a template'
             cand relabel-sim 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would'
             cand lint 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
+            cand test 'Run unit tests for scrape configs: expected targets, labels and drops, in YAML files'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -128,6 +140,8 @@ set edit:completion:arg-completer[kdm] = {|@words|
         &'kdm;help;relabel-sim'= {
         }
         &'kdm;help;lint'= {
+        }
+        &'kdm;help;test'= {
         }
         &'kdm;help;completions'= {
         }

@@ -52,6 +52,9 @@ pub enum Command {
     /// Check DaemonSets, workloads and Prometheus scrape configs, with exact locations.
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
+    /// Run unit tests for scrape configs: expected targets, labels and drops, in YAML files.
+    #[command(after_help = TEST_EXAMPLES)]
+    Test(TestArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  kdm completions zsh > ~/.zfunc/_kdm")]
     Completions(CompletionsArgs),
@@ -317,4 +320,54 @@ pub struct DaemonsetArgs {
     /// Kubernetes version whose schemas the output is checked against.
     #[arg(long, value_name = "VERSION", default_value = "1.37")]
     pub kubernetes_version: String,
+}
+
+const TEST_EXAMPLES: &str = "\
+A test file:
+  config: prometheus.yml            # relative to the test file
+  tests:
+    - name: annotated pods are scraped on their port
+      job: kubernetes-pods
+      targets:                      # or objects:, manifests:, series:
+        - __address__: 10.0.0.7:8080
+          __meta_kubernetes_namespace: web
+          __meta_kubernetes_pod_annotation_prometheus_io_scrape: \"true\"
+      expect:                       # one per target, in order
+        - kept: {namespace: web}    # subset of the labels; exact: true for all
+          scrape_url: http://10.0.0.7:8080/metrics
+    - name: other pods are dropped
+      job: kubernetes-pods
+      targets: [{__address__: 10.0.0.8:80}]
+      expect:
+        - dropped: {rule: 0}        # or dropped: true; or error: \"text\"
+
+Examples:
+  kdm test tests/*.test.yaml
+  kdm test --format junit tests/ > kdm-junit.xml
+  kdm test --update tests/pods.test.yaml     # accept the current results
+
+The format's JSON Schema: schemas/kdm-test.schema.json.
+Exit codes: 0 all passed, 1 a test failed, 2 invalid test file (file:line:col).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Text,
+    Json,
+    Junit,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Test files, or directories searched for *.test.yaml / *.test.yml.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+
+    /// Rewrite the expectations of failing tests with the current results
+    /// (in place, atomically; the rest of each file is kept).
+    #[arg(long)]
+    pub update: bool,
 }

@@ -22,6 +22,7 @@ pub mod prom;
 pub mod relabel;
 pub mod sim;
 pub mod template;
+pub mod testfile;
 pub mod text;
 pub mod values;
 pub mod yaml;
@@ -59,6 +60,7 @@ pub fn run(cli: cli::Cli) -> i32 {
     let outcome = match &cli.command {
         cli::Command::Lint(args) => Some(cmd::lint::run(args, color, err_color)),
         cli::Command::Generate(args) => Some(Ok(cmd::generate::run(args, color, err_color))),
+        cli::Command::Test(args) => Some(Ok(cmd::test::run(args, color, err_color))),
         _ => None,
     };
     if let Some(outcome) = outcome {
@@ -76,7 +78,7 @@ pub fn run(cli: cli::Cli) -> i32 {
         };
     }
     let result = match &cli.command {
-        cli::Command::Lint(_) | cli::Command::Generate(_) => Ok(()),
+        cli::Command::Lint(_) | cli::Command::Generate(_) | cli::Command::Test(_) => Ok(()),
         cli::Command::RelabelSim(args) => cmd::relabel_sim::run(args, color, &mut out),
         cli::Command::Completions(args) => out
             .write_all(cmd::completions::script(args.shell).as_bytes())

@@ -3,6 +3,7 @@ pub mod completions;
 pub mod generate;
 pub mod lint;
 pub mod relabel_sim;
+pub mod test;
 
 /// What a subcommand prints and exits with.
 pub struct Outcome {

@@ -3,13 +3,11 @@ use std::io::Write;
 use crate::cli::{OutputFormat, PromVersion, RelabelSimArgs};
 use crate::diag::{Error, Result};
 use crate::input::{load_yaml, read_source};
-use crate::prom::config::{parse_config, ConfigInput, ScrapeJob};
-use crate::prom::embedded::{is_config, Embedded};
+use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::relabel::Flavor;
 use crate::sim::report::Format;
 use crate::sim::run::{self, Sink};
 use crate::sim::{series, targets};
-use crate::yaml::Node;
 
 pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()> {
     let flavor = match args.prometheus_version {
@@ -22,57 +20,7 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
     if stdin_readers > 1 {
         return Err(Error::plain("only one input can be read from stdin (`-`)"));
     }
-    let config_src = read_source(&args.config)?;
-    let docs = load_yaml(&config_src)?;
-    let embedded = |docs: &[Node]| -> Vec<Embedded> {
-        docs.iter()
-            .filter(|d| !is_config(d))
-            .flat_map(|d| crate::prom::embedded::find(&config_src, d))
-            .collect()
-    };
-    let plain_config =
-        |d: &Node| is_config(d) || d.get("job_name").is_some() || d.as_seq().is_some();
-    let found;
-    let mut merged = None;
-    let root = match docs.as_slice() {
-        [one] if plain_config(one) => one,
-        [] => {
-            return Err(Error::plain(format!(
-                "{}: the config is empty",
-                config_src.name
-            )))
-        }
-        _ => {
-            found = embedded(&docs);
-            match (found.as_slice(), docs.as_slice()) {
-                ([one], _) => &one.root,
-                ([], [one]) => one,
-                ([], [_, second, ..]) => return Err(Error::at(
-                    &config_src,
-                    second.span,
-                    "the config has more than one YAML document and none holds a Prometheus config",
-                    "second document",
-                )),
-                (many, _) => {
-                    // Several configs in one file (an OpenTelemetry collector
-                    // with several prometheus receivers): simulate every job.
-                    let mut jobs = Vec::new();
-                    for e in many {
-                        match parse_config(&config_src, &e.root, flavor)? {
-                            ConfigInput::Jobs(js) => jobs.extend(js),
-                            ConfigInput::Rules(_) => {}
-                        }
-                    }
-                    merged = Some(ConfigInput::Jobs(jobs));
-                    &many[0].root
-                }
-            }
-        }
-    };
-    let config = match merged {
-        Some(c) => c,
-        None => parse_config(&config_src, root, flavor)?,
-    };
+    let config = crate::sim::config::load(&args.config, flavor)?;
     let opts = run::Options {
         flavor,
         trace: args.trace,

@@ -1,5 +1,6 @@
 //! `kdm relabel-sim`: discovered targets through a job's relabeling and
 //! target population, reported per job.
+pub mod config;
 pub(crate) mod kube;
 pub mod report;
 pub mod run;

@@ -103,6 +103,23 @@ pub struct JobInfo {
 }
 
 impl JobInfo {
+    /// The report header data of a job's `relabel_configs` (or, for
+    /// `series`, its `metric_relabel_configs`).
+    pub fn for_job(job: &ScrapeJob, series: bool) -> JobInfo {
+        let (rules_key, rules) = if series {
+            ("metric_relabel_configs", &job.metric_relabel)
+        } else {
+            ("relabel_configs", &job.relabel)
+        };
+        JobInfo {
+            job: Some(job.name.clone()),
+            line: Some(job.line),
+            rules_key,
+            rules: rule_refs(rules),
+            notes: Vec::new(),
+        }
+    }
+
     pub fn is_series(&self) -> bool {
         self.rules_key == "metric_relabel_configs"
     }
@@ -645,4 +662,56 @@ pub fn run_series(
         )?;
     }
     sink.end()
+}
+
+/// Every target of one job with its readable name and traced result, in
+/// discovery order (for `kdm test`).
+pub fn job_results(
+    job: &ScrapeJob,
+    targets: &Targets,
+    flavor: Flavor,
+) -> Result<Vec<(String, SimResult)>> {
+    let (groups, _) = job_groups(job, Some(targets))?;
+    Ok(group_targets(&groups)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (group, target))| {
+            let r = populate_with(job, target, group, flavor, true, true);
+            let result = SimResult {
+                job: Some(job.name.clone()),
+                discovered: r.discovered,
+                relabeled: r.relabeled,
+                dropped_by_rule: r.dropped_by_rule,
+                target: r.target,
+                scrape_url: r.scrape_url,
+                error: r.error,
+                steps: r.steps,
+            };
+            (target_name(group, target, i), result)
+        })
+        .collect())
+}
+
+/// Every series through one job's `metric_relabel_configs`, traced.
+pub fn series_results(
+    job: &ScrapeJob,
+    series: &[Series],
+    flavor: Flavor,
+) -> Vec<(String, SimResult)> {
+    let opts = Options {
+        flavor,
+        trace: true,
+        jobs: Vec::new(),
+        role: String::new(),
+    };
+    series
+        .iter()
+        .map(|s| {
+            let mut r = run_rules(Some(&job.name), &job.metric_relabel, &s.labels, &opts);
+            if r.relabeled.as_ref().is_some_and(Labels::is_empty) {
+                r.relabeled = None;
+            }
+            (report::fmt_labels(&s.labels, true), r)
+        })
+        .collect()
 }

@@ -147,6 +147,28 @@ impl Node {
         }
     }
 
+    /// The node at a JSON pointer (`/tests/0/expect`), with the key node
+    /// that leads to it when the last step is a mapping key. For repeated
+    /// keys the last one counts, as in [`Node::to_json`].
+    pub fn at_pointer(&self, pointer: &str) -> Option<(&Node, Option<&Node>)> {
+        let mut at = (self, None);
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            at = match &at.0.kind {
+                NodeKind::Map(entries) => {
+                    let (k, v) = entries
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| k.key_string() == token)?;
+                    (v, Some(k))
+                }
+                NodeKind::Seq(items) => (items.get(token.parse::<usize>().ok()?)?, None),
+                NodeKind::Scalar { .. } => return None,
+            };
+        }
+        Some(at)
+    }
+
     /// The text used for a mapping key (collections get a placeholder).
     pub fn key_string(&self) -> String {
         match &self.kind {

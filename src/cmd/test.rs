@@ -1,0 +1,122 @@
+use crate::cli::{TestArgs, TestFormat};
+use crate::cmd::Outcome;
+use crate::diag::{render, Error};
+use crate::testfile::report::{self, FileReport};
+use crate::testfile::{load, run::run_file, update::rewrite};
+
+/// Runs `kdm test`.
+pub fn run(args: &TestArgs, color: bool, err_color: bool) -> Outcome {
+    let files = match expand(&args.files) {
+        Ok(f) => f,
+        Err(e) => return invalid(vec![e], err_color),
+    };
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for path in &files {
+        match load(path).and_then(|f| run_file(&f).map(|o| (f, o))) {
+            Ok(x) => loaded.push((path.clone(), x)),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut stderr = String::new();
+    if args.update {
+        for (_, (file, outcomes)) in &loaded {
+            match rewrite(file, outcomes) {
+                Ok(Some((text, changed))) => {
+                    match crate::output::write_atomic(&file.source.name, &text, true) {
+                        Ok(()) => {
+                            for line in changed {
+                                stderr.push_str(&line);
+                                stderr.push('\n');
+                            }
+                        }
+                        Err(e) => errors.push(e),
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    let reports: Vec<FileReport<'_>> = loaded
+        .iter()
+        .map(|(path, (_, outcomes))| FileReport { path, outcomes })
+        .collect();
+    let stdout = if reports.is_empty() {
+        String::new()
+    } else {
+        match args.format {
+            TestFormat::Text => report::text(&reports, color),
+            TestFormat::Json => report::json(&reports),
+            TestFormat::Junit => report::junit(&reports),
+        }
+    };
+    let (_, failed) = report::counts(&reports);
+    for e in &errors {
+        stderr.push_str(&render(e, err_color));
+    }
+    let code = if !errors.is_empty() {
+        2
+    } else if failed > 0 && !args.update {
+        1
+    } else {
+        0
+    };
+    Outcome {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+fn invalid(errors: Vec<Error>, err_color: bool) -> Outcome {
+    Outcome {
+        code: 2,
+        stdout: String::new(),
+        stderr: errors.iter().map(|e| render(e, err_color)).collect(),
+    }
+}
+
+/// Files as given; directories are searched for `*.test.yaml` and
+/// `*.test.yml`, sorted.
+fn expand(paths: &[String]) -> crate::diag::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let path = std::path::Path::new(p);
+        if !path.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        walk(path, &mut found, 0)?;
+        if found.is_empty() {
+            return Err(Error::plain(format!("no *.test.yaml files in {p}")));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<String>, depth: usize) -> crate::diag::Result<()> {
+    if depth > 32 {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::plain(format!("cannot read {}: {e}", dir.display())))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&path, out, depth + 1)?;
+        } else if kind.is_file() {
+            let name = path.to_string_lossy();
+            if name.ends_with(".test.yaml") || name.ends_with(".test.yml") {
+                out.push(name.into_owned());
+            }
+        }
+    }
+    Ok(())
+}

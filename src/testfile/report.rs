@@ -1,0 +1,175 @@
+//! Test reports: text (diffs and traces of failures), JSON, and JUnit XML
+//! for CI test reports.
+
+use std::fmt::Write as _;
+
+use super::run::TestOutcome;
+use crate::sim::report::text_entry;
+
+/// The outcomes of one test file.
+pub struct FileReport<'a> {
+    pub path: &'a str,
+    pub outcomes: &'a [TestOutcome],
+}
+
+pub fn counts(files: &[FileReport<'_>]) -> (usize, usize) {
+    let all = files.iter().flat_map(|f| f.outcomes);
+    let passed = all.clone().filter(|o| o.passed()).count();
+    (passed, all.count() - passed)
+}
+
+pub fn text(files: &[FileReport<'_>], color: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    for f in files {
+        let _ = writeln!(out, "{}", f.path);
+        for o in f.outcomes {
+            if o.passed() {
+                let _ = writeln!(
+                    out,
+                    "  {} {} (line {})",
+                    paint("32", "ok  "),
+                    o.name,
+                    o.line
+                );
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "  {} {} (line {}, job {})",
+                paint("31", "FAIL"),
+                o.name,
+                o.line,
+                o.job
+            );
+            for failure in &o.failures {
+                if let Some(i) = failure.target {
+                    let name = o.results.get(i).map_or("", |(n, _)| n.as_str());
+                    let _ = writeln!(
+                        out,
+                        "       target {} of {}: {name}",
+                        i + 1,
+                        o.results.len()
+                    );
+                }
+                let _ = writeln!(out, "         {}", failure.message);
+                for line in &failure.diff {
+                    let code = if line.starts_with('-') { "31" } else { "32" };
+                    let _ = writeln!(out, "           {}", paint(code, line));
+                }
+                if let Some((name, r)) = failure.target.and_then(|i| o.results.get(i)) {
+                    let _ = writeln!(out, "         trace:");
+                    for line in text_entry(&o.info, name, r, color).lines() {
+                        let _ = writeln!(out, "       {line}");
+                    }
+                }
+            }
+        }
+    }
+    let (passed, failed) = counts(files);
+    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    out
+}
+
+pub fn json(files: &[FileReport<'_>]) -> String {
+    use serde_json::json;
+    let (passed, failed) = counts(files);
+    let value = json!({
+        "files": files.iter().map(|f| json!({
+            "file": f.path,
+            "tests": f.outcomes.iter().map(|o| json!({
+                "name": o.name,
+                "line": o.line,
+                "job": o.job,
+                "passed": o.passed(),
+                "failures": o.failures.iter().map(|x| json!({
+                    "target": x.target,
+                    "target_name": x.target.and_then(|i| o.results.get(i)).map(|(n, _)| n),
+                    "message": x.message,
+                    "diff": x.diff,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "passed": passed,
+        "failed": failed,
+    });
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// JUnit XML: a test suite per file, a test case per test, a `<failure>`
+/// per failed test with its diff and trace.
+pub fn junit(files: &[FileReport<'_>]) -> String {
+    let (passed, failed) = counts(files);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"kdm test\" tests=\"{}\" failures=\"{failed}\">",
+        passed + failed
+    );
+    for f in files {
+        let fails = f.outcomes.iter().filter(|o| !o.passed()).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">",
+            xml(f.path),
+            f.outcomes.len()
+        );
+        for o in f.outcomes {
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
+                xml(&o.name),
+                xml(&o.job),
+                xml(f.path),
+                o.line
+            );
+            if o.passed() {
+                out.push_str("/>\n");
+                continue;
+            }
+            out.push_str(">\n");
+            let single = FileReport {
+                path: f.path,
+                outcomes: std::slice::from_ref(o),
+            };
+            let detail = text(std::slice::from_ref(&single), false);
+            let first = o.failures.first().map_or("", |x| x.message.as_str());
+            let _ = writeln!(
+                out,
+                "      <failure message=\"{}\">{}</failure>",
+                xml(first),
+                xml(&detail)
+            );
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// XML-escapes text and drops characters XML 1.0 cannot carry.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
