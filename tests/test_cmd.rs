@@ -72,7 +72,7 @@ fn junit_output_is_well_formed_xml() {
     let doc = roxmltree::Document::parse(&run.stdout).expect("JUnit XML parses");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("tests"), Some("9"));
+    assert_eq!(root.attribute("tests"), Some("10"));
     assert_eq!(root.attribute("failures"), Some("2"));
     let suites: Vec<_> = root
         .children()
