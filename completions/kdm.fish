@@ -88,7 +88,8 @@ complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s V -l version -d 
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -s f -l format -d 'Output format' -r -f -a "human\t''
 json\t''
 sarif\t''
-github\t''"
+github\t''
+junit\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l fail-level -d 'Findings at or above this severity make the exit code 1 [default: error, or the config\'s]' -r -f -a "info\t''
 warning\t''
 error\t''"

@@ -98,6 +98,7 @@ Examples:
   kdm lint ds.yaml prometheus.yml           # manifests and scrape configs together
   helm template chart | kdm lint -          # stdin
   kdm lint --format sarif deploy/ > kdm.sarif
+  kdm lint --format junit deploy/ > kdm-lint-junit.xml
   kdm lint --explain host-path-writable
   kdm lint --list-rules
 
@@ -115,6 +116,7 @@ pub enum LintFormat {
     Json,
     Sarif,
     Github,
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

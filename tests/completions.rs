@@ -2,7 +2,7 @@
 //! Regenerate with `KDM_BLESS=1 cargo test --test completions`.
 
 use clap_complete::Shell;
-use kdm::cmd::completions::{file_name, script};
+use kdm::cmd::completions::{file_name, man_pages, script};
 
 #[test]
 fn completions_are_up_to_date() {
@@ -27,9 +27,19 @@ fn completions_are_up_to_date() {
             stale.push(path.display().to_string());
         }
     }
+    for (name, page) in man_pages() {
+        let path = dir.join(&name);
+        if bless {
+            std::fs::write(&path, &page).expect("write man page");
+            continue;
+        }
+        if std::fs::read_to_string(&path).unwrap_or_default() != page {
+            stale.push(path.display().to_string());
+        }
+    }
     assert!(
         stale.is_empty(),
-        "stale completion scripts: {stale:?}; run `KDM_BLESS=1 cargo test --test completions`"
+        "stale completion scripts or man pages: {stale:?}; run `KDM_BLESS=1 cargo test --test completions`"
     );
 }
 

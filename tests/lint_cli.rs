@@ -143,6 +143,46 @@ fn github_annotations() {
 }
 
 #[test]
+fn junit_is_well_formed_xml_with_a_failure_per_finding() {
+    let clean = "testdata/lint-cli/clean.yaml"; // kdm generate daemonset
+    let r = kdm(&["lint", "--format", "junit", DS, clean]);
+    assert_eq!(r.code, 1);
+    let doc = roxmltree::Document::parse(&r.stdout).expect("JUnit XML parses");
+    let json = kdm(&["lint", "--format", "json", DS, clean]);
+    let findings = serde_json::from_str::<serde_json::Value>(&json.stdout).unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .len();
+    let failures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .count();
+    assert_eq!(failures, findings);
+    let suites: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 2);
+    assert_eq!(suites[0].attribute("name"), Some(DS));
+    // A clean file is one passing test case.
+    let clean_cases: Vec<_> = suites[1]
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(clean_cases.len(), 1);
+    assert_eq!(suites[1].attribute("failures"), Some("0"));
+    let first = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert!(first
+        .text()
+        .unwrap_or("")
+        .starts_with("testdata/lint-cli/ds.yaml:"));
+    assert!(first.attribute("type").is_some());
+}
+
+#[test]
 fn annotation_opt_out_needs_a_reason() {
     let r = kdm(&["lint", "--format", "json", "testdata/lint-cli/ignored.yaml"]);
     assert!(!r.stdout.contains("selector-mismatch"), "{}", r.stdout);
@@ -311,4 +351,36 @@ fn hostile_inputs_are_input_errors() {
         &["lint", "empty.yaml", "docs.yaml"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// schemas/kdm-config.schema.json (for editors) accepts what the loader
+/// accepts and rejects what it rejects.
+#[test]
+fn config_schema_agrees_with_the_loader() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("schemas/kdm-config.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let ids: Vec<&str> = kdm::lint::registry::all()
+        .iter()
+        .map(|r| r.meta().id)
+        .collect();
+    let cases = [
+        "kubernetes-version: \"1.36\"\nfail-level: warning\nexclude: [\"charts/**\"]\nrules:\n  host-path-writable: error\n  missing-recommended-labels: off\n",
+        "{}\n",
+        "fail-level: fatal\n",
+        "rules:\n  host-path-writable: loud\n",
+        "exclude: charts\n",
+        "unknown: 1\n",
+        "kubernetes-version: 1.37\n",
+    ];
+    for text in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".kdm.yaml");
+        std::fs::write(&path, text).unwrap();
+        let loader_ok = kdm::lint::config::LintConfig::load(path.to_str().unwrap(), &ids).is_ok();
+        let src = kdm::yaml::Source::new("c", text);
+        let json = kdm::input::load_yaml(&src).unwrap()[0].to_json();
+        assert_eq!(validator.is_valid(&json), loader_ok, "{text}");
+    }
 }

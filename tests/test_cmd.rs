@@ -130,7 +130,7 @@ fn update_rewrites_only_failing_expectations() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr
-            .contains("updated 1 expectation(s) of \"every pod is scraped\" (line 17)"),
+            .contains("updated 1 expectation(s) of \"every pod is scraped\" (line 18)"),
         "{}",
         run.stderr
     );

@@ -85,6 +85,7 @@ pub fn run(args: &LintArgs, color: bool, err_color: bool) -> Result<Outcome> {
         LintFormat::Json => report::json(&result),
         LintFormat::Sarif => report::sarif(&result),
         LintFormat::Github => report::github(&result),
+        LintFormat::Junit => report::junit(&result),
     };
     if !result.errors.is_empty() {
         // Unreadable or malformed input: report every one, exit 2; the

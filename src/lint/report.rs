@@ -200,3 +200,65 @@ pub fn github(result: &LintResult) -> String {
     }
     out
 }
+
+/// JUnit XML for CI test reports: a test suite per file, a failing test case
+/// per finding (a file without findings has one passing case).
+pub fn junit(result: &LintResult) -> String {
+    use crate::text::xml_escape as xml;
+    use std::fmt::Write as _;
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let total: usize = (0..result.files.len())
+        .map(|i| {
+            result
+                .findings
+                .iter()
+                .filter(|f| f.file == i)
+                .count()
+                .max(1)
+        })
+        .sum();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"kdm lint\" tests=\"{total}\" failures=\"{}\">",
+        result.findings.len()
+    );
+    for (i, file) in result.files.iter().enumerate() {
+        let name = xml(&file.source.name);
+        let findings: Vec<_> = result.findings.iter().filter(|f| f.file == i).collect();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{}\">",
+            findings.len().max(1),
+            findings.len()
+        );
+        if findings.is_empty() {
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"kdm lint\" classname=\"{name}\"/>"
+            );
+        }
+        for f in findings {
+            let (_, line, column, _, _) = loc(result, f);
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"{} {line}:{column}\" classname=\"{name}\" file=\"{name}\" line=\"{line}\">",
+                xml(f.rule)
+            );
+            let mut detail = format!("{}:{line}:{column}: {}", file.source.name, f.message);
+            if let Some(help) = &f.help {
+                detail.push_str(&format!("\nhelp: {help}"));
+            }
+            let _ = writeln!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                f.severity.as_str(),
+                xml(&f.message),
+                xml(&detail)
+            );
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::run::TestOutcome;
 use crate::sim::report::text_entry;
+use crate::text::xml_escape as xml;
 
 /// The outcomes of one test file.
 pub struct FileReport<'a> {
@@ -153,23 +154,5 @@ pub fn junit(files: &[FileReport<'_>]) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
-}
-
-/// XML-escapes text and drops characters XML 1.0 cannot carry.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
     out
 }

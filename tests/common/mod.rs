@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// What one run of `kdm` printed and exited with.
+#[allow(dead_code)] // not every test binary reads every field
 pub struct Run {
     pub code: i32,
     pub stdout: String,
