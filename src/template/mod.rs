@@ -217,8 +217,23 @@ fn load_dir(dir: &str) -> Result<Template> {
             "a template directory holds {MAIN_FILE} (and optionally {VALUES_FILE}, {SCHEMA_FILE}, other *.j2 files)"
         )));
     }
+    let root = path
+        .canonicalize()
+        .map_err(|e| Error::plain(format!("cannot read template directory {dir}: {e}")))?;
     let read = |p: &Path| -> Result<Source> {
         let name = p.to_string_lossy().into_owned();
+        // A template sees only its own directory: a symlink to a file
+        // elsewhere (`secrets.j2 -> ~/.kube/config`) is refused.
+        let real = p
+            .canonicalize()
+            .map_err(|e| Error::plain(format!("cannot read {name}: {e}")))?;
+        if !real.starts_with(&root) {
+            return Err(Error::plain(format!(
+                "{name} points outside the template directory (to {}); refusing to read it",
+                real.display()
+            ))
+            .with_help("copy the file into the template directory instead of linking to it"));
+        }
         let len = std::fs::metadata(p)
             .map_err(|e| Error::plain(format!("cannot read {name}: {e}")))?
             .len();
@@ -357,6 +372,40 @@ mod tests {
     fn no_file_access() {
         let e = render("{% include '/etc/passwd' %}", serde_json::json!({})).unwrap_err();
         assert!(e.message().contains("not found"), "{}", e.message());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_template_directory_are_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.txt");
+        std::fs::write(&secret, "token").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MAIN_FILE), "{% include 'secret.j2' %}\n").unwrap();
+        std::os::unix::fs::symlink(&secret, dir.path().join("secret.j2")).unwrap();
+        let Err(e) = Template::load(dir.path().to_str().unwrap()) else {
+            panic!("a symlink out of the directory was followed");
+        };
+        assert!(
+            e.message()
+                .contains("points outside the template directory"),
+            "{}",
+            e.message()
+        );
+        // A symlink inside the directory is fine.
+        std::fs::remove_file(dir.path().join("secret.j2")).unwrap();
+        std::fs::write(dir.path().join("real.j2"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real.j2"), dir.path().join("secret.j2"))
+            .unwrap();
+        assert!(Template::load(dir.path().to_str().unwrap()).is_ok());
+        // `..` in an include names no preloaded template.
+        std::fs::write(
+            dir.path().join(MAIN_FILE),
+            "{% include '../secret.txt' %}\n",
+        )
+        .unwrap();
+        let t = Template::load(dir.path().to_str().unwrap()).unwrap();
+        assert!(t.render(&serde_json::json!({})).is_err());
     }
 
     #[test]
