@@ -184,3 +184,65 @@ fn directories_and_missing_files() {
     let r = kdm_in(dir.path(), &["relabel-sim", "-c", "missing.yml"]);
     assert_input_error(&r, "no such file");
 }
+
+/// generate and test get the same treatment: hostile values, paths and
+/// template files end in a diagnostic.
+#[test]
+fn hostile_generate_and_test_inputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A --set path with thousands of segments.
+    let deep = format!("{}=1", vec!["a"; 5000].join("."));
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "--set", &deep]);
+    assert_input_error(&r, "unknown value a");
+    let indexes = format!("args{}=1", "[0]".repeat(5000));
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "--set", &indexes]);
+    assert_input_error(&r, "is not a list");
+    // Values files: an alias bomb, tabs, binary, empty.
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = i - 1
+        ));
+    }
+    write(dir.path(), "bomb.yaml", bomb.as_bytes());
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "-f", "bomb.yaml"]);
+    assert_input_error(&r, "alias");
+    write(dir.path(), "tabs.yaml", b"image:\n\ttag: v1\n");
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "-f", "tabs.yaml"]);
+    assert_input_error(&r, "tabs.yaml:2:");
+    write(dir.path(), "binary.yaml", &[0xff, 0xfe, 0, 1, 2]);
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "-f", "binary.yaml"]);
+    assert_input_error(&r, "not valid UTF-8");
+    write(dir.path(), "empty.yaml", b"");
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "-f", "empty.yaml"]);
+    assert_eq!(r.code, 0, "an empty values file sets nothing: {}", r.stderr);
+    // A template that loops forever or floods its output.
+    std::fs::create_dir_all(dir.path().join("loop")).unwrap();
+    write(
+        &dir.path().join("loop"),
+        "daemonset.yaml.j2",
+        b"{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    );
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "--template", "loop"]);
+    assert_input_error(&r, "fuel");
+    // Test files: empty, binary, deeply nested, and one pointing at itself.
+    write(dir.path(), "empty.test.yaml", b"");
+    let r = kdm_in(dir.path(), &["test", "empty.test.yaml"]);
+    assert_input_error(&r, "empty");
+    write(
+        dir.path(),
+        "deep.test.yaml",
+        format!("config: {}\n", "[".repeat(10_000)).as_bytes(),
+    );
+    let r = kdm_in(dir.path(), &["test", "deep.test.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    write(
+        dir.path(),
+        "self.test.yaml",
+        b"config: self.test.yaml\ntests:\n  - name: x\n    targets: [{a: b}]\n    expect: []\n",
+    );
+    let r = kdm_in(dir.path(), &["test", "self.test.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
