@@ -44,7 +44,12 @@ pub struct Node {
 
 impl Node {
     pub fn is_null(&self) -> bool {
-        matches!(self.resolve(), Some(Resolved::Null))
+        match &self.kind {
+            // Untagged nulls are spelled "", "~", "null", "Null" or "NULL":
+            // anything longer is not one, without resolving it.
+            NodeKind::Scalar { text, .. } if self.tag.is_none() && text.len() > 4 => false,
+            _ => matches!(self.resolve(), Some(Resolved::Null)),
+        }
     }
 
     /// Resolves a scalar as go-yaml v2 would; `None` for collections.
@@ -84,7 +89,11 @@ impl Node {
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.as_map()?
             .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
+            .find(|(k, _)| {
+                // Compare the text first: resolving every key is costly.
+                matches!(&k.kind, NodeKind::Scalar { text, .. } if &**text == key)
+                    && k.as_str().is_some()
+            })
             .map(|(_, v)| v)
     }
 
