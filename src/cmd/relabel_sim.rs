@@ -58,7 +58,12 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
         } else {
             Some(targets::Targets::merge(parsed)?)
         };
-        run::run_targets(&config, t.as_ref(), &opts, &mut sink)
+        let result = run::run_targets(&config, t.as_ref(), &opts, &mut sink);
+        // The process ends next: freeing 100k target groups one by one would
+        // only delay it.
+        std::mem::forget(t);
+        std::mem::forget(sources);
+        result
     }
 }
 
