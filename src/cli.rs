@@ -14,6 +14,13 @@ Examples:
   Show which pods the Prometheus documentation's kubernetes-pods job keeps:
     kdm relabel-sim --config prometheus.yml --job kubernetes-pods --targets pods.yaml
 
+  Check that some job scrapes each workload, before deploying it:
+    kdm relabel-sim --config prometheus.yml --manifests deploy/
+    kdm lint deploy/ prometheus.yml
+
+  Run the scrape config's unit tests in CI:
+    kdm test --format junit tests/ > kdm-test.xml
+
   Trace every rule for targets exported from a running Prometheus:
     curl -s http://prometheus:9090/api/v1/targets > targets.json
     kdm relabel-sim --config prometheus.yml --targets targets.json --trace
