@@ -36,14 +36,7 @@ fn daemonset(args: &DaemonsetArgs, color: bool) -> Result<Outcome, Vec<Error>> {
         }
         return Ok(Outcome::stdout(out));
     }
-    if crate::lint::rules::schema::schemas_for_version(&args.kubernetes_version).is_none() {
-        let known: Vec<&str> = crate::lint::rules::schema::bundled_versions().collect();
-        return Err(vec![Error::plain(format!(
-            "no bundled schemas for Kubernetes {:?}",
-            args.kubernetes_version
-        ))
-        .with_help(format!("bundled versions: {}", known.join(", ")))]);
-    }
+    crate::lint::rules::schema::require_version(&args.kubernetes_version).map_err(|e| vec![e])?;
     let template = Template::load(&args.template).map_err(|e| vec![e])?;
     let values = values(&template, args).map_err(|e| vec![e])?;
     if args.show_values {

@@ -60,13 +60,7 @@ pub fn run(args: &LintArgs, color: bool, err_color: bool) -> Result<Outcome> {
         .clone()
         .or_else(|| config.kubernetes_version.clone())
         .unwrap_or_else(|| DEFAULT_KUBERNETES_VERSION.to_string());
-    if crate::lint::rules::schema::schemas_for_version(&kubernetes_version).is_none() {
-        let known: Vec<&str> = crate::lint::rules::schema::bundled_versions().collect();
-        return Err(Error::plain(format!(
-            "no bundled schemas for Kubernetes {kubernetes_version:?}"
-        ))
-        .with_help(format!("bundled versions: {}", known.join(", "))));
-    }
+    crate::lint::rules::schema::require_version(&kubernetes_version)?;
     let fail_level = match args.fail_level {
         Some(Level::Info) => Severity::Info,
         Some(Level::Warning) => Severity::Warning,

@@ -342,28 +342,30 @@ fn target_port(service_port: &Value, pod: &Value) -> Option<i64> {
     }
 }
 
-fn service_ports(service: &Value) -> impl Iterator<Item = &Value> {
+/// The ports of a Service's endpoints: each Service port with its
+/// targetPort resolved on `pod` (Endpoints and EndpointSlices list the same).
+fn endpoint_ports(service: &Value, pod: &Value) -> Vec<Value> {
     service
         .pointer("/spec/ports")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-}
-
-fn endpoints(service: &Value, pods: &[&Value]) -> Value {
-    let name = str_at(service, "/metadata/name").unwrap_or("");
-    let namespace = str_at(service, "/metadata/namespace").unwrap_or("default");
-    let first = pods[0];
-    let ports: Vec<Value> = service_ports(service)
         .filter_map(|sp| {
-            let port = target_port(sp, first)?;
-            let mut p = json!({"port": port, "protocol": sp.get("protocol").cloned().unwrap_or(json!("TCP"))});
+            let port = target_port(sp, pod)?;
+            let protocol = sp.get("protocol").cloned().unwrap_or(json!("TCP"));
+            let mut p = json!({"port": port, "protocol": protocol});
             if let Some(n) = sp.get("name") {
                 p["name"] = n.clone();
             }
             Some(p)
         })
-        .collect();
+        .collect()
+}
+
+fn endpoints(service: &Value, pods: &[&Value]) -> Value {
+    let name = str_at(service, "/metadata/name").unwrap_or("");
+    let namespace = str_at(service, "/metadata/namespace").unwrap_or("default");
+    let ports = endpoint_ports(service, pods[0]);
     let addresses: Vec<Value> = pods
         .iter()
         .map(|p| json!({
@@ -381,17 +383,7 @@ fn endpoints(service: &Value, pods: &[&Value]) -> Value {
 fn endpoint_slice(service: &Value, pods: &[&Value]) -> Value {
     let name = str_at(service, "/metadata/name").unwrap_or("");
     let namespace = str_at(service, "/metadata/namespace").unwrap_or("default");
-    let first = pods[0];
-    let ports: Vec<Value> = service_ports(service)
-        .filter_map(|sp| {
-            let port = target_port(sp, first)?;
-            let mut p = json!({"port": port, "protocol": sp.get("protocol").cloned().unwrap_or(json!("TCP"))});
-            if let Some(n) = sp.get("name") {
-                p["name"] = n.clone();
-            }
-            Some(p)
-        })
-        .collect();
+    let ports = endpoint_ports(service, pods[0]);
     let endpoints: Vec<Value> = pods
         .iter()
         .map(|p| json!({
