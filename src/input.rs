@@ -26,21 +26,28 @@ pub fn read_source(path: &str) -> Result<Source> {
                 "cannot read {path}: it is a directory"
             )));
         }
+        if meta.len() > MAX_INPUT_BYTES {
+            return Err(too_large(path));
+        }
         let file = std::fs::File::open(path)
             .map_err(|e| Error::plain(format!("cannot read {path}: {}", io_reason(&e))))?;
-        // Pre-size from the file length: growing a 100 MB buffer by
-        // doubling costs several copies.
-        let mut buf = Vec::with_capacity(meta.len().min(MAX_INPUT_BYTES + 1) as usize + 1);
-        file.take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::plain(format!("cannot read {path}: {}", io_reason(&e))))?;
+        let buf = match read_in_parallel(&file, meta.len()) {
+            Some(buf) => buf,
+            None => {
+                // Pre-size from the file length: growing a 100 MB buffer by
+                // doubling costs several copies.
+                let mut buf = Vec::with_capacity(meta.len() as usize + 1);
+                let mut file = &file;
+                std::io::Seek::rewind(&mut file)
+                    .and_then(|_| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf))
+                    .map_err(|e| Error::plain(format!("cannot read {path}: {}", io_reason(&e))))?;
+                buf
+            }
+        };
         (path.to_string(), buf)
     };
     if buf_len(&bytes) > MAX_INPUT_BYTES {
-        return Err(Error::plain(format!(
-            "{name} is larger than {} MiB; refusing to load it",
-            MAX_INPUT_BYTES / 1024 / 1024
-        )));
+        return Err(too_large(&name));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(name, text)),
@@ -60,6 +67,50 @@ pub fn read_source(path: &str) -> Result<Source> {
     }
 }
 
+fn too_large(name: &str) -> Error {
+    Error::plain(format!(
+        "{name} is larger than {} MiB; refusing to load it",
+        MAX_INPUT_BYTES / 1024 / 1024
+    ))
+}
+
+/// Files at least this large are read on all cores.
+const PARALLEL_READ_BYTES: u64 = 16 << 20;
+
+/// Reads a large regular file in parts, one per core: first touching the
+/// fresh memory of a 100 MB buffer is much of the cost of reading it, and it
+/// shares out. `None` (read it the plain way) when the file is small, is not
+/// a regular file, or changed size while being read.
+#[cfg(not(unix))]
+fn read_in_parallel(_: &std::fs::File, _: u64) -> Option<Vec<u8>> {
+    None
+}
+
+#[cfg(unix)]
+fn read_in_parallel(file: &std::fs::File, len: u64) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let threads = crate::worker_threads();
+    if len < PARALLEL_READ_BYTES || threads < 2 || !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut buf = vec![0u8; usize::try_from(len).ok()?];
+    let part = buf.len().div_ceil(threads);
+    let all_read = std::thread::scope(|scope| {
+        let handles: Vec<_> = buf
+            .chunks_mut(part)
+            .enumerate()
+            .map(|(i, chunk)| scope.spawn(move || file.read_exact_at(chunk, (i * part) as u64)))
+            .collect();
+        handles.into_iter().all(|h| matches!(h.join(), Ok(Ok(()))))
+    });
+    // A file that grew meanwhile has more to read: use the plain way.
+    let mut probe = [0u8; 1];
+    if !all_read || !matches!(file.read_at(&mut probe, len), Ok(0)) {
+        return None;
+    }
+    Some(buf)
+}
+
 fn buf_len(b: &[u8]) -> u64 {
     b.len() as u64
 }
@@ -75,4 +126,28 @@ fn io_reason(e: &std::io::Error) -> String {
 /// Parses every YAML document of a source, with kdm's limits.
 pub fn load_yaml(src: &Source) -> Result<Vec<Node>> {
     yaml::load_stream(src, yaml::Limits::default()).map_err(|e| Error::from_load(src, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_files_read_in_parts_are_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        // Multi-byte characters straddle the part boundaries somewhere.
+        let line = "{\"ü\": \"日本語\", \"n\": 12345}\n";
+        let text = line.repeat((PARALLEL_READ_BYTES as usize) / line.len() + 1000);
+        std::fs::write(&path, &text).unwrap();
+        let src = read_source(path.to_str().unwrap()).unwrap();
+        assert_eq!(src.text.as_str(), text);
+        let file = std::fs::File::open(&path).unwrap();
+        assert_eq!(
+            read_in_parallel(&file, text.len() as u64).is_some(),
+            crate::worker_threads() > 1
+        );
+        // A stale (smaller) length means the file grew: read it plainly.
+        assert!(read_in_parallel(&file, text.len() as u64 - 10).is_none());
+    }
 }

@@ -198,13 +198,14 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
                 continue; // selector errors are reported by the config rules
             };
             for g in &groups {
+                let labels = g.labels.pairs();
                 for t in &g.targets {
                     summary.discovered += 1;
-                    let r = populate_with(job, t, &g.labels, flavor, false, false);
+                    let r = populate_with(job, t, &labels, flavor, false, false);
                     if r.target.is_some() {
                         summary.kept += 1;
                     }
-                    let Some((w, p)) = locate(&sim, &workloads, &g.labels, t) else {
+                    let Some((w, p)) = locate(&sim, &workloads, &labels, t) else {
                         continue;
                     };
                     record(&mut workloads[w].ports[p], job, index, &r);

@@ -16,6 +16,14 @@ pub struct LabelBuilder<'a> {
     add: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
+/// Label names of one target mostly share a long prefix
+/// (`__meta_kubernetes_pod_…`) and differ near the end: comparing the last
+/// byte first spares most of the full comparisons in the linear lookups.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+}
+
 impl<'a> LabelBuilder<'a> {
     /// A builder whose base is `labels` (sorted, empty values skipped).
     pub fn from_sorted(labels: &'a Labels) -> LabelBuilder<'a> {
@@ -37,10 +45,10 @@ impl<'a> LabelBuilder<'a> {
     }
 
     pub fn get(&self, name: &str) -> &str {
-        if let Some((_, v)) = self.add.iter().find(|(n, _)| n == name) {
+        if let Some((_, v)) = self.add.iter().find(|(n, _)| same_name(n, name)) {
             return v;
         }
-        if self.del.iter().any(|n| n == name) {
+        if self.del.iter().any(|n| same_name(n, name)) {
             return "";
         }
         match self.base.binary_search_by(|(n, _)| n.as_ref().cmp(name)) {
@@ -55,7 +63,7 @@ impl<'a> LabelBuilder<'a> {
             self.del(name);
             return;
         }
-        if let Some(slot) = self.add.iter_mut().find(|(n, _)| n == name) {
+        if let Some(slot) = self.add.iter_mut().find(|(n, _)| same_name(n, name)) {
             slot.1 = Cow::Owned(value.to_string());
             return;
         }
@@ -74,8 +82,8 @@ impl<'a> LabelBuilder<'a> {
     }
 
     pub fn del(&mut self, name: &str) {
-        self.add.retain(|(n, _)| n != name);
-        if !self.del.iter().any(|n| n == name) {
+        self.add.retain(|(n, _)| !same_name(n, name));
+        if !self.del.iter().any(|n| same_name(n, name)) {
             self.del.push(Cow::Owned(name.to_string()));
         }
     }
@@ -83,7 +91,9 @@ impl<'a> LabelBuilder<'a> {
     /// Visits the labels in Prometheus's `Builder.Range` order.
     pub fn for_each(&self, mut f: impl FnMut(&str, &str)) {
         for (n, v) in &self.base {
-            if !self.del.iter().any(|d| d == n) && !self.add.iter().any(|(a, _)| a == n) {
+            if !self.del.iter().any(|d| same_name(d, n))
+                && !self.add.iter().any(|(a, _)| same_name(a, n))
+            {
                 f(n, v);
             }
         }

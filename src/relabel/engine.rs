@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use md5::{Digest, Md5};
 use serde::Serialize;
 
@@ -171,18 +173,29 @@ fn replace(rule: &Rule, lb: &mut LabelBuilder<'_>, val: &str, flavor: Flavor) {
         lb.set(t, r);
         return;
     }
-    let Some(caps) = rule.regex.captures(val) else {
-        return;
-    };
-    let target = if t.contains('$') {
-        rule.regex.expand(t, &caps)
+    let (target, res) = if r == "$1"
+        && !t.contains('$')
+        && rule.regex.is_match_all()
+        && rule.regex.as_str() == "(.*)"
+    {
+        // The default rule shape: group 1 is the whole value, so skip the
+        // regex engine.
+        (Cow::Borrowed(t.as_str()), Cow::Borrowed(val))
     } else {
-        t.clone()
-    };
-    let res = if r.contains('$') {
-        rule.regex.expand(r, &caps)
-    } else {
-        r.clone()
+        let Some(caps) = rule.regex.captures(val) else {
+            return;
+        };
+        let target = if t.contains('$') {
+            Cow::Owned(rule.regex.expand(t, &caps))
+        } else {
+            Cow::Borrowed(t.as_str())
+        };
+        let res = if r.contains('$') {
+            Cow::Owned(rule.regex.expand(r, &caps))
+        } else {
+            Cow::Borrowed(r.as_str())
+        };
+        (target, res)
     };
     match flavor {
         Flavor::V3 => {

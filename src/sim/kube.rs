@@ -1,6 +1,6 @@
 //! Kubernetes objects to SD target groups, per `kubernetes_sd_configs` entry.
 
-use super::targets::{Group, KubeObject};
+use super::targets::{Group, GroupLabels, KubeObject};
 use crate::diag::{Error, Result};
 use crate::k8s_sd::{self, AttachMetadata, Role, RoleSelector, SdConfig};
 use crate::prom::config::KubernetesSd;
@@ -25,7 +25,7 @@ fn run(cfg: &SdConfig, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
         .into_iter()
         .map(|g| Group {
             source: g.source,
-            labels: to_pairs(g.labels),
+            labels: GroupLabels::Pairs(to_pairs(g.labels)),
             targets: g.targets.into_iter().map(to_pairs).collect(),
         })
         .collect())

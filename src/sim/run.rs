@@ -4,12 +4,14 @@
 
 use std::borrow::Cow;
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 use serde::Serialize;
 
 use super::report::{self, Format};
 use super::series::Series;
-use super::targets::{Group, Targets};
+use super::targets::{Group, GroupLabels, Targets};
 use crate::diag::{Error, Result};
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::prom::target::populate_with;
@@ -235,7 +237,7 @@ fn static_groups(job: &ScrapeJob) -> Vec<Group<'static>> {
         .enumerate()
         .map(|(i, g)| Group {
             source: i.to_string(),
-            labels: to_pairs(g.labels.iter().cloned().collect()),
+            labels: GroupLabels::Pairs(to_pairs(g.labels.iter().cloned().collect())),
             targets: g
                 .targets
                 .iter()
@@ -279,7 +281,7 @@ fn job_groups<'t, 'a>(
         Some(Targets::Groups(g)) => Cow::Borrowed(g.as_slice()),
         Some(Targets::Api(t)) => Cow::Owned(vec![Group {
             source: "api".into(),
-            labels: Vec::new(),
+            labels: GroupLabels::default(),
             targets: t
                 .iter()
                 .filter(|(j, _)| j == &job.name)
@@ -361,15 +363,24 @@ fn run_rules(job: Option<&str>, rules: &[Rule], labels: &Labels, opts: &Options)
     }
 }
 
+fn sim_result(job: &ScrapeJob, r: crate::prom::target::TargetResult) -> SimResult {
+    SimResult {
+        job: Some(job.name.clone()),
+        discovered: r.discovered,
+        relabeled: r.relabeled,
+        dropped_by_rule: r.dropped_by_rule,
+        target: r.target,
+        scrape_url: r.scrape_url,
+        error: r.error,
+        steps: r.steps,
+    }
+}
+
 /// Every (group labels, target labels) pair, in input order.
-fn group_targets<'g, 'a>(groups: &'g [Group<'a>]) -> Vec<(&'g [Pair<'a>], &'g [Pair<'a>])> {
+fn group_targets<'g, 'a>(groups: &'g [Group<'a>]) -> Vec<(&'g GroupLabels<'a>, &'g [Pair<'a>])> {
     groups
         .iter()
-        .flat_map(|g| {
-            g.targets
-                .iter()
-                .map(move |t| (g.labels.as_slice(), t.as_slice()))
-        })
+        .flat_map(|g| g.targets.iter().map(move |t| (&g.labels, t.as_slice())))
         .collect()
 }
 
@@ -437,13 +448,14 @@ impl<'w> Sink<'w> {
         }
     }
 
-    /// Renders and writes one job's results, in parallel chunks.
+    /// Renders and writes one job's results, in parallel chunks. `eval`
+    /// gets an item's index and whether the report shows names, and returns
+    /// the name (empty when not wanted) and the result.
     fn job<T: Sync>(
         &mut self,
         info: &JobInfo,
         items: &[T],
-        eval: impl Fn(&T) -> SimResult + Sync,
-        name: impl Fn(usize, &T) -> String + Sync,
+        eval: impl Fn(usize, &T, bool) -> (String, SimResult) + Sync,
     ) -> Result<()> {
         self.jobs += 1;
         self.any_series |= info.is_series();
@@ -456,13 +468,13 @@ impl<'w> Sink<'w> {
         let render = |start: usize, chunk: &[T]| -> (String, Counts) {
             let mut out = String::new();
             let mut counts = Counts::default();
+            // Only the text report shows a name for each input.
+            let named = matches!(format, Format::Text { .. });
             for (i, item) in chunk.iter().enumerate() {
-                let result = eval(item);
+                let (name, result) = eval(start + i, item, named);
                 counts.add(result.outcome());
                 match format {
-                    // Only the text report shows a name for each input.
                     Format::Text { color } => {
-                        let name = name(start + i, item);
                         out.push_str(&report::text_entry(info, &name, &result, color))
                     }
                     Format::Json => {
@@ -501,43 +513,76 @@ impl<'w> Sink<'w> {
 const CHUNK: usize = 2048;
 
 /// Maps chunks of `items` on all cores and hands the results to `sink` in
-/// input order, a window of chunks at a time.
+/// input order. Workers take the next chunk as soon as they finish one, but
+/// stay at most a few chunks ahead of the writer, so memory stays bounded.
 fn for_each_chunk_ordered<T: Sync>(
     items: &[T],
     render: impl Fn(usize, &[T]) -> (String, Counts) + Sync,
     mut sink: impl FnMut(String, Counts) -> Result<()>,
 ) -> Result<()> {
     let threads = crate::worker_threads();
-    let chunks: Vec<(usize, &[T])> = items
-        .chunks(CHUNK)
-        .enumerate()
-        .map(|(i, c)| (i * CHUNK, c))
-        .collect();
-    for window in chunks.chunks(threads) {
-        let outputs: Vec<(String, Counts)> = if window.len() == 1 || threads == 1 {
-            window.iter().map(|(s, c)| render(*s, c)).collect()
-        } else {
-            std::thread::scope(|scope| {
-                let render = &render;
-                let handles: Vec<_> = window[1..]
-                    .iter()
-                    .map(|(s, c)| scope.spawn(move || render(*s, c)))
-                    .collect();
-                let mut outs = vec![render(window[0].0, window[0].1)];
-                for h in handles {
-                    match h.join() {
-                        Ok(r) => outs.push(r),
-                        Err(p) => std::panic::resume_unwind(p),
-                    }
-                }
-                outs
-            })
-        };
-        for (out, counts) in outputs {
+    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
+    if threads == 1 || chunks.len() <= 1 {
+        for (i, c) in chunks.iter().enumerate() {
+            let (out, counts) = render(i * CHUNK, c);
             sink(out, counts)?;
         }
+        return Ok(());
     }
-    Ok(())
+    let ahead = threads * 2;
+    let next = AtomicUsize::new(0);
+    // How many chunks the writer has written, or `None` once it stopped.
+    let written = Mutex::new(Some(0usize));
+    let progress = Condvar::new();
+    let (tx, rx) = mpsc::channel::<(usize, String, Counts)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (chunks, next, written, progress, render) =
+                (&chunks, &next, &written, &progress, &render);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= chunks.len() {
+                    return;
+                }
+                {
+                    let mut w = written.lock().unwrap_or_else(|e| e.into_inner());
+                    loop {
+                        match *w {
+                            None => return,
+                            Some(done) if i < done + ahead => break,
+                            Some(_) => w = progress.wait(w).unwrap_or_else(|e| e.into_inner()),
+                        }
+                    }
+                }
+                let (out, counts) = render(i * CHUNK, chunks[i]);
+                if tx.send((i, out, counts)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        let mut result = Ok(());
+        for (i, out, counts) in rx.iter() {
+            pending.insert(i, (out, counts));
+            while let Some((out, counts)) = pending.remove(&want) {
+                result = sink(out, counts);
+                want += 1;
+                let mut w = written.lock().unwrap_or_else(|e| e.into_inner());
+                *w = if result.is_ok() { Some(want) } else { None };
+                progress.notify_all();
+                if result.is_err() {
+                    break;
+                }
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        result
+    })
 }
 
 /// Runs discovered targets through each selected job (or a bare rule list).
@@ -559,7 +604,7 @@ pub fn run_targets(
                 Targets::Groups(g) => Cow::Borrowed(g.as_slice()),
                 Targets::Api(t) => Cow::Owned(vec![Group {
                     source: "api".into(),
-                    labels: Vec::new(),
+                    labels: GroupLabels::default(),
                     targets: t.iter().map(|(_, l)| to_pairs(l.clone())).collect(),
                 }]),
                 Targets::Kubernetes(objects) => {
@@ -574,19 +619,20 @@ pub fn run_targets(
                 rules: rule_refs(rules),
                 notes: Vec::new(),
             };
-            sink.job(
-                &info,
-                &items,
-                |(group, target)| {
-                    let mut merged: Labels = group
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect();
-                    merged.extend(target.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-                    run_rules(None, rules, &merged, opts)
-                },
-                |i, (group, target)| target_name(group, target, i),
-            )?;
+            sink.job(&info, &items, |i, (group, target), named| {
+                let group = group.pairs();
+                let mut merged: Labels = group
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                merged.extend(target.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+                let name = if named {
+                    target_name(&group, target, i)
+                } else {
+                    String::new()
+                };
+                (name, run_rules(None, rules, &merged, opts))
+            })?;
         }
         ConfigInput::Jobs(jobs) => {
             let detail = !matches!(sink.format, Format::Text { .. });
@@ -600,24 +646,16 @@ pub fn run_targets(
                     rules: rule_refs(&job.relabel),
                     notes,
                 };
-                sink.job(
-                    &info,
-                    &items,
-                    |(group, target)| {
-                        let r = populate_with(job, target, group, opts.flavor, opts.trace, detail);
-                        SimResult {
-                            job: Some(job.name.clone()),
-                            discovered: r.discovered,
-                            relabeled: r.relabeled,
-                            dropped_by_rule: r.dropped_by_rule,
-                            target: r.target,
-                            scrape_url: r.scrape_url,
-                            error: r.error,
-                            steps: r.steps,
-                        }
-                    },
-                    |i, (group, target)| target_name(group, target, i),
-                )?;
+                sink.job(&info, &items, |i, (group, target), named| {
+                    let group = group.pairs();
+                    let r = populate_with(job, target, &group, opts.flavor, opts.trace, detail);
+                    let name = if named {
+                        target_name(&group, target, i)
+                    } else {
+                        String::new()
+                    };
+                    (name, sim_result(job, r))
+                })?;
             }
         }
     }
@@ -647,19 +685,19 @@ pub fn run_series(
             rules: rule_refs(rules),
             notes: Vec::new(),
         };
-        sink.job(
-            &info,
-            series,
-            |s| {
-                let mut result = run_rules(job.map(|j| j.name.as_str()), rules, &s.labels, opts);
-                // An empty label set after relabeling also drops the series.
-                if result.relabeled.as_ref().is_some_and(Labels::is_empty) {
-                    result.relabeled = None;
-                }
-                result
-            },
-            |_, s| format!("line {}: {}", s.line, report::fmt_labels(&s.labels, true)),
-        )?;
+        sink.job(&info, series, |_, s, named| {
+            let mut result = run_rules(job.map(|j| j.name.as_str()), rules, &s.labels, opts);
+            // An empty label set after relabeling also drops the series.
+            if result.relabeled.as_ref().is_some_and(Labels::is_empty) {
+                result.relabeled = None;
+            }
+            let name = if named {
+                format!("line {}: {}", s.line, report::fmt_labels(&s.labels, true))
+            } else {
+                String::new()
+            };
+            (name, result)
+        })?;
     }
     sink.end()
 }
@@ -676,18 +714,9 @@ pub fn job_results(
         .into_iter()
         .enumerate()
         .map(|(i, (group, target))| {
-            let r = populate_with(job, target, group, flavor, true, true);
-            let result = SimResult {
-                job: Some(job.name.clone()),
-                discovered: r.discovered,
-                relabeled: r.relabeled,
-                dropped_by_rule: r.dropped_by_rule,
-                target: r.target,
-                scrape_url: r.scrape_url,
-                error: r.error,
-                steps: r.steps,
-            };
-            (target_name(group, target, i), result)
+            let group = group.pairs();
+            let r = populate_with(job, target, &group, flavor, true, true);
+            (target_name(&group, target, i), sim_result(job, r))
         })
         .collect())
 }
@@ -714,4 +743,48 @@ pub fn series_results(
             (report::fmt_labels(&s.labels, true), r)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_written_in_order_and_errors_stop_the_workers() {
+        let items: Vec<usize> = (0..CHUNK * 9 + 7).collect();
+        let render = |start: usize, chunk: &[usize]| {
+            let out: String = chunk.iter().map(|i| format!("{i},")).collect();
+            assert_eq!(chunk[0], start);
+            (
+                out,
+                Counts {
+                    kept: chunk.len(),
+                    ..Counts::default()
+                },
+            )
+        };
+        let mut all = String::new();
+        let mut kept = 0;
+        for_each_chunk_ordered(&items, render, |out, counts| {
+            all.push_str(&out);
+            kept += counts.kept;
+            Ok(())
+        })
+        .unwrap();
+        let want: String = items.iter().map(|i| format!("{i},")).collect();
+        assert_eq!(all, want);
+        assert_eq!(kept, items.len());
+
+        let mut calls = 0;
+        let result = for_each_chunk_ordered(&items, render, |_, _| {
+            calls += 1;
+            if calls == 3 {
+                Err(Error::plain("broken pipe"))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(result.is_err());
+        assert_eq!(calls, 3);
+    }
 }

@@ -17,8 +17,62 @@ use crate::yaml::{Node, NodeKind, Source, Span};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group<'a> {
     pub source: String,
-    pub labels: LabelPairs<'a>,
+    pub labels: GroupLabels<'a>,
     pub targets: Vec<LabelPairs<'a>>,
+}
+
+/// A group's own labels.
+#[derive(Debug, Clone)]
+pub enum GroupLabels<'a> {
+    Pairs(LabelPairs<'a>),
+    /// A file_sd JSON group, checked at load but kept as text and parsed
+    /// by the worker that relabels its targets: 100k groups then never hold
+    /// millions of label pairs at once, whose fresh memory costs more than
+    /// parsing twice.
+    FileSdJson {
+        group: &'a str,
+        file: &'a str,
+    },
+}
+
+impl PartialEq for GroupLabels<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.pairs() == other.pairs()
+    }
+}
+
+impl Default for GroupLabels<'_> {
+    fn default() -> Self {
+        GroupLabels::Pairs(Vec::new())
+    }
+}
+
+impl<'a> GroupLabels<'a> {
+    /// The labels as sorted, unique pairs.
+    pub fn pairs(&self) -> Cow<'_, [(Cow<'a, str>, Cow<'a, str>)]> {
+        match self {
+            GroupLabels::Pairs(p) => Cow::Borrowed(p.as_slice()),
+            GroupLabels::FileSdJson { group, file } => {
+                // Checked at load, so it parses; an empty set is the safe
+                // answer should it not.
+                let mut labels = serde_json::from_str::<LabelsOnly<'a>>(group)
+                    .ok()
+                    .and_then(|g| g.labels)
+                    .map(|p| p.0)
+                    .unwrap_or_default();
+                with_filepath(&mut labels, file);
+                Cow::Owned(labels)
+            }
+        }
+    }
+}
+
+/// file_sd adds the file it read the group from, replacing any such label.
+fn with_filepath<'a>(labels: &mut LabelPairs<'a>, file: &'a str) {
+    labels.retain(|(k, _)| k != "__meta_filepath");
+    // Keep the labels sorted: insert rather than sort again.
+    let at = labels.partition_point(|(k, _)| k.as_ref() < "__meta_filepath");
+    labels.insert(at, (Cow::Borrowed("__meta_filepath"), Cow::Borrowed(file)));
 }
 
 #[derive(Debug)]
@@ -69,11 +123,68 @@ impl<'de: 'a, 'a> Deserialize<'de> for PairsDe<'a> {
     }
 }
 
+/// A file_sd JSON target group as first read: its targets, its labels
+/// checked but not kept, and its text (filled in by [`parse_group_run`]),
+/// from which the labels are parsed again when they are used.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSdGroup<'a> {
     #[serde(borrow)]
     targets: Vec<BStr<'a>>,
+    #[serde(default)]
+    labels: Option<NameCheck>,
+    #[serde(skip)]
+    text: &'a str,
+}
+
+/// A `labels` object checked to map names to strings, remembering the
+/// first name each Prometheus version would reject.
+#[derive(Default)]
+struct NameCheck {
+    /// Invalid under 2.x's legacy rules (`[a-zA-Z_][a-zA-Z0-9_]*`).
+    not_legacy: Option<String>,
+    /// 3.x rejects only the empty name.
+    has_empty: bool,
+}
+
+impl NameCheck {
+    fn invalid_for(&self, flavor: Flavor) -> Option<&str> {
+        match flavor {
+            Flavor::V2 => self.not_legacy.as_deref(),
+            Flavor::V3 => self.has_empty.then_some(""),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NameCheck {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NameCheck;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of label names to string values")
+            }
+            fn visit_map<M: MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> std::result::Result<Self::Value, M::Error> {
+                let mut check = NameCheck::default();
+                while let Some((k, _)) = m.next_entry::<BStr<'de>, BStr<'de>>()? {
+                    check.has_empty |= k.0.is_empty();
+                    if check.not_legacy.is_none() && !crate::relabel::is_legacy_label_name(&k.0) {
+                        check.not_legacy = Some(k.0.into_owned());
+                    }
+                }
+                Ok(check)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Just the labels of a group's text, for [`GroupLabels::pairs`].
+#[derive(Deserialize)]
+struct LabelsOnly<'a> {
     #[serde(borrow, default)]
     labels: Option<PairsDe<'a>>,
 }
@@ -126,10 +237,9 @@ pub fn parse_targets(src: &Source, flavor: Flavor) -> Result<Targets<'_>> {
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
         // JSON fast path: typed, zero-copy parses fail fast when the shape
         // differs.
-        if let Some(groups) = parse_file_sd_parallel(&src.text) {
-            return from_file_sd(src, groups, flavor);
-        }
-        if let Ok(groups) = serde_json::from_str::<Vec<FileSdGroup<'_>>>(&src.text) {
+        if let Some(groups) =
+            parse_file_sd_parallel(&src.text).or_else(|| parse_group_array(&src.text))
+        {
             return from_file_sd(src, groups, flavor);
         }
         if let Ok(maps) = serde_json::from_str::<Vec<PairsDe<'_>>>(&src.text) {
@@ -233,6 +343,12 @@ fn next_group_boundary(bytes: &[u8], from: usize, end: usize) -> Option<usize> {
     None
 }
 
+/// A whole file_sd JSON array on one thread.
+fn parse_group_array(text: &str) -> Option<Vec<FileSdGroup<'_>>> {
+    let body = text.trim().strip_prefix('[')?.strip_suffix(']')?;
+    parse_group_run(body)
+}
+
 /// Parses `{...}, {...}, ...` (a slice of the array's body).
 fn parse_group_run(text: &str) -> Option<Vec<FileSdGroup<'_>>> {
     let is_ws = |c: char| matches!(c, ' ' | '\n' | '\r' | '\t');
@@ -240,7 +356,9 @@ fn parse_group_run(text: &str) -> Option<Vec<FileSdGroup<'_>>> {
     let mut rest = text.trim_start_matches(is_ws);
     while !rest.is_empty() {
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<FileSdGroup<'_>>();
-        out.push(stream.next()?.ok()?);
+        let mut group = stream.next()?.ok()?;
+        group.text = &rest[..stream.byte_offset()];
+        out.push(group);
         rest = rest[stream.byte_offset()..].trim_start_matches(is_ws);
         if rest.is_empty() {
             break;
@@ -274,22 +392,22 @@ fn from_file_sd<'a>(
 ) -> Result<Targets<'a>> {
     let mut out = Vec::with_capacity(groups.len());
     for (i, g) in groups.into_iter().enumerate() {
-        let mut labels = g.labels.map(|p| p.0).unwrap_or_default();
-        check_names(src, &labels, flavor, Span::default())?;
-        // file_sd adds the file it read the group from.
-        labels.retain(|(k, _)| k != "__meta_filepath");
-        // Keep the labels sorted: insert rather than sort again.
-        let at = labels.partition_point(|(k, _)| k.as_ref() < "__meta_filepath");
-        labels.insert(
-            at,
-            (
-                Cow::Borrowed("__meta_filepath"),
-                Cow::Borrowed(src.name.as_str()),
-            ),
-        );
+        if let Some(name) = g.labels.as_ref().and_then(|c| c.invalid_for(flavor)) {
+            // The group's text borrows from the source: its offset is its place.
+            let start = (g.text.as_ptr() as usize).saturating_sub(src.text.as_ptr() as usize);
+            return Err(Error::at(
+                src,
+                Span::new(start, start + g.text.len()),
+                format!("{name:?} is not a valid label name"),
+                "in this target group",
+            ));
+        }
         out.push(Group {
             source: format!("{}:{i}", src.name),
-            labels,
+            labels: GroupLabels::FileSdJson {
+                group: g.text,
+                file: src.name.as_str(),
+            },
             targets: g
                 .targets
                 .into_iter()
@@ -311,7 +429,7 @@ fn label_maps<'a>(
     }
     Ok(Targets::Groups(vec![Group {
         source: src.name.clone(),
-        labels: Vec::new(),
+        labels: GroupLabels::default(),
         targets: maps,
     }]))
 }
@@ -538,6 +656,7 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
                 source: format!("{}:{i}", src.name),
                 ..Group::default()
             };
+            let mut labels = Vec::new();
             for (k, v) in entries {
                 match k.key_string().as_str() {
                     "targets" => {
@@ -551,7 +670,7 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
                             )]);
                         }
                     }
-                    "labels" => group.labels = to_pairs(yaml_labels(src, v, flavor)?),
+                    "labels" => labels = to_pairs(yaml_labels(src, v, flavor)?),
                     other => {
                         return Err(Error::at(
                             src,
@@ -563,12 +682,13 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
                     }
                 }
             }
-            group.labels.retain(|(k, _)| k != "__meta_filepath");
-            group.labels.push((
+            labels.retain(|(k, _)| k != "__meta_filepath");
+            labels.push((
                 Cow::Borrowed("__meta_filepath"),
                 Cow::Owned(src.name.clone()),
             ));
-            sort_pairs(&mut group.labels);
+            sort_pairs(&mut labels);
+            group.labels = GroupLabels::Pairs(labels);
             groups.push(group);
         }
         return Ok(Targets::Groups(groups));
@@ -579,7 +699,7 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
         .collect::<Result<Vec<_>>>()?;
     Ok(Targets::Groups(vec![Group {
         source: src.name.clone(),
-        labels: Vec::new(),
+        labels: GroupLabels::default(),
         targets: maps,
     }]))
 }
@@ -651,16 +771,13 @@ mod tests {
             i += 1;
         }
         text.push_str("\n]\n");
-        let serial = serde_json::from_str::<Vec<FileSdGroup<'_>>>(&text).unwrap();
+        let serial = parse_group_array(&text).unwrap();
         let parallel = parse_file_sd_parallel(&text);
         assert_eq!(parallel.is_some(), crate::worker_threads() > 1);
         if let Some(parallel) = parallel {
             assert_eq!(parallel.len(), serial.len());
             for (a, b) in parallel.iter().zip(&serial) {
-                assert_eq!(
-                    a.labels.as_ref().map(|l| &l.0),
-                    b.labels.as_ref().map(|l| &l.0)
-                );
+                assert_eq!(a.text, b.text);
                 assert_eq!(a.targets.len(), b.targets.len());
             }
         }
@@ -670,6 +787,36 @@ mod tests {
             .replacen(": [", ": [,", 1);
         assert!(parse_file_sd_parallel(&broken).is_none());
         assert!(parse_file_sd_parallel("[{\"targets\": []}]").is_none());
+    }
+
+    #[test]
+    fn file_sd_json_labels_are_parsed_when_used() {
+        let Targets::Groups(g) = parse(
+            r#"[{"targets":["a:1"],"labels":{"z":"1","__meta_filepath":"x","a\u0062":"2","z":"3"}}]"#,
+        ) else {
+            panic!("not groups");
+        };
+        let pairs = g[0].labels.pairs();
+        let names: Vec<_> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(names, ["__meta_filepath=t", "ab=2", "z=3"]);
+    }
+
+    #[test]
+    fn invalid_file_sd_label_names_point_at_their_labels() {
+        let src = Source::new(
+            "t",
+            "[{\"targets\": [\"a:1\"],\n  \"labels\": {\"a.b\": \"x\"}}]",
+        );
+        let e = parse_targets(&src, Flavor::V2).unwrap_err();
+        assert!(
+            e.to_string().contains("\"a.b\" is not a valid label name"),
+            "{e}"
+        );
+        assert_eq!(e.location().as_deref(), Some("t:1:2"));
+        assert!(parse_targets(&src, Flavor::V3).is_ok());
+        // A label value that is not a string is still a clear error.
+        let src = Source::new("t", r#"[{"targets": ["a:1"], "labels": {"a": 1}}]"#);
+        assert!(parse_targets(&src, Flavor::V3).is_err());
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn run_test(file: &TestFile, jobs: &[ScrapeJob], test: &TestCase) -> Result<Test
         Input::Targets(maps) => {
             let group = Group {
                 source: "test".into(),
-                labels: Vec::new(),
+                labels: Default::default(),
                 targets: maps.iter().map(|m| to_pairs(m.clone())).collect(),
             };
             job_results(job, &Targets::Groups(vec![group]), file.flavor)?
