@@ -96,5 +96,8 @@ pub fn run(args: &LintArgs, color: bool, err_color: bool) -> Result<Outcome> {
         });
     }
     let failed = result.findings.iter().any(|f| f.severity >= fail_level);
+    // The process ends once the report is printed: freeing every parsed
+    // node of 10,000 documents one by one would only delay it.
+    std::mem::forget(result);
     Ok(done(i32::from(failed), out))
 }

@@ -74,30 +74,64 @@ pub fn human(result: &LintResult, color: bool) -> String {
 }
 
 pub fn json(result: &LintResult) -> String {
-    let findings: Vec<_> = result
+    // Typed and borrowed rather than `json!` values: a large run has
+    // hundreds of thousands of findings.
+    #[derive(serde::Serialize)]
+    struct JsonFinding<'a> {
+        rule: &'a str,
+        severity: Severity,
+        message: &'a str,
+        file: &'a str,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+        help: Option<&'a str>,
+    }
+    #[derive(serde::Serialize)]
+    struct Summary {
+        files: usize,
+        errors: usize,
+        warnings: usize,
+        info: usize,
+    }
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        findings: Vec<JsonFinding<'a>>,
+        notes: &'a [String],
+        summary: Summary,
+    }
+    let findings = result
         .findings
         .iter()
         .map(|f| {
-            let (file, line, column, end_line, end_column) = loc(result, f);
-            json!({
-                "rule": f.rule,
-                "severity": f.severity,
-                "message": f.message,
-                "file": file,
-                "line": line,
-                "column": column,
-                "end_line": end_line,
-                "end_column": end_column,
-                "help": f.help,
-            })
+            let src = &result.files[f.file].source;
+            let (line, column) = src.line_col(f.span.start);
+            let (end_line, end_column) = src.line_col(f.span.end.max(f.span.start));
+            JsonFinding {
+                rule: f.rule,
+                severity: f.severity,
+                message: &f.message,
+                file: &src.name,
+                line,
+                column,
+                end_line,
+                end_column,
+                help: f.help.as_deref(),
+            }
         })
         .collect();
-    let (e, w, i) = counts(&result.findings);
-    let doc = json!({
-        "findings": findings,
-        "notes": result.notes,
-        "summary": {"files": result.files.len(), "errors": e, "warnings": w, "info": i},
-    });
+    let (errors, warnings, info) = counts(&result.findings);
+    let doc = Doc {
+        findings,
+        notes: &result.notes,
+        summary: Summary {
+            files: result.files.len(),
+            errors,
+            warnings,
+            info,
+        },
+    };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s

@@ -158,9 +158,7 @@ pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
     );
     let notes = skipped_notes(&ctx);
     let mut findings = Vec::new();
-    for (rule, severity) in enabled_rules(&opts.config) {
-        let mut found = Vec::new();
-        rule.check(&ctx, &mut found);
+    for (found, severity) in check_all(&ctx, &enabled_rules(&opts.config)) {
         for mut f in found {
             f.severity = severity;
             findings.push(f);
@@ -179,6 +177,49 @@ pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
         errors,
         notes,
     }
+}
+
+/// Runs the rules on all cores, each thread taking the next rule when done
+/// with one; the findings come back in rule order.
+fn check_all(
+    ctx: &Context<'_>,
+    rules: &[(&'static dyn Rule, Severity)],
+) -> Vec<(Vec<Finding>, Severity)> {
+    let threads = crate::worker_threads().min(rules.len());
+    let check = |(rule, severity): &(&'static dyn Rule, Severity)| {
+        let mut found = Vec::new();
+        rule.check(ctx, &mut found);
+        (found, *severity)
+    };
+    if threads < 2 {
+        return rules.iter().map(check).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, (Vec<Finding>, Severity))> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(rule) = rules.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, check(rule)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Drops findings inside an object annotated `ignore.kdm.dev/<rule>: <reason>`
