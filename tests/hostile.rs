@@ -246,3 +246,93 @@ fn hostile_generate_and_test_inputs() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
 }
+
+/// Files and directories kdm may not read. Root reads everything, so as
+/// root the check runs a copy of kdm as `nobody` (util-linux `setpriv`).
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_directories() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::Command;
+
+    let mode = |p: &std::path::Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    mode(root, 0o755);
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/corpus/daemonsets/falco-exporter__daemonset.yaml"
+        ),
+        root.join("good.yaml"),
+    )
+    .expect("copy");
+    write(root, "secret.yaml", b"a: 1\n");
+    mode(&root.join("secret.yaml"), 0o000);
+    std::fs::create_dir(root.join("locked")).expect("mkdir");
+    write(&root.join("locked"), "inner.yaml", b"b: 1\n");
+    mode(&root.join("locked"), 0o000);
+
+    let as_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let run = |args: &[&str]| -> Run {
+        let mut cmd = if as_root {
+            // The build directory may not be reachable by nobody: run a copy.
+            let copy = root.join("kdm");
+            if !copy.exists() {
+                std::fs::copy(env!("CARGO_BIN_EXE_kdm"), &copy).expect("copy kdm");
+                mode(&copy, 0o755);
+            }
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&copy);
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_kdm"))
+        };
+        let out = cmd
+            .args(args)
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run kdm (as root this needs setpriv from util-linux)");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+
+    // A directory walk reports both, and still lints what it could read.
+    let r = run(&["lint", "--format", "json", "."]);
+    assert_input_error(&r, "cannot read ./secret.yaml: permission denied");
+    assert!(
+        r.stderr.contains("cannot read ./locked: permission denied"),
+        "{}",
+        r.stderr
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json report");
+    assert_eq!(v["summary"]["files"], 1, "{}", r.stdout);
+
+    let r = run(&["lint", "locked/inner.yaml"]);
+    assert_input_error(&r, "cannot read locked/inner.yaml: permission denied");
+    let r = run(&["relabel-sim", "-c", "secret.yaml"]);
+    assert_input_error(&r, "cannot read secret.yaml: permission denied");
+    write(root, "rules.yml", RULES.as_bytes());
+    let r = run(&["relabel-sim", "-c", "rules.yml", "-t", "secret.yaml"]);
+    assert_input_error(&r, "permission denied");
+    let r = run(&["generate", "daemonset", "--values", "secret.yaml"]);
+    assert_input_error(&r, "permission denied");
+    let r = run(&["test", "secret.yaml"]);
+    assert_input_error(&r, "permission denied");
+    std::fs::create_dir(root.join("tpl")).expect("mkdir");
+    write(&root.join("tpl"), "daemonset.yaml.j2", b"x\n");
+    mode(&root.join("tpl/daemonset.yaml.j2"), 0o000);
+    let r = run(&["generate", "daemonset", "--template", "tpl"]);
+    assert_input_error(&r, "cannot read tpl/daemonset.yaml.j2: permission denied");
+}

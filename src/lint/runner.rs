@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::config::LintConfig;
 use super::{registry, Context, Finding, LintFile, Rule, Severity};
 use crate::diag::Error;
-use crate::input::{load_yaml, read_source};
+use crate::input::{io_reason, load_yaml, read_source};
 
 /// Annotation prefix for inline opt-outs: `ignore.kdm.dev/<rule-id>: <reason>`.
 pub const IGNORE_PREFIX: &str = "ignore.kdm.dev/";
@@ -44,7 +44,7 @@ pub fn discover(paths: &[String], config: &LintConfig) -> (Vec<String>, Vec<Erro
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => walk(path, config, &mut seen_dirs, &mut out, &mut errors),
             Ok(_) => out.push(p.clone()),
-            Err(e) => errors.push(Error::plain(format!("cannot read {p}: {e}"))),
+            Err(e) => errors.push(Error::plain(format!("cannot read {p}: {}", io_reason(&e)))),
         }
     }
     (out, errors)
@@ -66,7 +66,11 @@ fn walk(
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(Error::plain(format!("cannot read {}: {e}", dir.display())));
+            errors.push(Error::plain(format!(
+                "cannot read {}: {}",
+                dir.display(),
+                io_reason(&e)
+            )));
             return;
         }
     };
@@ -92,7 +96,10 @@ fn walk(
                 }
             }
             // Dangling symlinks and unreadable entries are reported, not skipped.
-            Err(e) => errors.push(Error::plain(format!("cannot read {display}: {e}"))),
+            Err(e) => errors.push(Error::plain(format!(
+                "cannot read {display}: {}",
+                io_reason(&e)
+            ))),
         }
     }
 }
