@@ -33,11 +33,17 @@ read -r secs kb < <(cat "$work"/time.* | grep -v '^Command' | sort -n | sed -n "
 python3 -c "import sys; s=float(sys.argv[1]); print(f'kdm lint:  {s:6.2f} s  {int(sys.argv[2])//1024:5d} MB peak RSS  ~{int(sys.argv[3])/s:,.0f} documents/s  (median of {sys.argv[4]})')" "$secs" "$kb" "$docs" "$RUNS"
 
 checkov=${CHECKOV:-$(command -v checkov || true)}
-if [ -n "$checkov" ]; then
+csecs=- ckb=0
+if [ -n "$checkov" ] && [ "${SKIP_CHECKOV:-}" != 1 ]; then
     /usr/bin/time -f "%e %M" -o "$work/time2" "$checkov" -d "$work" --framework kubernetes \
         -o json --quiet --skip-download > /dev/null 2>&1 || true
     read -r csecs ckb < <(tail -1 "$work/time2")
     python3 -c "import sys; s=float(sys.argv[1]); k=float(sys.argv[3]); print(f'checkov:   {s:6.2f} s  {int(sys.argv[2])//1024:5d} MB peak RSS  ~{int(sys.argv[4])/s:,.0f} documents/s  ({s/k:.0f}x slower)')" "$csecs" "$ckb" "$secs" "$docs"
 else
     echo "checkov not found (set CHECKOV=...) - skipping the comparison"
+fi
+
+# For bench/all.sh's table.
+if [ -n "${BENCH_RESULTS:-}" ]; then
+    printf 'lint\t%s\t%s\t%s\t%s\t%s\t%s\n' "$docs" "$files" "$secs" $(( kb / 1024 )) "$csecs" $(( ckb / 1024 )) >> "$BENCH_RESULTS"
 fi

@@ -50,6 +50,7 @@ measure() { # label, runs, command...
     read -r secs kb < <(printf '%s\n' "${all[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
     printf '%-40s %8.2f s %8d MB peak RSS  (median of %d)\n' "$label" "$secs" $(( kb / 1024 )) "$runs"
     echo "$secs"  > "$work/secs.$label"
+    echo $(( kb / 1024 )) > "$work/mb.$label"
 }
 
 measure "kdm relabel-sim (text report)" "$RUNS" \
@@ -60,6 +61,7 @@ measure "kdm relabel-sim --output json" "$RUNS" \
 measure "kdm relabel-sim --prometheus-version 2" "$RUNS" \
     "$kdm" relabel-sim -c "$work/prometheus.yml" -t "$work/pods.json" -o json --prometheus-version 2
 
+pt_secs=- pt_mb=-
 if command -v promtool >/dev/null 2>&1; then
     measure "promtool (--timeout $PT_TIMEOUT)" 1 \
         promtool check service-discovery --timeout="$PT_TIMEOUT" "$work/prometheus.yml" kubernetes-pods
@@ -73,6 +75,15 @@ pt = float(open(os.path.join(work, f"secs.promtool (--timeout {timeout})")).read
 wait = float(timeout.rstrip("s"))
 print(f"speed-up (text report): {pt / kdm:.0f}x wall clock; {(pt - wait) / kdm:.0f}x excluding promtool's fixed {wait:.0f} s discovery wait")
 PY
+    pt_secs=$(cat "$work/secs.promtool (--timeout $PT_TIMEOUT)")
+    pt_mb=$(cat "$work/mb.promtool (--timeout $PT_TIMEOUT)")
 else
     echo "promtool not found (apt-get install prometheus) - skipping the comparison"
+fi
+
+# For bench/all.sh's table.
+if [ -n "${BENCH_RESULTS:-}" ]; then
+    printf 'relabel\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$(du -m "$work/pods.json" | cut -f1)" \
+        "$(cat "$work/secs.kdm relabel-sim (text report)")" "$(cat "$work/mb.kdm relabel-sim (text report)")" \
+        "$(cat "$work/secs.kdm relabel-sim --output json")" "$pt_secs" "$pt_mb" "${PT_TIMEOUT%s}" >> "$BENCH_RESULTS"
 fi

@@ -16,9 +16,19 @@ def median_ms(args):
         subprocess.run([kdm, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
-print(f"binary size: {os.path.getsize(kdm) / 1e6:.1f} MB (release: LTO, codegen-units=1, stripped)")
-print(f"kdm --version: {median_ms(['--version']):.1f} ms (median of {n})")
+results = []
+size = os.path.getsize(kdm) / 1e6
+print(f"binary size: {size:.1f} MB (release: LTO, codegen-units=1, stripped)")
+results.append(f"binary\t{size:.1f}")
+ms = median_ms(['--version'])
+print(f"kdm --version: {ms:.1f} ms (median of {n})")
+results.append(f"startup\t{ms:.1f}")
 for template, extra in [("node-exporter", []), ("fluent-bit", []), ("generic", ["--image", "ghcr.io/acme/agent:1.0"])]:
     ms = median_ms(["generate", "daemonset", "--template", template, *extra])
     print(f"kdm generate daemonset --template {template}: {ms:.1f} ms (render, typed and schema checks, lint)")
+    results.append(f"generate\t{template}\t{ms:.1f}")
+# For bench/all.sh's table.
+if os.environ.get("BENCH_RESULTS"):
+    with open(os.environ["BENCH_RESULTS"], "a") as f:
+        f.write("".join(r + "\n" for r in results))
 PY
