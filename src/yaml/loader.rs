@@ -127,14 +127,14 @@ impl<'s> Builder<'s> {
                     None => *key = Some(node),
                     Some(k) => {
                         if let NodeKind::Scalar { .. } = k.kind {
-                            let name = k.key_string();
+                            let name = k.key_str();
                             let previous = match index {
-                                Some(map) => map.get(&name).copied(),
+                                Some(map) => map.get(name.as_ref()).copied(),
                                 None => entries
                                     .iter()
                                     .find(|(ek, _)| {
                                         matches!(ek.kind, NodeKind::Scalar { .. })
-                                            && ek.key_string() == name
+                                            && ek.key_str() == name
                                     })
                                     .map(|(ek, _)| ek.span),
                             };
@@ -146,6 +146,7 @@ impl<'s> Builder<'s> {
                                     secondary: Some((first, "first defined here".into())),
                                 });
                             }
+                            let name = name.into_owned();
                             if let Some(map) = index {
                                 map.insert(name, k.span);
                             } else if entries.len() >= 16 {

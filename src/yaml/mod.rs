@@ -180,16 +180,22 @@ impl Node {
 
     /// The text used for a mapping key (collections get a placeholder).
     pub fn key_string(&self) -> String {
+        self.key_str().into_owned()
+    }
+
+    /// [`key_string`](Self::key_string), borrowed where it can be.
+    pub fn key_str(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
         match &self.kind {
             NodeKind::Scalar { text, .. } => {
                 if self.is_null() {
-                    "null".to_string()
+                    Cow::Borrowed("null")
                 } else {
-                    text.to_string()
+                    Cow::Borrowed(text)
                 }
             }
-            NodeKind::Seq(_) => "<sequence>".to_string(),
-            NodeKind::Map(_) => "<mapping>".to_string(),
+            NodeKind::Seq(_) => Cow::Borrowed("<sequence>"),
+            NodeKind::Map(_) => Cow::Borrowed("<mapping>"),
         }
     }
 }
