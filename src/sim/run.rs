@@ -512,6 +512,19 @@ impl<'w> Sink<'w> {
 
 const CHUNK: usize = 2048;
 
+/// Stops the other workers when one panics: they would otherwise wait
+/// forever for the writer to pass the chunk that never came.
+struct StopOnPanic<'a>(&'a Mutex<Option<usize>>, &'a Condvar);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            self.1.notify_all();
+        }
+    }
+}
+
 /// Maps chunks of `items` on all cores and hands the results to `sink` in
 /// input order. Workers take the next chunk as soon as they finish one, but
 /// stay at most a few chunks ahead of the writer, so memory stays bounded.
@@ -540,24 +553,27 @@ fn for_each_chunk_ordered<T: Sync>(
             let tx = tx.clone();
             let (chunks, next, written, progress, render) =
                 (&chunks, &next, &written, &progress, &render);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= chunks.len() {
-                    return;
-                }
-                {
-                    let mut w = written.lock().unwrap_or_else(|e| e.into_inner());
-                    loop {
-                        match *w {
-                            None => return,
-                            Some(done) if i < done + ahead => break,
-                            Some(_) => w = progress.wait(w).unwrap_or_else(|e| e.into_inner()),
+            scope.spawn(move || {
+                let _guard = StopOnPanic(written, progress);
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= chunks.len() {
+                        return;
+                    }
+                    {
+                        let mut w = written.lock().unwrap_or_else(|e| e.into_inner());
+                        loop {
+                            match *w {
+                                None => return,
+                                Some(done) if i < done + ahead => break,
+                                Some(_) => w = progress.wait(w).unwrap_or_else(|e| e.into_inner()),
+                            }
                         }
                     }
-                }
-                let (out, counts) = render(i * CHUNK, chunks[i]);
-                if tx.send((i, out, counts)).is_err() {
-                    return;
+                    let (out, counts) = render(i * CHUNK, chunks[i]);
+                    if tx.send((i, out, counts)).is_err() {
+                        return;
+                    }
                 }
             });
         }
@@ -786,5 +802,18 @@ mod tests {
         });
         assert!(result.is_err());
         assert_eq!(calls, 3);
+
+        // A worker that panics ends the run (with its panic), not a hang.
+        let panicked = std::panic::catch_unwind(|| {
+            for_each_chunk_ordered(
+                &items,
+                |start, chunk| {
+                    assert_ne!(start, 0, "boom");
+                    render(start, chunk)
+                },
+                |_, _| Ok(()),
+            )
+        });
+        assert!(panicked.is_err());
     }
 }
