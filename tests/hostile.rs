@@ -295,17 +295,8 @@ fn unreadable_files_and_directories() {
         } else {
             Command::new(env!("CARGO_BIN_EXE_kdm"))
         };
-        let out = cmd
-            .args(args)
-            .current_dir(root)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run kdm (as root this needs setpriv from util-linux)");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        // As root this needs `setpriv` (util-linux).
+        common::run(cmd.args(args).current_dir(root))
     };
 
     // A directory walk reports both, and still lints what it could read.

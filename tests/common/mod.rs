@@ -13,12 +13,14 @@ pub struct Run {
 
 /// Runs `kdm` in `dir` without colours.
 pub fn kdm_in(dir: impl AsRef<Path>, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_kdm"))
+    run(Command::new(env!("CARGO_BIN_EXE_kdm"))
         .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kdm");
+        .current_dir(dir))
+}
+
+/// Runs a prepared command (kdm, perhaps through a wrapper) without colours.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.env("NO_COLOR", "1").output().expect("run kdm");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
