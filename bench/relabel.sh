@@ -83,7 +83,7 @@ fi
 
 # For bench/all.sh's table.
 if [ -n "${BENCH_RESULTS:-}" ]; then
-    printf 'relabel\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$(du -m "$work/pods.json" | cut -f1)" \
+    printf 'relabel\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$(stat -c %s "$work/pods.json")" \
         "$(cat "$work/secs.kdm relabel-sim (text report)")" "$(cat "$work/mb.kdm relabel-sim (text report)")" \
         "$(cat "$work/secs.kdm relabel-sim --output json")" "$pt_secs" "$pt_mb" "${PT_TIMEOUT%s}" >> "$BENCH_RESULTS"
 fi
