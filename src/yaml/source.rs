@@ -97,6 +97,7 @@ pub(super) struct CharToByte<'a> {
     text: &'a str,
     char_idx: usize,
     byte_idx: usize,
+    ascii: bool,
 }
 
 impl<'a> CharToByte<'a> {
@@ -105,10 +106,15 @@ impl<'a> CharToByte<'a> {
             text,
             char_idx: 0,
             byte_idx: 0,
+            ascii: text.is_ascii(),
         }
     }
 
     pub(super) fn byte(&mut self, char_idx: usize) -> usize {
+        if self.ascii {
+            // Most manifests are ASCII: characters are bytes.
+            return char_idx.min(self.text.len());
+        }
         while self.char_idx < char_idx {
             match self.text[self.byte_idx..].chars().next() {
                 Some(c) => {
@@ -151,5 +157,7 @@ mod tests {
         assert_eq!(c.byte(1), 1);
         assert_eq!(c.byte(2), 3);
         assert_eq!(c.byte(99), 7);
+        let mut c = CharToByte::new("abc");
+        assert_eq!((c.byte(2), c.byte(0), c.byte(99)), (2, 0, 3));
     }
 }
