@@ -106,25 +106,10 @@ fn walk(
 
 /// Reads and parses files on all cores, in input order.
 fn load_all(paths: &[String]) -> Vec<Result<LintFile, Error>> {
-    let threads = crate::worker_threads();
-    let load = |p: &String| -> Result<LintFile, Error> {
+    crate::map_on_all_cores(paths, |p| {
         let source = read_source(p)?;
         let docs = load_yaml(&source)?;
         Ok(LintFile::new(source, docs))
-    };
-    if paths.len() < 2 || threads == 1 {
-        return paths.iter().map(load).collect();
-    }
-    let per = paths.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(per)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(load).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
     })
 }
 
@@ -186,47 +171,16 @@ pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
     }
 }
 
-/// Runs the rules on all cores, each thread taking the next rule when done
-/// with one; the findings come back in rule order.
+/// Runs the rules on all cores; the findings come back in rule order.
 fn check_all(
     ctx: &Context<'_>,
     rules: &[(&'static dyn Rule, Severity)],
 ) -> Vec<(Vec<Finding>, Severity)> {
-    let threads = crate::worker_threads().min(rules.len());
-    let check = |(rule, severity): &(&'static dyn Rule, Severity)| {
+    crate::map_on_all_cores(rules, |(rule, severity)| {
         let mut found = Vec::new();
         rule.check(ctx, &mut found);
         (found, *severity)
-    };
-    if threads < 2 {
-        return rules.iter().map(check).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, (Vec<Finding>, Severity))> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(rule) = rules.get(i) else {
-                            return mine;
-                        };
-                        mine.push((i, check(rule)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    })
 }
 
 /// Drops findings inside an object annotated `ignore.kdm.dev/<rule>: <reason>`

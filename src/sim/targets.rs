@@ -296,24 +296,7 @@ fn parse_file_sd_parallel(text: &str) -> Option<Vec<FileSdGroup<'_>>> {
         .enumerate()
         .map(|(i, w)| (if i == 0 { w[0] } else { w[0] + 1 }, w[1]))
         .collect();
-    let parsed: Vec<Option<Vec<FileSdGroup<'_>>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
-            .chunks(ranges.len().div_ceil(threads))
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|&(a, b)| parse_group_run(&text[a..b]))
-                        .collect::<Option<Vec<_>>>()
-                        .map(|v| v.into_iter().flatten().collect::<Vec<_>>())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    });
+    let parsed = crate::map_on_all_cores(&ranges, |&(a, b)| parse_group_run(&text[a..b]));
     let mut out = Vec::new();
     for part in parsed {
         out.extend(part?);
