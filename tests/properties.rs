@@ -3,9 +3,8 @@
 
 use proptest::prelude::*;
 
-use kdm::lint::config::LintConfig;
-use kdm::lint::runner::{run_loaded, LintOptions};
-use kdm::lint::LintFile;
+use kdm::cmd::lint::DEFAULT_KUBERNETES_VERSION;
+use kdm::lint::runner::lint_parsed;
 use kdm::prom::config::{parse_config, ConfigInput};
 use kdm::relabel::{process, Flavor, LabelBuilder, Labels};
 use kdm::yaml::Source;
@@ -118,13 +117,7 @@ proptest! {
         let text: String = pieces.concat();
         let source = Source::new("f.yaml", text.as_str());
         let Ok(docs) = kdm::input::load_yaml(&source) else { return Ok(()) };
-        let opts = LintOptions {
-            paths: Vec::new(),
-            force_prometheus: false,
-            kubernetes_version: "1.37".into(),
-            config: LintConfig::default(),
-        };
-        let result = run_loaded(vec![LintFile::new(source, docs)], &opts);
+        let result = lint_parsed(source, docs, DEFAULT_KUBERNETES_VERSION);
         for f in &result.findings {
             let len = result.files[f.file].source.text.len();
             prop_assert!(f.span.start <= f.span.end && f.span.end <= len, "{:?} in {} bytes", f.span, len);

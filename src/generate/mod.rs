@@ -11,9 +11,7 @@ use serde_json::Value;
 
 use crate::diag::{Error, Result};
 use crate::input::load_yaml;
-use crate::lint::config::LintConfig;
-use crate::lint::runner::{run_loaded, LintOptions, LintResult};
-use crate::lint::LintFile;
+use crate::lint::runner::{lint_parsed, LintResult};
 use crate::template::Template;
 use crate::values::{escape, Values};
 use crate::yaml::{Source, Span};
@@ -141,16 +139,9 @@ fn read_back(rendered: &Source) -> Result<Vec<(Value, Span)>> {
 
 /// Lints the final text with the default rules.
 fn lint_output(manifests: &str, opts: &Options<'_>) -> Result<LintResult> {
-    let kubernetes_version = opts.kubernetes_version;
     let source = Source::new(opts.output_name, manifests.to_string());
     let docs = load_yaml(&source)?;
-    let opts = LintOptions {
-        paths: Vec::new(),
-        force_prometheus: false,
-        kubernetes_version: kubernetes_version.to_string(),
-        config: LintConfig::default(),
-    };
-    Ok(run_loaded(vec![LintFile::new(source, docs)], &opts))
+    Ok(lint_parsed(source, docs, opts.kubernetes_version))
 }
 
 fn scrape_output(objects: &[(Value, Span)], rendered: &Source) -> Result<String> {

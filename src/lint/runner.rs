@@ -140,6 +140,21 @@ pub fn run(opts: &LintOptions) -> LintResult {
     result
 }
 
+/// Lints one parsed file already in memory with the default rules.
+pub fn lint_parsed(
+    source: crate::yaml::Source,
+    docs: Vec<crate::yaml::Node>,
+    kubernetes_version: &str,
+) -> LintResult {
+    let opts = LintOptions {
+        paths: Vec::new(),
+        force_prometheus: false,
+        kubernetes_version: kubernetes_version.to_string(),
+        config: LintConfig::default(),
+    };
+    run_loaded(vec![LintFile::new(source, docs)], &opts)
+}
+
 /// Lints files already in memory (`opts.paths` is not read).
 pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
     let errors = Vec::new();
