@@ -9,11 +9,12 @@ use super::runner::LintResult;
 use super::{registry, Finding, Severity};
 use crate::diag::Error;
 
-fn loc(result: &LintResult, f: &Finding) -> (String, usize, usize, usize, usize) {
+/// A finding's file name, line, column, end line and end column.
+fn loc<'r>(result: &'r LintResult, f: &Finding) -> (&'r str, usize, usize, usize, usize) {
     let src = &result.files[f.file].source;
     let (l, c) = src.line_col(f.span.start);
     let (el, ec) = src.line_col(f.span.end.max(f.span.start));
-    (src.name.clone(), l, c, el, ec)
+    (&src.name, l, c, el, ec)
 }
 
 /// A finding as a miette diagnostic on its file.
@@ -105,14 +106,12 @@ pub fn json(result: &LintResult) -> String {
         .findings
         .iter()
         .map(|f| {
-            let src = &result.files[f.file].source;
-            let (line, column) = src.line_col(f.span.start);
-            let (end_line, end_column) = src.line_col(f.span.end.max(f.span.start));
+            let (file, line, column, end_line, end_column) = loc(result, f);
             JsonFinding {
                 rule: f.rule,
                 severity: f.severity,
                 message: &f.message,
-                file: &src.name,
+                file,
                 line,
                 column,
                 end_line,
@@ -227,7 +226,7 @@ pub fn github(result: &LintResult) -> String {
         let _ = writeln!(
             out,
             "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
-            esc_prop(&file),
+            esc_prop(file),
             esc_prop(&format!("kdm {}", f.rule)),
             esc_msg(&f.message)
         );
