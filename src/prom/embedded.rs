@@ -106,11 +106,20 @@ const CONFIG_KEYS: &[&str] = &[
 /// switches next to it (VictoriaMetrics' `config.useTpl`) and remove them
 /// when rendering the file, so only Prometheus's keys are kept.
 fn without_chart_keys(config: &Node) -> Node {
-    let mut out = config.clone();
-    if let NodeKind::Map(entries) = &mut out.kind {
-        entries.retain(|(k, _)| CONFIG_KEYS.contains(&k.key_string().as_str()));
+    let NodeKind::Map(entries) = &config.kind else {
+        return config.clone();
+    };
+    Node {
+        span: config.span,
+        tag: config.tag.clone(),
+        kind: NodeKind::Map(
+            entries
+                .iter()
+                .filter(|(k, _)| CONFIG_KEYS.contains(&k.key_str().as_ref()))
+                .cloned()
+                .collect(),
+        ),
     }
-    out
 }
 
 /// Parses a literal block scalar's content in place (see the module doc).

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan, Tag};
 
 use super::source::CharToByte;
-use super::{Node, NodeKind, Source, Span, Style};
+use super::{Node, NodeKind, Source, Span, Style, Tag as NodeTag};
 
 /// Bounds that keep hostile input from exhausting memory or time.
 #[derive(Debug, Clone, Copy)]
@@ -31,19 +31,22 @@ pub struct LoadError {
     pub secondary: Option<(Span, String)>,
 }
 
+/// An open collection. Its children wait on the builder's shared `items` /
+/// `entries` stacks from `first` on, so each finished collection gets one
+/// allocation of exactly its size instead of a growing vector.
 enum Frame {
     Seq {
         start: usize,
-        tag: Option<Box<str>>,
+        tag: Option<NodeTag>,
         anchor: usize,
-        items: Vec<Node>,
+        first: usize,
         count: usize,
     },
     Map {
         start: usize,
-        tag: Option<Box<str>>,
+        tag: Option<NodeTag>,
         anchor: usize,
-        entries: Vec<(Node, Node)>,
+        first: usize,
         key: Option<Node>,
         index: Option<HashMap<String, Span>>,
         count: usize,
@@ -53,6 +56,8 @@ enum Frame {
 struct Builder<'s> {
     limits: Limits,
     stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<(Node, Node)>,
     anchors: HashMap<usize, (Node, usize)>,
     alias_nodes: usize,
     docs: Vec<Node>,
@@ -61,13 +66,13 @@ struct Builder<'s> {
     original: &'s str,
 }
 
-fn tag_string(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<Box<str>> {
+fn tag_string(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<NodeTag> {
     tag.map(|t| {
-        if t.handle == "!!" || t.handle == "tag:yaml.org,2002:" {
-            format!("!!{}", t.suffix).into_boxed_str()
+        Box::new(if t.handle == "!!" || t.handle == "tag:yaml.org,2002:" {
+            format!("!!{}", t.suffix)
         } else {
-            format!("{}{}", t.handle, t.suffix).into_boxed_str()
-        }
+            format!("{}{}", t.handle, t.suffix)
+        })
     })
 }
 
@@ -109,14 +114,12 @@ impl<'s> Builder<'s> {
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
-            Some(Frame::Seq {
-                items, count: c, ..
-            }) => {
-                items.push(node);
+            Some(Frame::Seq { count: c, .. }) => {
+                self.items.push(node);
                 *c += count;
             }
             Some(Frame::Map {
-                entries,
+                first,
                 key,
                 index,
                 count: c,
@@ -126,6 +129,7 @@ impl<'s> Builder<'s> {
                 match key.take() {
                     None => *key = Some(node),
                     Some(k) => {
+                        let entries = &self.entries[*first..];
                         if let NodeKind::Scalar { .. } = k.kind {
                             let name = k.key_str();
                             let previous = match index {
@@ -158,7 +162,7 @@ impl<'s> Builder<'s> {
                                 *index = Some(map);
                             }
                         }
-                        entries.push((k, node));
+                        self.entries.push((k, node));
                     }
                 }
             }
@@ -199,7 +203,7 @@ impl<'s> Builder<'s> {
                         start: span.start,
                         tag: tag_string(tag),
                         anchor,
-                        items: Vec::new(),
+                        first: self.items.len(),
                         count: 1,
                     },
                     span,
@@ -212,7 +216,7 @@ impl<'s> Builder<'s> {
                         start: span.start,
                         tag: tag_string(tag),
                         anchor,
-                        entries: Vec::new(),
+                        first: self.entries.len(),
                         key: None,
                         index: None,
                         count: 1,
@@ -239,13 +243,16 @@ impl<'s> Builder<'s> {
                         start,
                         tag,
                         anchor,
-                        items,
+                        first,
                         count,
                     }) => (
                         Node {
-                            span: Span::new(start, end(start, items.last().map(|n| n.span.end))),
+                            span: Span::new(
+                                start,
+                                end(start, self.items[first..].last().map(|n| n.span.end)),
+                            ),
                             tag,
-                            kind: NodeKind::Seq(items),
+                            kind: NodeKind::Seq(self.items.drain(first..).collect()),
                         },
                         count,
                         anchor,
@@ -254,7 +261,7 @@ impl<'s> Builder<'s> {
                         start,
                         tag,
                         anchor,
-                        entries,
+                        first,
                         count,
                         ..
                     }) => (
@@ -263,11 +270,13 @@ impl<'s> Builder<'s> {
                                 start,
                                 end(
                                     start,
-                                    entries.last().map(|(_, v)| v.span.end.max(v.span.start)),
+                                    self.entries[first..]
+                                        .last()
+                                        .map(|(_, v)| v.span.end.max(v.span.start)),
                                 ),
                             ),
                             tag,
-                            kind: NodeKind::Map(entries),
+                            kind: NodeKind::Map(self.entries.drain(first..).collect()),
                         },
                         count,
                         anchor,
@@ -421,6 +430,8 @@ fn parse_once<'s>(
     let mut builder = Builder {
         limits,
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
         docs: Vec::new(),

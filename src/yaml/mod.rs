@@ -28,17 +28,24 @@ pub enum Style {
     Block,
 }
 
+// Nodes are the bulk of lint's memory (millions for large CRD bundles), so
+// they are kept small: collections are exact-size boxed slices.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     Scalar { text: Box<str>, style: Style },
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Seq(Box<[Node]>),
+    Map(Box<[(Node, Node)]>),
 }
+
+/// An explicit tag (`!!str`, `!custom`): rare, so boxed again to cost each
+/// node one pointer rather than two words.
+#[allow(clippy::box_collection)]
+pub type Tag = Box<String>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub span: Span,
-    pub tag: Option<Box<str>>,
+    pub tag: Option<Tag>,
     pub kind: NodeKind,
 }
 
@@ -55,9 +62,11 @@ impl Node {
     /// Resolves a scalar as go-yaml v2 would; `None` for collections.
     pub fn resolve(&self) -> Option<Resolved> {
         match &self.kind {
-            NodeKind::Scalar { text, style } => {
-                Some(scalar::resolve(text, *style, self.tag.as_deref()))
-            }
+            NodeKind::Scalar { text, style } => Some(scalar::resolve(
+                text,
+                *style,
+                self.tag.as_deref().map(String::as_str),
+            )),
             _ => None,
         }
     }

@@ -58,13 +58,8 @@ impl Source {
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
-            starts.extend(
-                self.text
-                    .bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
+            // A `char` pattern searches with memchr.
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
             starts
         })
     }
@@ -111,29 +106,43 @@ impl<'a> CharToByte<'a> {
     }
 
     pub(super) fn byte(&mut self, char_idx: usize) -> usize {
+        let bytes = self.text.as_bytes();
         if self.ascii {
             // Most manifests are ASCII: characters are bytes.
-            return char_idx.min(self.text.len());
+            return char_idx.min(bytes.len());
         }
         while self.char_idx < char_idx {
-            match self.text[self.byte_idx..].chars().next() {
-                Some(c) => {
-                    self.byte_idx += c.len_utf8();
-                    self.char_idx += 1;
-                }
-                None => return self.text.len(),
+            // Skip the ASCII run ahead in one step, then one wider character.
+            let want = char_idx - self.char_idx;
+            let run = &bytes[self.byte_idx..(self.byte_idx + want).min(bytes.len())];
+            let ascii = run.iter().position(|b| !b.is_ascii()).unwrap_or(run.len());
+            self.byte_idx += ascii;
+            self.char_idx += ascii;
+            if self.char_idx == char_idx {
+                break;
             }
+            let Some(&lead) = bytes.get(self.byte_idx) else {
+                return bytes.len();
+            };
+            self.byte_idx += match lead {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                _ => 2,
+            };
+            self.char_idx += 1;
         }
         while self.char_idx > char_idx {
-            match self.text[..self.byte_idx].chars().next_back() {
-                Some(c) => {
-                    self.byte_idx -= c.len_utf8();
-                    self.char_idx -= 1;
-                }
-                None => return 0,
+            if self.byte_idx == 0 {
+                return 0;
             }
+            self.byte_idx -= 1;
+            // Continuation bytes (0b10xxxxxx) do not start a character.
+            while self.byte_idx > 0 && bytes[self.byte_idx] & 0xC0 == 0x80 {
+                self.byte_idx -= 1;
+            }
+            self.char_idx -= 1;
         }
-        self.byte_idx
+        self.byte_idx.min(bytes.len())
     }
 }
 
@@ -157,7 +166,36 @@ mod tests {
         assert_eq!(c.byte(1), 1);
         assert_eq!(c.byte(2), 3);
         assert_eq!(c.byte(99), 7);
+        assert_eq!(c.byte(4), 7);
+        assert_eq!(c.byte(0), 0);
+        let mut c = CharToByte::new("ab😀cdé");
+        let expected = [0, 1, 2, 6, 7, 8, 10];
+        for (i, &b) in expected.iter().enumerate() {
+            assert_eq!(c.byte(i), b, "forward {i}");
+        }
+        for (i, &b) in expected.iter().enumerate().rev() {
+            assert_eq!(c.byte(i), b, "backward {i}");
+        }
+        assert_eq!((c.byte(5), c.byte(1), c.byte(6)), (8, 1, 10));
         let mut c = CharToByte::new("abc");
         assert_eq!((c.byte(2), c.byte(0), c.byte(99)), (2, 0, 3));
+    }
+
+    #[test]
+    fn char_to_byte_agrees_with_char_indices_from_any_position() {
+        let text = "a: é€😀\nb: ’x’ ü\n";
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        for from in 0..offsets.len() {
+            for to in 0..offsets.len() + 2 {
+                let mut c = CharToByte::new(text);
+                assert_eq!(c.byte(from), offsets[from]);
+                let want = offsets.get(to).copied().unwrap_or(text.len());
+                assert_eq!(c.byte(to), want, "from {from} to {to}");
+            }
+        }
     }
 }

@@ -95,7 +95,7 @@ fn single_list(node: &Node) -> Node {
     Node {
         span: node.span,
         tag: None,
-        kind: NodeKind::Seq(vec![node.clone()]),
+        kind: NodeKind::Seq(Box::new([node.clone()])),
     }
 }
 

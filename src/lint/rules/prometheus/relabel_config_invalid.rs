@@ -124,7 +124,7 @@ fn check_config(src: &Source, file: usize, root: &Node, out: &mut Vec<Finding>) 
                     Node {
                         span: list.span,
                         tag: None,
-                        kind: NodeKind::Seq(items),
+                        kind: NodeKind::Seq(items.into()),
                     },
                 ));
             }
@@ -157,13 +157,13 @@ fn check_config(src: &Source, file: usize, root: &Node, out: &mut Vec<Finding>) 
                 Node {
                     span: job.span,
                     tag: None,
-                    kind: NodeKind::Seq(vec![job_node]),
+                    kind: NodeKind::Seq(Box::new([job_node])),
                 },
             ));
             Node {
                 span: root.span,
                 tag: None,
-                kind: NodeKind::Map(entries),
+                kind: NodeKind::Map(entries.into()),
             }
         };
         if let Err(e) = parse_config(src, &alone, FLAVOR) {
@@ -194,7 +194,7 @@ fn empty_seq(at: &Node) -> Node {
     Node {
         span: at.span,
         tag: None,
-        kind: NodeKind::Seq(Vec::new()),
+        kind: NodeKind::Seq(Box::new([])),
     }
 }
 
@@ -203,10 +203,10 @@ fn only_global(global: &Node, at: &Node) -> Node {
     Node {
         span: global.span,
         tag: None,
-        kind: NodeKind::Map(vec![
+        kind: NodeKind::Map(Box::new([
             (scalar("global", global.span), global.clone()),
             (scalar("scrape_configs", at.span), empty_seq(at)),
-        ]),
+        ])),
     }
 }
 
@@ -215,10 +215,10 @@ fn placeholder_rule(at: &Node) -> Node {
     Node {
         span: at.span,
         tag: None,
-        kind: NodeKind::Map(vec![(
+        kind: NodeKind::Map(Box::new([(
             scalar("action", at.span),
             scalar("labelkeep", at.span),
-        )]),
+        )])),
     }
 }
 

@@ -12,8 +12,11 @@ pub enum Eval<'a> {
     Fails(&'a Node),
 }
 
+/// A label set by key.
+pub type Labels<'a> = BTreeMap<&'a str, &'a str>;
+
 /// Labels of a mapping node as a map (string values only).
-pub fn labels_of(node: Option<&Node>) -> BTreeMap<&str, &str> {
+pub fn labels_of(node: Option<&Node>) -> Labels<'_> {
     super::super::string_entries(node)
         .into_iter()
         .map(|(_, _, k, v)| (k, v))

@@ -1,5 +1,7 @@
-use super::selector::{evaluate, is_empty, labels_of, Eval};
-use super::{controller_selector, namespace_key, selector_key};
+use std::collections::HashMap;
+
+use super::selector::{evaluate, is_empty, labels_of, Eval, Labels};
+use super::{controller_selector, namespace_key, selector_key, NamespaceKey};
 use crate::k8s::Workload;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::yaml::Node;
@@ -78,18 +80,19 @@ impl Rule for SelectorOverlap {
             .filter_map(|w| Some((w, controller_selector(w)?)))
             .filter(|(_, s)| !is_empty(s))
             .collect();
-        for (j, (b, sel_b)) in candidates.iter().enumerate() {
+        // Earlier candidates by namespace, with their template labels: only
+        // those can overlap, and each is compared with every later one.
+        let mut earlier: HashMap<NamespaceKey<'_>, Vec<(&Workload<'_>, &Node, Labels<'_>)>> =
+            HashMap::new();
+        for (b, sel_b) in candidates {
             let labels_b = labels_of(b.template_labels());
-            for (a, sel_a) in &candidates[..j] {
-                if namespace_key(&a.object) != namespace_key(&b.object) {
-                    continue;
-                }
+            let group = earlier.entry(namespace_key(&b.object)).or_default();
+            for (a, sel_a, labels_a) in group.iter() {
                 if a.object.kind == b.object.kind && a.object.name == b.object.name {
                     continue;
                 }
-                let labels_a = labels_of(a.template_labels());
                 if evaluate(sel_a, &labels_b) != Eval::Matches
-                    || evaluate(sel_b, &labels_a) != Eval::Matches
+                    || evaluate(sel_b, labels_a) != Eval::Matches
                 {
                     continue;
                 }
@@ -120,6 +123,7 @@ impl Rule for SelectorOverlap {
                     .help("add a label unique to each workload to its template and selector"),
                 );
             }
+            group.push((b, sel_b, labels_b));
         }
     }
 }

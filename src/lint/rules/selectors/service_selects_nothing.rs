@@ -1,7 +1,8 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::namespace_key;
-use super::selector::labels_of;
+use super::selector::{labels_of, Labels};
+use super::{namespace_key, NamespaceKey};
+use crate::k8s::Workload;
 use crate::lint::rules::string_entries;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::text::edit_distance;
@@ -103,6 +104,14 @@ impl Rule for ServiceSelectsNothing {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+        let mut by_namespace: HashMap<NamespaceKey<'_>, Vec<(&Workload<'_>, Labels<'_>)>> =
+            HashMap::new();
+        for w in &ctx.workloads {
+            by_namespace
+                .entry(namespace_key(&w.object))
+                .or_default()
+                .push((w, labels_of(w.template_labels())));
+        }
         for svc in ctx.objects.iter().filter(|o| o.kind == "Service") {
             let Some(spec) = svc.node.get("spec") else {
                 continue;
@@ -117,19 +126,13 @@ impl Rule for ServiceSelectsNothing {
             if wanted.is_empty() {
                 continue;
             }
-            let ns = namespace_key(svc);
-            let peers: Vec<_> = ctx
-                .workloads
-                .iter()
-                .filter(|w| namespace_key(&w.object) == ns)
-                .collect();
-            if peers.is_empty() {
+            let Some(peers) = by_namespace.get(&namespace_key(svc)) else {
                 continue;
-            }
-            if peers.iter().any(|w| {
-                let labels = labels_of(w.template_labels());
-                wanted.iter().all(|(_, _, k, v)| labels.get(k) == Some(v))
-            }) {
+            };
+            if peers
+                .iter()
+                .any(|(_, labels)| wanted.iter().all(|(_, _, k, v)| labels.get(k) == Some(v)))
+            {
                 continue;
             }
             // Only speak when a workload looks like the intended target:
@@ -137,9 +140,8 @@ impl Rule for ServiceSelectsNothing {
             // elsewhere or labeled at runtime by a controller.
             let Some((_, w, gaps)) = peers
                 .iter()
-                .filter_map(|w| {
-                    let labels = labels_of(w.template_labels());
-                    let (score, gaps) = near_miss(&wanted, &labels)?;
+                .filter_map(|(w, labels)| {
+                    let (score, gaps) = near_miss(&wanted, labels)?;
                     Some((score, *w, gaps))
                 })
                 .max_by_key(|(score, _, _)| *score)
