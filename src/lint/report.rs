@@ -98,31 +98,27 @@ pub fn json(result: &LintResult) -> String {
     }
     #[derive(serde::Serialize)]
     struct Doc<'a> {
-        findings: Vec<JsonFinding<'a>>,
+        findings: [(); 0],
         notes: &'a [String],
         summary: Summary,
     }
-    let findings = result
-        .findings
-        .iter()
-        .map(|f| {
-            let (file, line, column, end_line, end_column) = loc(result, f);
-            JsonFinding {
-                rule: f.rule,
-                severity: f.severity,
-                message: &f.message,
-                file,
-                line,
-                column,
-                end_line,
-                end_column,
-                help: f.help.as_deref(),
-            }
-        })
-        .collect();
+    let findings = pretty_elements(&result.findings, FINDINGS_PER_CHUNK, |f| {
+        let (file, line, column, end_line, end_column) = loc(result, f);
+        JsonFinding {
+            rule: f.rule,
+            severity: f.severity,
+            message: &f.message,
+            file,
+            line,
+            column,
+            end_line,
+            end_column,
+            help: f.help.as_deref(),
+        }
+    });
     let (errors, warnings, info) = counts(&result.findings);
     let doc = Doc {
-        findings,
+        findings: [],
         notes: &result.notes,
         summary: Summary {
             files: result.files.len(),
@@ -131,9 +127,57 @@ pub fn json(result: &LintResult) -> String {
             info,
         },
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let rest = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut s = String::with_capacity(findings.len() + rest.len() + 16);
+    match rest.strip_prefix(EMPTY_FINDINGS) {
+        Some(rest) if !findings.is_empty() => {
+            s.push_str("{\n  \"findings\": [\n");
+            s.push_str(&findings);
+            s.push_str("\n  ]");
+            s.push_str(rest);
+        }
+        _ => s.push_str(&rest),
+    }
     s.push('\n');
     s
+}
+
+/// How the report starts when `findings` is serialized empty.
+const EMPTY_FINDINGS: &str = "{\n  \"findings\": []";
+
+/// Findings serialized per task in [`pretty_elements`].
+const FINDINGS_PER_CHUNK: usize = 2048;
+
+/// `items` mapped by `to_json` and pretty-printed as the elements of an
+/// array one level deep in a document, without the brackets: what
+/// `serde_json::to_string_pretty` writes there, but serialized on all cores.
+fn pretty_elements<'a, T: Sync, J: serde::Serialize>(
+    items: &'a [T],
+    chunk_len: usize,
+    to_json: impl Fn(&'a T) -> J + Sync,
+) -> String {
+    let chunks: Vec<&'a [T]> = items.chunks(chunk_len.max(1)).collect();
+    let parts = crate::map_on_all_cores(&chunks, |chunk: &&'a [T]| {
+        let values: Vec<J> = chunk.iter().map(&to_json).collect();
+        let array = serde_json::to_string_pretty(&values).unwrap_or_default();
+        // "[\n  {…},\n  {…}\n]": drop the brackets and indent one more
+        // level. JSON strings hold no raw newlines, so every newline here
+        // starts a line of the layout.
+        let inner = array
+            .strip_prefix("[\n")
+            .and_then(|a| a.strip_suffix("\n]"))
+            .unwrap_or("");
+        let mut out = String::with_capacity(inner.len() + inner.len() / 16);
+        for (i, line) in inner.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str("  ");
+            out.push_str(line);
+        }
+        out
+    });
+    parts.join(",\n")
 }
 
 /// SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
@@ -294,4 +338,38 @@ pub fn junit(result: &LintResult) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_elements_lay_out_as_serde_json_does() {
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            findings: &'a [serde_json::Value],
+            after: u8,
+        }
+        let items: Vec<serde_json::Value> = (0..7)
+            .map(|i| {
+                json!({
+                    "n": i,
+                    "text": "two\nlines \"quoted\"",
+                    "nested": {"list": [1, {"x": null}], "empty": [], "none": {}},
+                    "help": if i % 2 == 0 { json!(null) } else { json!("h") },
+                })
+            })
+            .collect();
+        let whole = serde_json::to_string_pretty(&Doc {
+            findings: &items,
+            after: 1,
+        })
+        .unwrap();
+        for chunk in [1, 2, 3, 7, 100] {
+            let elements = pretty_elements(&items, chunk, |v| v);
+            let joined = format!("{{\n  \"findings\": [\n{elements}\n  ],\n  \"after\": 1\n}}");
+            assert_eq!(whole, joined, "chunks of {chunk}");
+        }
+    }
 }
