@@ -33,36 +33,64 @@ pub fn is_config(doc: &Node) -> bool {
 /// Every Prometheus config inside `doc` (not `doc` itself).
 pub fn find(src: &Source, doc: &Node) -> Vec<Embedded> {
     let mut out = Vec::new();
-    walk(src, doc, String::new(), 0, &mut out);
+    walk(src, doc, &mut Vec::new(), 0, &mut out);
     out
 }
 
-fn walk(src: &Source, node: &Node, path: String, depth: usize, out: &mut Vec<Embedded>) {
+/// One step of the path to a node: a mapping key or a sequence index.
+enum Step<'a> {
+    Key(std::borrow::Cow<'a, str>),
+    Index(usize),
+}
+
+/// `serverFiles.prometheus.yml`, `spec.config[0].x`: formatted only for a
+/// config found, since most documents hold none.
+fn path_string(steps: &[Step<'_>]) -> String {
+    let mut path = String::new();
+    for step in steps {
+        match step {
+            Step::Key(key) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Step::Index(i) => path.push_str(&format!("[{i}]")),
+        }
+    }
+    path
+}
+
+fn walk<'a>(
+    src: &Source,
+    node: &'a Node,
+    path: &mut Vec<Step<'a>>,
+    depth: usize,
+    out: &mut Vec<Embedded>,
+) {
     if depth > MAX_DEPTH {
         return;
     }
     match &node.kind {
         NodeKind::Map(entries) => {
-            for (k, v) in entries {
-                let key = k.key_string();
-                let child = if path.is_empty() {
-                    key
-                } else {
-                    format!("{path}.{key}")
-                };
+            for (k, v) in entries.iter() {
+                path.push(Step::Key(k.key_str()));
                 if v.as_map().is_some() && is_config(v) {
                     out.push(Embedded {
                         root: without_chart_keys(v),
-                        path: child,
+                        path: path_string(path),
                     });
                 } else {
-                    walk(src, v, child, depth + 1, out);
+                    walk(src, v, path, depth + 1, out);
                 }
+                path.pop();
             }
         }
         NodeKind::Seq(items) => {
             for (i, v) in items.iter().enumerate() {
-                walk(src, v, format!("{path}[{i}]"), depth + 1, out);
+                path.push(Step::Index(i));
+                walk(src, v, path, depth + 1, out);
+                path.pop();
             }
         }
         NodeKind::Scalar {
@@ -76,10 +104,19 @@ fn walk(src: &Source, node: &Node, path: String, depth: usize, out: &mut Vec<Emb
                 if is_config(doc) {
                     out.push(Embedded {
                         root: doc.clone(),
-                        path: path.clone(),
+                        path: path_string(path),
                     });
                 } else {
-                    walk(src, doc, path.clone(), depth + 1, out);
+                    // The parsed documents live only in this loop: their
+                    // keys are not borrowed into `path`.
+                    let mut inner_path: Vec<Step<'_>> = path
+                        .iter()
+                        .map(|s| match s {
+                            Step::Key(k) => Step::Key(std::borrow::Cow::Owned(k.to_string())),
+                            Step::Index(i) => Step::Index(*i),
+                        })
+                        .collect();
+                    walk(src, doc, &mut inner_path, depth + 1, out);
                 }
             }
         }

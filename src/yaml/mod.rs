@@ -51,10 +51,13 @@ pub struct Node {
 
 impl Node {
     pub fn is_null(&self) -> bool {
-        match &self.kind {
-            // Untagged nulls are spelled "", "~", "null", "Null" or "NULL":
-            // anything longer is not one, without resolving it.
-            NodeKind::Scalar { text, .. } if self.tag.is_none() && text.len() > 4 => false,
+        match (&self.kind, &self.tag) {
+            // Untagged nulls are plain "", "~", "null", "Null" or "NULL"
+            // (see `scalar::resolve`); checked here without resolving,
+            // since every mapping key is asked.
+            (NodeKind::Scalar { text, style }, None) => {
+                *style == Style::Plain && matches!(&**text, "" | "~" | "null" | "Null" | "NULL")
+            }
             _ => matches!(self.resolve(), Some(Resolved::Null)),
         }
     }
@@ -206,5 +209,31 @@ impl Node {
             NodeKind::Seq(_) => Cow::Borrowed("<sequence>"),
             NodeKind::Map(_) => Cow::Borrowed("<mapping>"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_null_agrees_with_resolution() {
+        let src = "[~, null, Null, NULL, '', \"null\", 'null', !!null x, !!str ~, !x null, \
+                   nul, nulls, NuLL, ~~, 0, false, {}, [], \"\", !!null '', !!null, ]\n";
+        let docs = load_stream(&Source::new("t.yaml", src), Limits::default()).unwrap();
+        let items = docs[0].as_seq().unwrap();
+        assert_eq!(items.len(), 21);
+        for item in items {
+            assert_eq!(
+                item.is_null(),
+                matches!(item.resolve(), Some(Resolved::Null)),
+                "{item:?}"
+            );
+        }
+        let nulls = items.iter().filter(|n| n.is_null()).count();
+        assert_eq!(
+            nulls, 8,
+            "~ null Null NULL, !!null x, !x null, !!null '', !!null"
+        );
     }
 }
