@@ -106,7 +106,9 @@ impl LintFile {
     pub fn new(source: Source, docs: Vec<Node>) -> LintFile {
         // Walking every document costs an allocation per key; a file whose
         // text never spells `scrape_configs` (an escape aside) holds no config.
-        let may_embed = source.text.contains("scrape_configs") || source.text.contains('\\');
+        let text = source.text.as_bytes();
+        let may_embed = memchr::memmem::find(text, b"scrape_configs").is_some()
+            || memchr::memchr(b'\\', text).is_some();
         let embedded = docs
             .iter()
             .filter(|_| may_embed)

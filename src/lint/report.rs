@@ -168,13 +168,14 @@ fn pretty_elements<'a, T: Sync, J: serde::Serialize>(
             .and_then(|a| a.strip_suffix("\n]"))
             .unwrap_or("");
         let mut out = String::with_capacity(inner.len() + inner.len() / 16);
-        for (i, line) in inner.split('\n').enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
+        let mut line_start = 0;
+        for newline in memchr::memchr_iter(b'\n', inner.as_bytes()) {
             out.push_str("  ");
-            out.push_str(line);
+            out.push_str(&inner[line_start..=newline]);
+            line_start = newline + 1;
         }
+        out.push_str("  ");
+        out.push_str(&inner[line_start..]);
         out
     });
     parts.join(",\n")
