@@ -104,36 +104,49 @@ impl Rule for SchemaInvalid {
             }
             return;
         };
-        for o in &ctx.objects {
-            let Some(entry) = entries.iter().find(|e| e.kind == o.kind) else {
-                continue; // custom resources and other kinds: no schema
-            };
-            if entry.api_version != o.api_version {
-                out.push(
-                    Finding::new(
-                        &META,
-                        o.file,
-                        api_version_span(o),
-                        format!(
-                            "apiVersion {:?} is not served for {} by Kubernetes {}",
-                            o.api_version, o.kind, ctx.kubernetes_version
-                        ),
-                    )
-                    .help(format!(
-                        "use apiVersion: {} (and migrate the fields that changed)",
-                        entry.api_version
-                    )),
-                );
-                continue;
-            }
-            let Ok(validator) = entry.validator() else {
-                continue; // a broken bundle; the unit tests compile every schema
-            };
-            let json = o.node.to_json();
-            for err in validator.iter_errors(&json) {
-                report(o, &err, out);
-            }
-        }
+        // The costliest rule: objects are shared out over all cores.
+        let found = crate::map_on_all_cores(&ctx.objects, |o| {
+            let mut found = Vec::new();
+            check_object(ctx, entries, o, &mut found);
+            found
+        });
+        out.extend(found.into_iter().flatten());
+    }
+}
+
+fn check_object(
+    ctx: &Context<'_>,
+    entries: &[bundle::Entry],
+    o: &Object<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(entry) = entries.iter().find(|e| e.kind == o.kind) else {
+        return; // custom resources and other kinds: no schema
+    };
+    if entry.api_version != o.api_version {
+        out.push(
+            Finding::new(
+                &META,
+                o.file,
+                api_version_span(o),
+                format!(
+                    "apiVersion {:?} is not served for {} by Kubernetes {}",
+                    o.api_version, o.kind, ctx.kubernetes_version
+                ),
+            )
+            .help(format!(
+                "use apiVersion: {} (and migrate the fields that changed)",
+                entry.api_version
+            )),
+        );
+        return;
+    }
+    let Ok(validator) = entry.validator() else {
+        return; // a broken bundle; the unit tests compile every schema
+    };
+    let json = o.node.to_json();
+    for err in validator.iter_errors(&json) {
+        report(o, &err, out);
     }
 }
 
