@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan, Tag};
 
@@ -48,7 +49,9 @@ enum Frame {
         anchor: usize,
         first: usize,
         key: Option<Node>,
-        index: Option<HashMap<String, Span>>,
+        /// Hashes of the scalar keys so far, to their first position, once
+        /// the mapping is large enough for a linear search to cost more.
+        index: Option<HashMap<u64, usize>>,
         count: usize,
     },
 }
@@ -59,6 +62,7 @@ struct Builder<'s> {
     items: Vec<Node>,
     entries: Vec<(Node, Node)>,
     anchors: HashMap<usize, (Node, usize)>,
+    key_hasher: std::hash::RandomState,
     alias_nodes: usize,
     docs: Vec<Node>,
     pos: CharToByte<'s>,
@@ -132,33 +136,41 @@ impl<'s> Builder<'s> {
                         let entries = &self.entries[*first..];
                         if let NodeKind::Scalar { .. } = k.kind {
                             let name = k.key_str();
-                            let previous = match index {
-                                Some(map) => map.get(name.as_ref()).copied(),
-                                None => entries
-                                    .iter()
-                                    .find(|(ek, _)| {
-                                        matches!(ek.kind, NodeKind::Scalar { .. })
-                                            && ek.key_str() == name
-                                    })
-                                    .map(|(ek, _)| ek.span),
+                            let indexed = index.is_some() || entries.len() >= 16;
+                            let hash = if indexed {
+                                self.key_hasher.hash_one(name.as_ref())
+                            } else {
+                                0
                             };
-                            if let Some(first) = previous {
+                            let previous = match index.as_ref().map(|m| m.get(&hash)) {
+                                // Indexed, and no key has this hash.
+                                Some(None) => None,
+                                Some(Some(&at)) if same_key(&entries[at].0, &k) => Some(at),
+                                // Not indexed yet, or two keys share a hash.
+                                _ => entries.iter().position(|(ek, _)| same_key(ek, &k)),
+                            };
+                            if let Some(at) = previous {
                                 return Err(LoadError {
                                     message: format!("duplicate key `{name}` in mapping"),
                                     span: k.span,
                                     label: "duplicate key".into(),
-                                    secondary: Some((first, "first defined here".into())),
+                                    secondary: Some((
+                                        entries[at].0.span,
+                                        "first defined here".into(),
+                                    )),
                                 });
                             }
-                            let name = name.into_owned();
                             if let Some(map) = index {
-                                map.insert(name, k.span);
+                                map.entry(hash).or_insert(entries.len());
                             } else if entries.len() >= 16 {
-                                let mut map: HashMap<String, Span> = entries
-                                    .iter()
-                                    .map(|(ek, _)| (ek.key_string(), ek.span))
-                                    .collect();
-                                map.insert(name, k.span);
+                                let mut map: HashMap<u64, usize> = HashMap::new();
+                                for (at, (ek, _)) in entries.iter().enumerate() {
+                                    if let NodeKind::Scalar { .. } = ek.kind {
+                                        let h = self.key_hasher.hash_one(ek.key_str().as_ref());
+                                        map.entry(h).or_insert(at);
+                                    }
+                                }
+                                map.entry(hash).or_insert(entries.len());
                                 *index = Some(map);
                             }
                         }
@@ -316,6 +328,23 @@ impl<'s> Builder<'s> {
     }
 }
 
+/// Whether two keys of a mapping are the same key: equal as text, a null
+/// being "null" (see [`Node::key_str`]).
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Scalar { text: ta, .. }, NodeKind::Scalar { text: tb, .. }) => {
+            // Untagged keys longer than "null" are not nulls: their text is
+            // the key, so the common case skips the null checks.
+            if a.tag.is_none() && b.tag.is_none() && ta.len() > 4 && tb.len() > 4 {
+                ta == tb
+            } else {
+                a.key_str() == b.key_str()
+            }
+        }
+        _ => false,
+    }
+}
+
 /// The byte offset just past the closing quote of a quoted scalar that
 /// starts at `start`.
 fn quoted_end(text: &str, start: usize) -> Option<usize> {
@@ -433,6 +462,7 @@ fn parse_once<'s>(
         items: Vec::new(),
         entries: Vec::new(),
         anchors: HashMap::new(),
+        key_hasher: std::hash::RandomState::new(),
         alias_nodes: 0,
         docs: Vec::new(),
         pos: CharToByte::new(text),
@@ -493,6 +523,32 @@ mod tests {
         let mut s: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
         s.push_str("k7: again\n");
         assert!(load(&s).unwrap_err().message.contains("`k7`"));
+    }
+
+    #[test]
+    fn null_keys_are_one_key_in_small_and_large_maps() {
+        for filler in [0, 30] {
+            let mut s: String = (0..filler).map(|i| format!("key{i}: {i}\n")).collect();
+            s.push_str("~: a\n");
+            s.push_str(
+                &(filler..filler + 20)
+                    .map(|i| format!("key{i}: {i}\n"))
+                    .collect::<String>(),
+            );
+            s.push_str("null: b\n");
+            let err = load(&s).unwrap_err();
+            assert!(
+                err.message.contains("duplicate key `null`"),
+                "{}",
+                err.message
+            );
+            assert_eq!(err.secondary.unwrap().0.start, s.find("~:").unwrap());
+        }
+        // Long keys that differ, and a tagged long key equal to a plain one.
+        let mut s: String = (0..40).map(|i| format!("long-key-{i}: {i}\n")).collect();
+        assert!(load(&s).is_ok());
+        s.push_str("!!str long-key-7: again\n");
+        assert!(load(&s).unwrap_err().message.contains("`long-key-7`"));
     }
 
     #[test]
