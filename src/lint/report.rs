@@ -128,11 +128,17 @@ pub fn json(result: &LintResult) -> String {
         },
     };
     let rest = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    let mut s = String::with_capacity(findings.len() + rest.len() + 16);
+    let size: usize = findings.iter().map(|part| part.len() + 2).sum();
+    let mut s = String::with_capacity(size + rest.len() + 16);
     match rest.strip_prefix(EMPTY_FINDINGS) {
         Some(rest) if !findings.is_empty() => {
             s.push_str("{\n  \"findings\": [\n");
-            s.push_str(&findings);
+            for (i, part) in findings.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(",\n");
+                }
+                s.push_str(part);
+            }
             s.push_str("\n  ]");
             s.push_str(rest);
         }
@@ -151,13 +157,14 @@ const FINDINGS_PER_CHUNK: usize = 2048;
 /// `items` mapped by `to_json` and pretty-printed as the elements of an
 /// array one level deep in a document, without the brackets: what
 /// `serde_json::to_string_pretty` writes there, but serialized on all cores.
+/// Returns the text in parts, to be joined with `",\n"`.
 fn pretty_elements<'a, T: Sync, J: serde::Serialize>(
     items: &'a [T],
     chunk_len: usize,
     to_json: impl Fn(&'a T) -> J + Sync,
-) -> String {
+) -> Vec<String> {
     let chunks: Vec<&'a [T]> = items.chunks(chunk_len.max(1)).collect();
-    let parts = crate::map_on_all_cores(&chunks, |chunk: &&'a [T]| {
+    crate::map_on_all_cores(&chunks, |chunk: &&'a [T]| {
         let values: Vec<J> = chunk.iter().map(&to_json).collect();
         let array = serde_json::to_string_pretty(&values).unwrap_or_default();
         // "[\n  {…},\n  {…}\n]": drop the brackets and indent one more
@@ -177,8 +184,7 @@ fn pretty_elements<'a, T: Sync, J: serde::Serialize>(
         out.push_str("  ");
         out.push_str(&inner[line_start..]);
         out
-    });
-    parts.join(",\n")
+    })
 }
 
 /// SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
@@ -368,7 +374,7 @@ mod tests {
         })
         .unwrap();
         for chunk in [1, 2, 3, 7, 100] {
-            let elements = pretty_elements(&items, chunk, |v| v);
+            let elements = pretty_elements(&items, chunk, |v| v).join(",\n");
             let joined = format!("{{\n  \"findings\": [\n{elements}\n  ],\n  \"after\": 1\n}}");
             assert_eq!(whole, joined, "chunks of {chunk}");
         }
