@@ -86,21 +86,17 @@ impl Rule for SchemaInvalid {
                 .find(|o| bundled.is_some_and(|entries| entries.iter().any(|e| e.kind == o.kind)));
             if let Some(o) = first {
                 let versions: Vec<&str> = bundle::versions().collect();
-                out.push(
-                    Finding::new(
-                        &META,
-                        o.file,
-                        api_version_span(o),
-                        format!(
-                            "no schemas for Kubernetes {:?}; objects were not schema-checked",
-                            ctx.kubernetes_version
-                        ),
-                    )
-                    .help(format!(
+                out.push(at_api_version(
+                    o,
+                    format!(
+                        "no schemas for Kubernetes {:?}; objects were not schema-checked",
+                        ctx.kubernetes_version
+                    ),
+                    format!(
                         "use --kubernetes-version with one of: {}",
                         versions.join(", ")
-                    )),
-                );
+                    ),
+                ));
             }
             return;
         };
@@ -124,21 +120,17 @@ fn check_object(
         return; // custom resources and other kinds: no schema
     };
     if entry.api_version != o.api_version {
-        out.push(
-            Finding::new(
-                &META,
-                o.file,
-                api_version_span(o),
-                format!(
-                    "apiVersion {:?} is not served for {} by Kubernetes {}",
-                    o.api_version, o.kind, ctx.kubernetes_version
-                ),
-            )
-            .help(format!(
+        out.push(at_api_version(
+            o,
+            format!(
+                "apiVersion {:?} is not served for {} by Kubernetes {}",
+                o.api_version, o.kind, ctx.kubernetes_version
+            ),
+            format!(
                 "use apiVersion: {} (and migrate the fields that changed)",
                 entry.api_version
-            )),
-        );
+            ),
+        ));
         return;
     }
     let Ok(validator) = entry.validator() else {
@@ -150,8 +142,10 @@ fn check_object(
     }
 }
 
-fn api_version_span(o: &Object<'_>) -> Span {
-    o.node.get("apiVersion").map_or(o.node.span, |n| n.span)
+/// A finding about the object as a whole, at its `apiVersion`.
+fn at_api_version(o: &Object<'_>, message: String, help: String) -> Finding {
+    let span = o.node.get("apiVersion").map_or(o.node.span, |n| n.span);
+    Finding::new(&META, o.file, span, message).help(help)
 }
 
 /// Turns one validation error into findings at the YAML nodes it is about.
