@@ -370,39 +370,48 @@ fn quoted_end(text: &str, start: usize) -> Option<usize> {
     None
 }
 
-/// Spaces inserted at line starts (original byte offset, count), so that
-/// positions in the re-indented text map back to the user's file.
+/// Spaces inserted at line starts of the part of the text being parsed,
+/// which starts at `base` in the original; positions in the re-indented
+/// part map back to the user's file.
 #[derive(Debug, Default)]
 struct Reindent {
+    base: usize,
+    /// (original byte offset, number of spaces), in offset order.
     inserts: Vec<(usize, usize)>,
 }
 
 impl Reindent {
-    fn apply(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len() + self.inserts.len() * 4);
-        let mut last = 0;
+    /// `original[self.base..until]` with the spaces inserted.
+    fn apply(&self, original: &str, until: usize) -> String {
+        let mut out = String::with_capacity(until - self.base + self.count());
+        let mut last = self.base;
         for &(at, n) in &self.inserts {
-            out.push_str(&text[last..at]);
+            out.push_str(&original[last..at]);
             out.extend(std::iter::repeat_n(' ', n));
             last = at;
         }
-        out.push_str(&text[last..]);
+        out.push_str(&original[last..until]);
         out
     }
 
-    /// Maps a byte offset in the re-indented text to the original text.
+    /// Maps a byte offset in the re-indented part to the original text.
     fn original(&self, modified: usize) -> usize {
         let mut shift = 0;
         for &(at, n) in &self.inserts {
+            let at = at - self.base;
             if modified < at + shift {
                 break;
             }
             if modified < at + shift + n {
-                return at;
+                return self.base + at;
             }
             shift += n;
         }
-        modified - shift
+        self.base + modified - shift
+    }
+
+    fn count(&self) -> usize {
+        self.inserts.iter().map(|(_, n)| n).sum()
     }
 
     fn add(&mut self, at: usize) {
@@ -413,6 +422,42 @@ impl Reindent {
     }
 }
 
+/// Where the document holding byte `at` ends: at the next line that starts
+/// with a `---` or `...` marker, or at the end of the text. YAML forbids
+/// such lines inside any scalar, so no scan of the document is needed.
+fn document_end(original: &str, at: usize) -> usize {
+    let mut line = original[at.min(original.len())..]
+        .find('\n')
+        .map_or(original.len(), |i| at + i + 1);
+    while line < original.len() {
+        let rest = &original[line..];
+        if (rest.starts_with("---") || rest.starts_with("..."))
+            && rest[3..].chars().next().is_none_or(char::is_whitespace)
+        {
+            return line;
+        }
+        line = rest.find('\n').map_or(original.len(), |i| line + i + 1);
+    }
+    original.len()
+}
+
+/// A failed parse: the error, the parser's reason, and where the failing
+/// document starts (what was complete before it).
+struct Failure {
+    error: LoadError,
+    info: String,
+    before: Boundary,
+}
+
+/// A point between documents: the original offset, the number of documents
+/// complete and the alias nodes they used.
+#[derive(Debug, Clone, Copy)]
+struct Boundary {
+    at: usize,
+    docs: usize,
+    alias_nodes: usize,
+}
+
 /// Parses every document of a YAML stream.
 ///
 /// saphyr-parser rejects flow collections whose continuation lines sit at
@@ -420,42 +465,87 @@ impl Reindent {
 /// `]` under `args`), which go-yaml — and so kubectl and Prometheus —
 /// accept. Such lines are re-indented for parsing and positions are mapped
 /// back, so real-world manifests load and errors still point at the file.
+/// Only the failing document is parsed again, and the work spent on it is
+/// bounded, so many such documents, or one hostile one, cannot take
+/// quadratic time.
 pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadError> {
     const MAX_REINDENTS: usize = 1024;
     let original: &str = &source.text;
     let mut reindent = Reindent::default();
+    let mut until = original.len();
+    let mut done = Boundary {
+        at: 0,
+        docs: 0,
+        alias_nodes: 0,
+    };
+    let mut docs = Vec::new();
+    let mut reparse_budget = original.len().saturating_mul(4).saturating_add(1 << 20);
     loop {
         let owned;
         let text: &str = if reindent.inserts.is_empty() {
-            original
+            &original[reindent.base..until]
         } else {
-            owned = reindent.apply(original);
+            owned = reindent.apply(original, until);
             &owned
         };
-        match parse_once(text, original, limits, &reindent) {
-            Ok(docs) => return Ok(docs),
-            Err(boxed) => {
-                let (err, info) = *boxed;
+        match parse_once(text, original, limits, &reindent, done, &mut docs) {
+            Ok(_) if until == original.len() => return Ok(docs),
+            Ok(alias_nodes) => {
+                done = Boundary {
+                    at: until,
+                    docs: docs.len(),
+                    alias_nodes,
+                };
+                reindent = Reindent {
+                    base: until,
+                    inserts: Vec::new(),
+                };
+                until = original.len();
+            }
+            Err(failure) => {
+                let Failure {
+                    error,
+                    info,
+                    before,
+                } = *failure;
+                // What was parsed up to the error is parsed again.
+                let parsed = error.span.start.saturating_sub(reindent.base);
+                reparse_budget = reparse_budget.saturating_sub(parsed);
                 let retry = info == "invalid indentation"
-                    && reindent.inserts.iter().map(|(_, n)| n).sum::<usize>() < MAX_REINDENTS;
+                    && reindent.count() < MAX_REINDENTS
+                    && reparse_budget > 0;
                 if !retry {
-                    return Err(err);
+                    return Err(error);
                 }
-                let line_start = original[..err.span.start.min(original.len())]
+                // The documents before the failing one stand; it is parsed
+                // again on its own, with the offending line moved right.
+                docs.truncate(before.docs);
+                done = before;
+                if before.at > reindent.base {
+                    reindent.base = before.at;
+                    reindent.inserts.retain(|&(at, _)| at >= before.at);
+                }
+                until = document_end(original, error.span.start);
+                let line_start = original[..error.span.start.min(original.len())]
                     .rfind('\n')
-                    .map_or(0, |i| i + 1);
+                    .map_or(0, |i| i + 1)
+                    .max(reindent.base);
                 reindent.add(line_start);
             }
         }
     }
 }
 
-fn parse_once<'s>(
-    text: &'s str,
-    original: &'s str,
+/// Parses `text` (the original from `shift.base`, re-indented) onto `docs`;
+/// `start` is what is complete before it. Returns the alias nodes used.
+fn parse_once(
+    text: &str,
+    original: &str,
     limits: Limits,
-    shift: &'s Reindent,
-) -> Result<Vec<Node>, Box<(LoadError, String)>> {
+    shift: &Reindent,
+    start: Boundary,
+    docs: &mut Vec<Node>,
+) -> Result<usize, Box<Failure>> {
     let mut builder = Builder {
         limits,
         stack: Vec::new(),
@@ -463,33 +553,59 @@ fn parse_once<'s>(
         entries: Vec::new(),
         anchors: HashMap::new(),
         key_hasher: std::hash::RandomState::new(),
-        alias_nodes: 0,
-        docs: Vec::new(),
+        alias_nodes: start.alias_nodes,
+        docs: std::mem::take(docs),
         pos: CharToByte::new(text),
         shift,
         original,
     };
+    let mut before = start;
     for item in Parser::new_from_str(text) {
-        match item {
-            Ok((ev, span)) => builder
-                .event(ev, span)
-                .map_err(|e| Box::new((e, String::new())))?,
+        let failure = match item {
+            Ok((Event::DocumentEnd, span)) => {
+                // The next document starts after a `...` marker, or at the
+                // `---` that ends this one implicitly.
+                let span = builder.span(span);
+                let at = if original[span.start..].starts_with("...") {
+                    span.end
+                } else {
+                    span.start
+                };
+                before = Boundary {
+                    at,
+                    docs: builder.docs.len(),
+                    alias_nodes: builder.alias_nodes,
+                };
+                continue;
+            }
+            Ok((ev, span)) => match builder.event(ev, span) {
+                Ok(()) => continue,
+                Err(error) => Failure {
+                    error,
+                    info: String::new(),
+                    before,
+                },
+            },
             Err(e) => {
                 let mut pos = CharToByte::new(text);
                 let at = shift.original(pos.byte(e.marker().index()));
-                return Err(Box::new((
-                    LoadError {
+                Failure {
+                    error: LoadError {
                         message: format!("invalid YAML: {}", e.info()),
                         span: Span::new(at, at),
                         label: e.info().to_string(),
                         secondary: None,
                     },
-                    e.info().to_string(),
-                )));
+                    info: e.info().to_string(),
+                    before,
+                }
             }
-        }
+        };
+        *docs = builder.docs;
+        return Err(Box::new(failure));
     }
-    Ok(builder.docs)
+    *docs = builder.docs;
+    Ok(builder.alias_nodes)
 }
 
 #[cfg(test)]
@@ -602,6 +718,45 @@ mod tests {
         assert_eq!(c.get("args").unwrap().as_seq().unwrap().len(), 2);
         let env = c.get("env").unwrap();
         assert_eq!(&src[env.span.start..env.span.end], "é");
+    }
+
+    #[test]
+    fn many_reindented_documents_load_in_linear_time_with_true_spans() {
+        let doc = |i: usize| {
+            format!("kind: ConfigMap\nmetadata: {{name: cm{i}}}\ndata:\n  args: [\n  \"a\", \"é\",\n  ]\n")
+        };
+        let mut src = (0..3000).map(doc).collect::<Vec<_>>().join("---\n");
+        src.push_str("...\n%YAML 1.2\n---\nlast: [\n  1,\n]\n");
+        let docs = load(&src).unwrap();
+        assert_eq!(docs.len(), 3001);
+        for (i, d) in docs[..3000].iter().enumerate() {
+            let name = d.get("metadata").unwrap().get("name").unwrap();
+            assert_eq!(&src[name.span.start..name.span.end], format!("cm{i}"));
+            let args = d
+                .get("data")
+                .unwrap()
+                .get("args")
+                .unwrap()
+                .as_seq()
+                .unwrap();
+            assert_eq!(&src[args[1].span.start..args[1].span.end], "\"é\"");
+        }
+        assert_eq!(docs[3000].get("last").unwrap().as_seq().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn reindenting_one_hostile_document_is_bounded() {
+        // Every line needs moving: retries stop at their budget with the
+        // parser's error instead of parsing the document thousands of times.
+        let mut src = String::from("a:\n  b: [\n");
+        src.push_str(&"  1,\n".repeat(50_000));
+        src.push_str("  ]\n");
+        let err = load(&src).unwrap_err();
+        assert!(
+            err.message.contains("invalid indentation"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
