@@ -587,8 +587,7 @@ fn parse_once(
                 },
             },
             Err(e) => {
-                let mut pos = CharToByte::new(text);
-                let at = shift.original(pos.byte(e.marker().index()));
+                let at = shift.original(builder.pos.byte(e.marker().index()));
                 Failure {
                     error: LoadError {
                         message: format!("invalid YAML: {}", e.info()),

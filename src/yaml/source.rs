@@ -91,8 +91,17 @@ pub(super) struct CharToByte<'a> {
     text: &'a str,
     char_idx: usize,
     byte_idx: usize,
-    ascii: bool,
+    /// `text[..ascii_end]` is ASCII, so characters are bytes there. It is
+    /// checked a block at a time only as far as positions are asked for: a
+    /// parse that stops early (a document parsed again on its own) does not
+    /// pay for scanning the rest of the text.
+    ascii_end: usize,
+    /// Whether `ascii_end` stopped at a non-ASCII byte.
+    ascii_done: bool,
 }
+
+/// Bytes checked for ASCII at a time.
+const ASCII_BLOCK: usize = 4096;
 
 impl<'a> CharToByte<'a> {
     pub(super) fn new(text: &'a str) -> Self {
@@ -100,20 +109,36 @@ impl<'a> CharToByte<'a> {
             text,
             char_idx: 0,
             byte_idx: 0,
-            ascii: text.is_ascii(),
+            ascii_end: 0,
+            ascii_done: false,
         }
     }
 
     pub(super) fn byte(&mut self, char_idx: usize) -> usize {
         let bytes = self.text.as_bytes();
-        if self.ascii {
-            // Most manifests are ASCII: characters are bytes.
-            return char_idx.min(bytes.len());
+        let wanted = char_idx.min(bytes.len());
+        while self.ascii_end < wanted && !self.ascii_done {
+            let end = (self.ascii_end + ASCII_BLOCK).min(bytes.len());
+            let block = &bytes[self.ascii_end..end];
+            if block.is_ascii() {
+                self.ascii_end = end;
+            } else {
+                self.ascii_end += block.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+                self.ascii_done = true;
+            }
+        }
+        if !self.ascii_done || char_idx <= self.ascii_end {
+            // Within the ASCII prefix (most manifests are all ASCII).
+            return wanted;
+        }
+        if self.byte_idx < self.ascii_end {
+            self.byte_idx = self.ascii_end;
+            self.char_idx = self.ascii_end;
         }
         while self.char_idx < char_idx {
             // Skip the ASCII run ahead in one step, then one wider character.
             let want = char_idx - self.char_idx;
-            let run = &bytes[self.byte_idx..(self.byte_idx + want).min(bytes.len())];
+            let run = &bytes[self.byte_idx..self.byte_idx.saturating_add(want).min(bytes.len())];
             let ascii = run.iter().position(|b| !b.is_ascii()).unwrap_or(run.len());
             self.byte_idx += ascii;
             self.char_idx += ascii;
@@ -178,6 +203,24 @@ mod tests {
         assert_eq!((c.byte(5), c.byte(1), c.byte(6)), (8, 1, 10));
         let mut c = CharToByte::new("abc");
         assert_eq!((c.byte(2), c.byte(0), c.byte(99)), (2, 0, 3));
+    }
+
+    #[test]
+    fn char_to_byte_past_long_ascii_prefixes() {
+        let text = format!("{}é{}", "a".repeat(2 * ASCII_BLOCK + 3), "b".repeat(10));
+        let at = 2 * ASCII_BLOCK + 3;
+        let mut c = CharToByte::new(&text);
+        assert_eq!(c.byte(at + 1), at + 2);
+        assert_eq!(c.byte(10), 10);
+        assert_eq!(c.byte(at), at);
+        assert_eq!(c.byte(at + 5), at + 6);
+        assert_eq!(c.byte(usize::MAX), text.len());
+        let ascii = "x".repeat(ASCII_BLOCK + 1);
+        let mut c = CharToByte::new(&ascii);
+        assert_eq!(
+            (c.byte(ASCII_BLOCK), c.byte(7), c.byte(99_999)),
+            (ASCII_BLOCK, 7, ascii.len())
+        );
     }
 
     #[test]
