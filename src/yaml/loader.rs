@@ -136,17 +136,23 @@ impl<'s> Builder<'s> {
                         let entries = &self.entries[*first..];
                         if let NodeKind::Scalar { .. } = k.kind {
                             let name = k.key_str();
-                            let indexed = index.is_some() || entries.len() >= 16;
-                            let hash = if indexed {
-                                self.key_hasher.hash_one(name.as_ref())
-                            } else {
-                                0
-                            };
-                            let previous = match index.as_ref().map(|m| m.get(&hash)) {
+                            let hasher = &self.key_hasher;
+                            if index.is_none() && entries.len() >= 16 {
+                                let mut map = HashMap::new();
+                                for (at, (ek, _)) in entries.iter().enumerate() {
+                                    if let NodeKind::Scalar { .. } = ek.kind {
+                                        let h = hasher.hash_one(ek.key_str().as_ref());
+                                        map.entry(h).or_insert(at);
+                                    }
+                                }
+                                *index = Some(map);
+                            }
+                            let hash = index.as_ref().map(|_| hasher.hash_one(name.as_ref()));
+                            let previous = match index.as_ref().zip(hash).map(|(m, h)| m.get(&h)) {
                                 // Indexed, and no key has this hash.
                                 Some(None) => None,
                                 Some(Some(&at)) if same_key(&entries[at].0, &k) => Some(at),
-                                // Not indexed yet, or two keys share a hash.
+                                // A small mapping, or two keys share a hash.
                                 _ => entries.iter().position(|(ek, _)| same_key(ek, &k)),
                             };
                             if let Some(at) = previous {
@@ -160,18 +166,8 @@ impl<'s> Builder<'s> {
                                     )),
                                 });
                             }
-                            if let Some(map) = index {
+                            if let (Some(map), Some(hash)) = (index, hash) {
                                 map.entry(hash).or_insert(entries.len());
-                            } else if entries.len() >= 16 {
-                                let mut map: HashMap<u64, usize> = HashMap::new();
-                                for (at, (ek, _)) in entries.iter().enumerate() {
-                                    if let NodeKind::Scalar { .. } = ek.kind {
-                                        let h = self.key_hasher.hash_one(ek.key_str().as_ref());
-                                        map.entry(h).or_insert(at);
-                                    }
-                                }
-                                map.entry(hash).or_insert(entries.len());
-                                *index = Some(map);
                             }
                         }
                         self.entries.push((k, node));
