@@ -36,10 +36,12 @@ pub fn read_source(path: &str) -> Result<Source> {
             None => {
                 // Pre-size from the file length: growing a 100 MB buffer by
                 // doubling costs several copies.
+                // `read_in_parallel` reads at offsets, so the file is still
+                // at its start.
                 let mut buf = Vec::with_capacity(meta.len() as usize + 1);
-                let mut file = &file;
-                std::io::Seek::rewind(&mut file)
-                    .and_then(|_| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf))
+                (&file)
+                    .take(MAX_INPUT_BYTES + 1)
+                    .read_to_end(&mut buf)
                     .map_err(|e| Error::plain(format!("cannot read {path}: {}", io_reason(&e))))?;
                 buf
             }
@@ -89,8 +91,11 @@ fn read_in_parallel(_: &std::fs::File, _: u64) -> Option<Vec<u8>> {
 #[cfg(unix)]
 fn read_in_parallel(file: &std::fs::File, len: u64) -> Option<Vec<u8>> {
     use std::os::unix::fs::FileExt;
+    if len < PARALLEL_READ_BYTES {
+        return None;
+    }
     let threads = crate::worker_threads();
-    if len < PARALLEL_READ_BYTES || threads < 2 || !file.metadata().ok()?.is_file() {
+    if threads < 2 || !file.metadata().ok()?.is_file() {
         return None;
     }
     let mut buf = vec![0u8; usize::try_from(len).ok()?];

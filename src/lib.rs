@@ -29,12 +29,16 @@ pub mod yaml;
 
 use std::io::{IsTerminal, Write};
 
-/// Threads for parallel work: the machine's cores, at most 16.
+/// Threads for parallel work: the machine's cores, at most 16. Asked once:
+/// on Linux the answer reads several cgroup files.
 pub(crate) fn worker_threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16)
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 16)
+    })
 }
 
 /// `items.iter().map(f)` on all cores, results in input order. Each thread
