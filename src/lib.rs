@@ -48,6 +48,27 @@ pub(crate) fn map_on_all_cores<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
+    map_in_order(items, None, f)
+}
+
+/// [`map_on_all_cores`], starting the costliest items first so that no
+/// thread is left with a large one at the end; results in input order.
+pub(crate) fn map_on_all_cores_costliest_first<T: Sync, R: Send>(
+    items: &[T],
+    cost: impl Fn(&T) -> u64,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
+    map_in_order(items, Some(&order), f)
+}
+
+/// Maps `items` on all cores, taking them in `order` (default: as given).
+fn map_in_order<T: Sync, R: Send>(
+    items: &[T],
+    order: Option<&[usize]>,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = worker_threads().min(items.len());
     if threads < 2 {
@@ -60,8 +81,9 @@ pub(crate) fn map_on_all_cores<T: Sync, R: Send>(
                 scope.spawn(|| {
                     let mut mine = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let i = order.map_or(Some(n), |o| o.get(n).copied());
+                        let Some((i, item)) = i.and_then(|i| Some((i, items.get(i)?))) else {
                             return mine;
                         };
                         mine.push((i, f(item)));
@@ -77,7 +99,7 @@ pub(crate) fn map_on_all_cores<T: Sync, R: Send>(
             })
             .collect()
     });
-    done.sort_by_key(|(i, _)| *i);
+    done.sort_unstable_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
 }
 
@@ -145,5 +167,21 @@ pub fn run(cli: cli::Cli) -> i32 {
             eprint!("{}", diag::render(&e, err_color));
             2
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parallel_maps_keep_input_order() {
+        let items: Vec<u64> = (0..1000).map(|i| (i * 7919) % 1000).collect();
+        let want: Vec<u64> = items.iter().map(|x| x * 2).collect();
+        assert_eq!(super::map_on_all_cores(&items, |x| x * 2), want);
+        assert_eq!(
+            super::map_on_all_cores_costliest_first(&items, |x| *x, |x| x * 2),
+            want
+        );
+        let none: Vec<u64> = Vec::new();
+        assert!(super::map_on_all_cores_costliest_first(&none, |x| *x, |x| *x).is_empty());
     }
 }

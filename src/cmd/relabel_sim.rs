@@ -97,7 +97,7 @@ fn coverage_report(
     }
     let mut files = Vec::new();
     for p in &paths {
-        let src = read_source(p)?;
+        let src = read_source(&p.path)?;
         let docs = load_yaml(&src)?;
         files.push((src, docs));
     }

@@ -29,21 +29,33 @@ pub struct LintResult {
     pub notes: Vec<String>,
 }
 
+/// An input file found by [`discover`], with its size when known.
+pub struct Found {
+    pub path: String,
+    pub bytes: u64,
+}
+
 /// Expands directories (recursively: .yaml, .yml, .json), keeps explicit
 /// files as given, drops excluded paths, and survives symlink loops.
-pub fn discover(paths: &[String], config: &LintConfig) -> (Vec<String>, Vec<Error>) {
+pub fn discover(paths: &[String], config: &LintConfig) -> (Vec<Found>, Vec<Error>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen_dirs = HashSet::new();
     for p in paths {
         if p == "-" {
-            out.push(p.clone());
+            out.push(Found {
+                path: p.clone(),
+                bytes: 0,
+            });
             continue;
         }
         let path = Path::new(p);
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => walk(path, config, &mut seen_dirs, &mut out, &mut errors),
-            Ok(_) => out.push(p.clone()),
+            Ok(m) => out.push(Found {
+                path: p.clone(),
+                bytes: m.len(),
+            }),
             Err(e) => errors.push(Error::plain(format!("cannot read {p}: {}", io_reason(&e)))),
         }
     }
@@ -54,7 +66,7 @@ fn walk(
     dir: &Path,
     config: &LintConfig,
     seen: &mut HashSet<PathBuf>,
-    out: &mut Vec<String>,
+    out: &mut Vec<Found>,
     errors: &mut Vec<Error>,
 ) {
     let Ok(canonical) = dir.canonicalize() else {
@@ -87,12 +99,15 @@ fn walk(
         }
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, config, seen, out, errors),
-            Ok(_) => {
+            Ok(m) => {
                 if [".yaml", ".yml", ".json"]
                     .iter()
                     .any(|ext| name.ends_with(ext))
                 {
-                    out.push(display);
+                    out.push(Found {
+                        path: display,
+                        bytes: m.len(),
+                    });
                 }
             }
             // Dangling symlinks and unreadable entries are reported, not skipped.
@@ -104,13 +119,18 @@ fn walk(
     }
 }
 
-/// Reads and parses files on all cores, in input order.
-fn load_all(paths: &[String]) -> Vec<Result<LintFile, Error>> {
-    crate::map_on_all_cores(paths, |p| {
-        let source = read_source(p)?;
-        let docs = load_yaml(&source)?;
-        Ok(LintFile::new(source, docs))
-    })
+/// Reads and parses files on all cores, largest first so that a big file
+/// does not start last; results in input order.
+fn load_all(found: &[Found]) -> Vec<Result<LintFile, Error>> {
+    crate::map_on_all_cores_costliest_first(
+        found,
+        |f| f.bytes,
+        |f| {
+            let source = read_source(&f.path)?;
+            let docs = load_yaml(&source)?;
+            Ok(LintFile::new(source, docs))
+        },
+    )
 }
 
 /// Rules that are enabled, with their effective severity.
