@@ -139,7 +139,7 @@ impl<'a> CharToByte<'a> {
             // Skip the ASCII run ahead in one step, then one wider character.
             let want = char_idx - self.char_idx;
             let run = &bytes[self.byte_idx..self.byte_idx.saturating_add(want).min(bytes.len())];
-            let ascii = run.iter().position(|b| !b.is_ascii()).unwrap_or(run.len());
+            let ascii = ascii_prefix_len(run);
             self.byte_idx += ascii;
             self.char_idx += ascii;
             if self.char_idx == char_idx {
@@ -170,9 +170,39 @@ impl<'a> CharToByte<'a> {
     }
 }
 
+/// How many bytes at the start of `b` are ASCII, checked a word at a time:
+/// a mostly-ASCII file with a few typographic quotes is walked through here.
+fn ascii_prefix_len(b: &[u8]) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut len = 0;
+    for word in words.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        if u64::from_ne_bytes(w) & HIGH_BITS != 0 {
+            break;
+        }
+        len += 8;
+    }
+    len + b[len..]
+        .iter()
+        .position(|c| !c.is_ascii())
+        .unwrap_or(b.len() - len)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_prefix_len_finds_the_first_wide_byte() {
+        let text = "abcdefghijklmnopqrstuvwxyz";
+        for n in 0..=text.len() {
+            assert_eq!(ascii_prefix_len(&text.as_bytes()[..n]), n);
+            let wide = format!("{}é{}", &text[..n], text);
+            assert_eq!(ascii_prefix_len(wide.as_bytes()), n, "{wide}");
+        }
+    }
 
     #[test]
     fn line_col_counts_chars() {
