@@ -6,25 +6,33 @@ use std::sync::OnceLock;
 
 use jsonschema::Validator;
 
+use super::instance::YamlJson;
+
 /// The schema of one kind at one Kubernetes minor version.
 pub struct Entry {
     pub kind: &'static str,
     /// The only apiVersion the bundled version serves for this kind.
     pub api_version: &'static str,
     text: &'static str,
-    validator: OnceLock<Result<Validator, String>>,
+    validator: OnceLock<Result<Validator<YamlJson>, String>>,
 }
 
 impl Entry {
+    #[cfg(test)]
+    pub fn schema_text(&self) -> &'static str {
+        self.text
+    }
+
     /// The compiled validator; `Err` only if the bundled schema is broken.
-    pub fn validator(&self) -> Result<&Validator, &str> {
+    pub fn validator(&self) -> Result<&Validator<YamlJson>, &str> {
         self.validator
             .get_or_init(|| {
                 let schema: serde_json::Value =
                     serde_json::from_str(self.text).map_err(|e| e.to_string())?;
                 // Formats (int32, date-time, byte) are annotations to the API
                 // server's schema validation too.
-                jsonschema::draft202012::options()
+                jsonschema::options_for::<YamlJson>()
+                    .with_draft(jsonschema::Draft::Draft202012)
                     .should_validate_formats(false)
                     .build(&schema)
                     .map_err(|e| e.to_string())
@@ -106,7 +114,18 @@ pub fn for_version(version: &str) -> Option<&'static [Entry]> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::instance::Instance;
     use super::*;
+    use crate::yaml::{load_stream, Limits, Node, Source};
+
+    /// A JSON value as the YAML tree lint validates (JSON is YAML).
+    fn tree(value: &serde_json::Value) -> Node {
+        let src = Source::new("t.json", value.to_string());
+        match load_stream(&src, Limits::default()) {
+            Ok(mut docs) if docs.len() == 1 => docs.remove(0),
+            other => panic!("{value}: {other:?}"),
+        }
+    }
 
     #[test]
     fn version_spellings() {
@@ -129,12 +148,21 @@ mod tests {
                     .validator()
                     .unwrap_or_else(|err| panic!("{version} {}: {err}", e.kind));
                 // metadata is strict in every kind: an unknown field fails
-                assert!(!v.is_valid(&invalid), "{version} {} accepts a typo", e.kind);
+                assert!(
+                    !v.is_valid(Instance::new(&tree(&invalid))),
+                    "{version} {} accepts a typo",
+                    e.kind
+                );
                 let kind_only = serde_json::json!({"kind": e.kind, "apiVersion": e.api_version});
                 let wrong_api = serde_json::json!({"kind": e.kind, "apiVersion": "example.com/v9"});
-                assert!(!v.is_valid(&wrong_api), "{version} {}", e.kind);
+                assert!(
+                    !v.is_valid(Instance::new(&tree(&wrong_api))),
+                    "{version} {}",
+                    e.kind
+                );
                 // a bare object misses at most required fields
-                for err in v.iter_errors(&kind_only) {
+                let kind_only = tree(&kind_only);
+                for err in v.iter_errors(Instance::new(&kind_only)) {
                     assert!(
                         matches!(
                             err.kind(),
@@ -180,7 +208,11 @@ mod tests {
                         }]}}
                     }
                 });
-                let errs: Vec<String> = v.iter_errors(&ds).map(|e| e.to_string()).collect();
+                let ds = tree(&ds);
+                let errs: Vec<String> = v
+                    .iter_errors(Instance::new(&ds))
+                    .map(|e| e.to_string())
+                    .collect();
                 assert!(errs.is_empty(), "{max_unavailable} {cpu}: {errs:?}");
             }
         }
@@ -188,6 +220,6 @@ mod tests {
             "apiVersion": "apps/v1", "kind": "DaemonSet",
             "spec": {"updateStrategy": {"rollingUpdate": {"maxUnavailable": true}}}
         });
-        assert!(!v.is_valid(&bad));
+        assert!(!v.is_valid(Instance::new(&tree(&bad))));
     }
 }

@@ -1,6 +1,7 @@
 //! Rules of the `schema` group: objects checked against the Kubernetes API's
 //! own schemas, bundled per minor version.
 mod bundle;
+mod instance;
 mod schema_invalid;
 
 use crate::lint::Rule;

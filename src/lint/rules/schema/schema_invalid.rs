@@ -4,6 +4,7 @@ use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
 
 use super::bundle;
+use super::instance::Instance;
 use crate::k8s::Object;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::yaml::{Node, Span};
@@ -136,8 +137,7 @@ fn check_object(
     let Ok(validator) = entry.validator() else {
         return; // a broken bundle; the unit tests compile every schema
     };
-    let json = o.node.to_json();
-    for err in validator.iter_errors(&json) {
+    for err in validator.iter_errors(Instance::new(o.node)) {
         report(o, &err, out);
     }
 }
@@ -447,9 +447,8 @@ spec:
         else {
             panic!("compiles");
         };
-        let json = root.to_json();
         let mut out = Vec::new();
-        for err in v.iter_errors(&json) {
+        for err in v.iter_errors(Instance::new(&root)) {
             report(&o, &err, &mut out);
         }
         let mut got: Vec<(usize, String, &str)> = out
