@@ -179,12 +179,15 @@ fn ascii_prefix_len(b: &[u8]) -> usize {
     for word in words.by_ref() {
         let mut w = [0u8; 8];
         w.copy_from_slice(word);
-        if u64::from_ne_bytes(w) & HIGH_BITS != 0 {
-            break;
+        let high = u64::from_le_bytes(w) & HIGH_BITS;
+        if high != 0 {
+            // The lowest set bit is in the first non-ASCII byte.
+            return len + high.trailing_zeros() as usize / 8;
         }
         len += 8;
     }
-    len + b[len..]
+    len + words
+        .remainder()
         .iter()
         .position(|c| !c.is_ascii())
         .unwrap_or(b.len() - len)
