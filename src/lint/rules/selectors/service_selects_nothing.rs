@@ -8,33 +8,36 @@ use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::text::edit_distance;
 use crate::yaml::Node;
 
-/// How a selector that does not match a label set nearly does: a score
-/// (higher is closer) and, per unmatched pair, what the labels have
-/// instead. `None` when nothing relates them.
-fn near_miss(
-    wanted: &[(&Node, &Node, &str, &str)],
-    labels: &BTreeMap<&str, &str>,
-) -> Option<(usize, Vec<String>)> {
+/// How closely `labels` resemble what the selector wants: 3 for each pair
+/// it has, 2 for a near miss (a typo, or the value under another key).
+fn near_miss_score(wanted: &[(&Node, &Node, &str, &str)], labels: &BTreeMap<&str, &str>) -> usize {
     let mut score = 0;
+    for (_, _, k, v) in wanted {
+        score += match labels.get(k) {
+            Some(have) if have == v => 3,
+            Some(have) if is_typo(have, v) => 2,
+            Some(_) => 0,
+            None if labels.values().any(|have| have == v) => 2,
+            None => 0,
+        };
+    }
+    score
+}
+
+/// What the labels lack, for the help text (only of the closest workload).
+fn gaps(wanted: &[(&Node, &Node, &str, &str)], labels: &BTreeMap<&str, &str>) -> Vec<String> {
     let mut gaps = Vec::new();
     for (_, _, k, v) in wanted {
         match labels.get(k) {
-            Some(have) if have == v => score += 3,
-            Some(have) if is_typo(have, v) => {
-                score += 2;
-                gaps.push(format!("has {k}: {have}, not {v}"));
-            }
+            Some(have) if have == v => {}
             Some(have) => gaps.push(format!("has {k}: {have}, not {v}")),
             None => match labels.iter().find(|(_, have)| *have == v) {
-                Some((other, _)) => {
-                    score += 2;
-                    gaps.push(format!("has {other}: {v}, not {k}: {v}"));
-                }
+                Some((other, _)) => gaps.push(format!("has {other}: {v}, not {k}: {v}")),
                 None => gaps.push(format!("lacks {k}: {v}")),
             },
         }
     }
-    (score > 0).then_some((score, gaps))
+    gaps
 }
 
 /// At most two edits, and a small part of the value (`db` is not a typo
@@ -104,13 +107,12 @@ impl Rule for ServiceSelectsNothing {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-        let mut by_namespace: HashMap<NamespaceKey<'_>, Vec<(&Workload<'_>, Labels<'_>)>> =
-            HashMap::new();
+        let mut by_namespace: HashMap<NamespaceKey<'_>, Peers<'_>> = HashMap::new();
         for w in &ctx.workloads {
             by_namespace
                 .entry(namespace_key(&w.object))
                 .or_default()
-                .push((w, labels_of(w.template_labels())));
+                .push(w, labels_of(w.template_labels()));
         }
         for svc in ctx.objects.iter().filter(|o| o.kind == "Service") {
             let Some(spec) = svc.node.get("spec") else {
@@ -129,25 +131,32 @@ impl Rule for ServiceSelectsNothing {
             let Some(peers) = by_namespace.get(&namespace_key(svc)) else {
                 continue;
             };
+            // A match has the selector's first pair among its labels.
+            let (_, _, first_key, first_value) = wanted[0];
+            let selects = |&at: &usize| {
+                let labels = &peers.items[at].1;
+                wanted.iter().all(|(_, _, k, v)| labels.get(k) == Some(v))
+            };
             if peers
-                .iter()
-                .any(|(_, labels)| wanted.iter().all(|(_, _, k, v)| labels.get(k) == Some(v)))
+                .by_label
+                .get(&(first_key, first_value))
+                .is_some_and(|found| found.iter().any(selects))
             {
                 continue;
             }
             // Only speak when a workload looks like the intended target:
             // selectors sharing nothing with the input select pods defined
             // elsewhere or labeled at runtime by a controller.
-            let Some((_, w, gaps)) = peers
+            let Some((_, w, labels)) = peers
+                .items
                 .iter()
-                .filter_map(|(w, labels)| {
-                    let (score, gaps) = near_miss(&wanted, labels)?;
-                    Some((score, *w, gaps))
-                })
+                .map(|(w, labels)| (near_miss_score(&wanted, labels), *w, labels))
+                .filter(|(score, _, _)| *score > 0)
                 .max_by_key(|(score, _, _)| *score)
             else {
                 continue;
             };
+            let gaps = gaps(&wanted, labels);
             let mut f = Finding::new(
                 &META,
                 svc.file,
@@ -172,6 +181,25 @@ impl Rule for ServiceSelectsNothing {
             }
             out.push(f);
         }
+    }
+}
+
+/// The workloads of one namespace with their template labels, indexed by
+/// each label, so that a Service is compared only with workloads carrying
+/// its selector's first label.
+#[derive(Default)]
+struct Peers<'a> {
+    items: Vec<(&'a Workload<'a>, Labels<'a>)>,
+    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
+}
+
+impl<'a> Peers<'a> {
+    fn push(&mut self, w: &'a Workload<'a>, labels: Labels<'a>) {
+        let at = self.items.len();
+        for (&k, &v) in &labels {
+            self.by_label.entry((k, v)).or_default().push(at);
+        }
+        self.items.push((w, labels));
     }
 }
 
