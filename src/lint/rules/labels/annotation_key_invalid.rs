@@ -61,7 +61,7 @@ impl Rule for AnnotationKeyInvalid {
                         &META,
                         m.file,
                         k.span,
-                        format!("{}: invalid key in {}", m.owner, m.what),
+                        format!("{}: invalid key in {}", m.owner.display_name(), m.what),
                     )
                     .help(format!(
                         "\"{}\": {}",

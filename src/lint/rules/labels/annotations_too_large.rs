@@ -71,7 +71,8 @@ impl Rule for AnnotationsTooLarge {
                 m.key.span,
                 format!(
                     "{}: {} total {total} bytes, above the {LIMIT}-byte limit",
-                    m.owner, m.what
+                    m.owner.display_name(),
+                    m.what
                 ),
             );
             if let Some((k, v)) = largest {

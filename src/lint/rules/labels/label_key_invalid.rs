@@ -70,7 +70,7 @@ impl Rule for LabelKeyInvalid {
                 if errs.is_empty() {
                     continue;
                 }
-                let msg = format!("{}: invalid key in {}", m.owner, m.what);
+                let msg = format!("{}: invalid key in {}", m.owner.display_name(), m.what);
                 out.push(finding(m.file, k, text, msg, &errs));
             }
         }
@@ -84,7 +84,7 @@ impl Rule for LabelKeyInvalid {
             if errs.is_empty() {
                 continue;
             }
-            let msg = format!("{}: invalid key in {}", r.owner, r.what);
+            let msg = format!("{}: invalid key in {}", r.owner.display_name(), r.what);
             out.push(finding(r.file, k, text, msg, &errs));
         }
     }

@@ -108,7 +108,7 @@ impl Rule for LabelValueInvalid {
                         &META,
                         m.file,
                         at,
-                        format!("{}: {} in {}", m.owner, msg, m.what),
+                        format!("{}: {} in {}", m.owner.display_name(), msg, m.what),
                     )
                     .help(help),
                 );
@@ -125,7 +125,12 @@ impl Rule for LabelValueInvalid {
                         &META,
                         r.file,
                         v.span,
-                        format!("{}: {} in {}.values[{i}]", r.owner, msg, r.what),
+                        format!(
+                            "{}: {} in {}.values[{i}]",
+                            r.owner.display_name(),
+                            msg,
+                            r.what
+                        ),
                     )
                     .help(help),
                 );

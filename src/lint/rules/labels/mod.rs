@@ -8,7 +8,10 @@ mod missing_recommended_labels;
 
 pub mod validation;
 
+use std::borrow::Cow;
+
 use super::selectors::selector::label_selectors;
+use crate::k8s::Object;
 use crate::lint::{Context, Rule};
 use crate::yaml::Node;
 
@@ -23,10 +26,11 @@ pub const RULES: &[&dyn Rule] = &[
 /// A `map[string]string` the API server validates as labels.
 pub(crate) struct LabelMap<'a> {
     pub file: usize,
-    /// `Kind/namespace/name` of the object it belongs to.
-    pub owner: String,
+    /// The object it belongs to (its `display_name` is formatted only for
+    /// a finding).
+    pub owner: Object<'a>,
     /// Where in the object, for messages.
-    pub what: String,
+    pub what: Cow<'static, str>,
     /// The key naming the map (`labels`, `selector`, ...).
     pub key: &'a Node,
     pub node: &'a Node,
@@ -35,16 +39,15 @@ pub(crate) struct LabelMap<'a> {
 /// One `matchExpressions` requirement of a label selector.
 pub(crate) struct Requirement<'a> {
     pub file: usize,
-    pub owner: String,
+    pub owner: Object<'a>,
     pub what: String,
     pub node: &'a Node,
 }
 
 fn push_map<'a>(
     out: &mut Vec<LabelMap<'a>>,
-    file: usize,
-    owner: &str,
-    what: String,
+    owner: Object<'a>,
+    what: impl Into<Cow<'static, str>>,
     parent: Option<&'a Node>,
     key: &str,
 ) {
@@ -53,9 +56,9 @@ fn push_map<'a>(
     };
     if node.as_map().is_some() {
         out.push(LabelMap {
-            file,
-            owner: owner.to_string(),
-            what,
+            file: owner.file,
+            owner,
+            what: what.into(),
             key,
             node,
         });
@@ -72,54 +75,28 @@ fn job_template(node: &Node) -> Option<&Node> {
 pub(crate) fn label_maps<'a>(ctx: &Context<'a>) -> Vec<LabelMap<'a>> {
     let mut out = Vec::new();
     for o in &ctx.objects {
-        let owner = o.display_name();
-        let meta = o.metadata();
-        push_map(
-            &mut out,
-            o.file,
-            &owner,
-            "metadata.labels".into(),
-            meta,
-            "labels",
-        );
+        push_map(&mut out, *o, "metadata.labels", o.metadata(), "labels");
         if o.kind == "Service" {
             let spec = o.node.get("spec");
-            push_map(
-                &mut out,
-                o.file,
-                &owner,
-                "spec.selector".into(),
-                spec,
-                "selector",
-            );
+            push_map(&mut out, *o, "spec.selector", spec, "selector");
         }
         if o.kind == "CronJob" {
             let meta = job_template(o.node).and_then(|t| t.get("metadata"));
-            push_map(
-                &mut out,
-                o.file,
-                &owner,
-                "jobTemplate labels".into(),
-                meta,
-                "labels",
-            );
+            push_map(&mut out, *o, "jobTemplate labels", meta, "labels");
         }
     }
     for w in &ctx.workloads {
-        let o = &w.object;
-        let owner = o.display_name();
+        let o = w.object;
         // A Pod's template is the Pod itself: its labels are listed above.
         if o.kind != "Pod" {
             let meta = w.template.and_then(|t| t.get("metadata"));
-            let what = "pod template labels".to_string();
-            push_map(&mut out, o.file, &owner, what, meta, "labels");
+            push_map(&mut out, o, "pod template labels", meta, "labels");
         }
         for (what, sel) in label_selectors(w) {
             let what = format!("{what} matchLabels");
-            push_map(&mut out, o.file, &owner, what, Some(sel), "matchLabels");
+            push_map(&mut out, o, what, Some(sel), "matchLabels");
         }
-        let what = "nodeSelector".to_string();
-        push_map(&mut out, o.file, &owner, what, w.pod_spec, "nodeSelector");
+        push_map(&mut out, o, "nodeSelector", w.pod_spec, "nodeSelector");
     }
     out
 }
@@ -136,7 +113,7 @@ pub(crate) fn requirements<'a>(ctx: &Context<'a>) -> Vec<Requirement<'a>> {
             for (i, node) in exprs.iter().enumerate() {
                 out.push(Requirement {
                     file: w.object.file,
-                    owner: w.object.display_name(),
+                    owner: w.object,
                     what: format!("{what} matchExpressions[{i}]"),
                     node,
                 });
@@ -151,20 +128,17 @@ pub(crate) fn requirements<'a>(ctx: &Context<'a>) -> Vec<Requirement<'a>> {
 pub(crate) fn annotation_maps<'a>(ctx: &Context<'a>) -> Vec<LabelMap<'a>> {
     let mut out = Vec::new();
     for o in &ctx.objects {
-        let owner = o.display_name();
-        let what = "metadata.annotations".to_string();
-        push_map(&mut out, o.file, &owner, what, o.metadata(), "annotations");
+        let what = "metadata.annotations";
+        push_map(&mut out, *o, what, o.metadata(), "annotations");
         if o.kind == "CronJob" {
             let meta = job_template(o.node).and_then(|t| t.get("metadata"));
-            let what = "jobTemplate annotations".to_string();
-            push_map(&mut out, o.file, &owner, what, meta, "annotations");
+            push_map(&mut out, *o, "jobTemplate annotations", meta, "annotations");
         }
     }
     for w in ctx.workloads.iter().filter(|w| w.object.kind != "Pod") {
         let meta = w.template.and_then(|t| t.get("metadata"));
-        let owner = w.object.display_name();
-        let what = "pod template annotations".to_string();
-        push_map(&mut out, w.object.file, &owner, what, meta, "annotations");
+        let what = "pod template annotations";
+        push_map(&mut out, w.object, what, meta, "annotations");
     }
     out
 }

@@ -10,10 +10,9 @@ const VALUE_MAX: usize = 63;
 /// name of at most 63 characters. Returns the problems (empty when valid).
 pub fn qualified_name_errors(key: &str) -> Vec<String> {
     let mut errs = Vec::new();
-    let parts: Vec<&str> = key.split('/').collect();
-    let name = match parts.as_slice() {
-        [name] => *name,
-        [prefix, name] => {
+    let name = match key.split_once('/') {
+        None => key,
+        Some((prefix, name)) if !name.contains('/') => {
             if prefix.is_empty() {
                 errs.push("prefix part must be non-empty".to_string());
             } else {
@@ -23,9 +22,9 @@ pub fn qualified_name_errors(key: &str) -> Vec<String> {
                         .map(|e| format!("prefix part {e}")),
                 );
             }
-            *name
+            name
         }
-        _ => {
+        Some(_) => {
             return vec!["a qualified name may contain at most one '/' \
                          (an optional DNS subdomain prefix, '/', and a name)"
                 .to_string()];
