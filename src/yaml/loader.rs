@@ -135,7 +135,6 @@ impl<'s> Builder<'s> {
                     Some(k) => {
                         let entries = &self.entries[*first..];
                         if let NodeKind::Scalar { .. } = k.kind {
-                            let name = k.key_str();
                             let hasher = &self.key_hasher;
                             if index.is_none() && entries.len() >= 16 {
                                 let mut map = HashMap::new();
@@ -147,7 +146,9 @@ impl<'s> Builder<'s> {
                                 }
                                 *index = Some(map);
                             }
-                            let hash = index.as_ref().map(|_| hasher.hash_one(name.as_ref()));
+                            let hash = index
+                                .as_ref()
+                                .map(|_| hasher.hash_one(k.key_str().as_ref()));
                             let previous = match index.as_ref().zip(hash).map(|(m, h)| m.get(&h)) {
                                 // Indexed, and no key has this hash.
                                 Some(None) => None,
@@ -157,7 +158,7 @@ impl<'s> Builder<'s> {
                             };
                             if let Some(at) = previous {
                                 return Err(LoadError {
-                                    message: format!("duplicate key `{name}` in mapping"),
+                                    message: format!("duplicate key `{}` in mapping", k.key_str()),
                                     span: k.span,
                                     label: "duplicate key".into(),
                                     secondary: Some((
@@ -262,7 +263,7 @@ impl<'s> Builder<'s> {
                                 end(start, self.items[first..].last().map(|n| n.span.end)),
                             ),
                             tag,
-                            kind: NodeKind::Seq(self.items.drain(first..).collect()),
+                            kind: NodeKind::Seq(take_from(&mut self.items, first)),
                         },
                         count,
                         anchor,
@@ -286,7 +287,7 @@ impl<'s> Builder<'s> {
                                 ),
                             ),
                             tag,
-                            kind: NodeKind::Map(self.entries.drain(first..).collect()),
+                            kind: NodeKind::Map(take_from(&mut self.entries, first)),
                         },
                         count,
                         anchor,
@@ -326,6 +327,18 @@ impl<'s> Builder<'s> {
     }
 }
 
+/// Moves `stack[first..]` into an exact-size box with one copy, keeping the
+/// stack's capacity for the next collection.
+fn take_from<T>(stack: &mut Vec<T>, first: usize) -> Box<[T]> {
+    if first == 0 {
+        // `split_off(0)` would hand over the whole buffer, spare room and all.
+        let mut all = Vec::with_capacity(stack.len());
+        all.append(stack);
+        return all.into_boxed_slice();
+    }
+    stack.split_off(first).into_boxed_slice()
+}
+
 /// Whether two keys of a mapping are the same key: equal as text, a null
 /// being "null" (see [`Node::key_str`]).
 fn same_key(a: &Node, b: &Node) -> bool {
@@ -333,10 +346,17 @@ fn same_key(a: &Node, b: &Node) -> bool {
         (NodeKind::Scalar { text: ta, .. }, NodeKind::Scalar { text: tb, .. }) => {
             // Untagged keys longer than "null" are not nulls: their text is
             // the key, so the common case skips the null checks.
-            if a.tag.is_none() && b.tag.is_none() && ta.len() > 4 && tb.len() > 4 {
+            if a.tag.is_some() || b.tag.is_some() {
+                a.key_str() == b.key_str()
+            } else if ta.len() > 4 && tb.len() > 4 {
                 ta == tb
             } else {
-                a.key_str() == b.key_str()
+                match (a.is_null(), b.is_null()) {
+                    (false, false) => ta == tb,
+                    (true, true) => true,
+                    (true, false) => &**tb == "null",
+                    (false, true) => &**ta == "null",
+                }
             }
         }
         _ => false,
@@ -662,6 +682,18 @@ mod tests {
         assert!(load(&s).is_ok());
         s.push_str("!!str long-key-7: again\n");
         assert!(load(&s).unwrap_err().message.contains("`long-key-7`"));
+    }
+
+    #[test]
+    fn same_key_agrees_with_key_text() {
+        let keys = "[~, null, Null, NULL, '~', 'null', \"\", '', a, 'a', nul, abcd, !!str ~,                     !!null x, long-key, 'long-key']\n";
+        let docs = load(keys).unwrap();
+        let keys = docs[0].as_seq().unwrap();
+        for a in keys {
+            for b in keys {
+                assert_eq!(same_key(a, b), a.key_str() == b.key_str(), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

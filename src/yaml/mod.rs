@@ -50,6 +50,7 @@ pub struct Node {
 }
 
 impl Node {
+    #[inline]
     pub fn is_null(&self) -> bool {
         match (&self.kind, &self.tag) {
             // Untagged nulls are plain "", "~", "null", "Null" or "NULL"
