@@ -37,7 +37,7 @@ pub struct Source {
     pub name: String,
     pub text: Arc<String>,
     /// The same text with its name, as miette wants it for snippet headers.
-    pub named: miette::NamedSource<Arc<String>>,
+    pub named: miette::NamedSource<IndexedText>,
     /// Computed on first use: a 100 MB targets file usually needs none.
     line_starts: Arc<std::sync::OnceLock<Vec<usize>>>,
 }
@@ -48,7 +48,8 @@ impl Source {
         let name: String = name.into();
         let text = Arc::new(text);
         Source {
-            named: miette::NamedSource::new(&name, Arc::clone(&text)).with_language("yaml"),
+            named: miette::NamedSource::new(&name, IndexedText::new(Arc::clone(&text)))
+                .with_language("yaml"),
             name,
             text,
             line_starts: Arc::new(std::sync::OnceLock::new()),
@@ -81,6 +82,74 @@ impl Source {
     pub fn location(&self, byte: usize) -> String {
         let (l, c) = self.line_col(byte);
         format!("{}:{}:{}", self.name, l, c)
+    }
+}
+
+/// A text for miette snippets that finds a span's lines through a line
+/// index. miette's own `read_span` counts lines from the top of the text for
+/// every snippet, so 40,000 findings in one large file took minutes.
+#[derive(Debug, Clone)]
+pub struct IndexedText {
+    text: Arc<String>,
+    /// Line starts as miette counts lines (`\n`, `\r\n` or a lone `\r`
+    /// ends one), computed on the first snippet.
+    line_starts: Arc<std::sync::OnceLock<Vec<usize>>>,
+}
+
+impl IndexedText {
+    pub fn new(text: Arc<String>) -> IndexedText {
+        IndexedText {
+            text,
+            line_starts: Arc::new(std::sync::OnceLock::new()),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let b = self.text.as_bytes();
+            let mut starts = vec![0];
+            for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+                // The `\r` of a `\r\n` pair does not end the line.
+                if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
+                    starts.push(i + 1);
+                }
+            }
+            starts
+        })
+    }
+}
+
+impl miette::SourceCode for IndexedText {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let bytes = self.text.as_bytes();
+        if span.offset() > bytes.len() {
+            return bytes.read_span(span, context_lines_before, context_lines_after);
+        }
+        // miette's reading from a line start before the first context line
+        // is the same as from the top of the text, shifted by the lines
+        // skipped. One line more: an empty span at a line start ends its
+        // reading on the line break before it.
+        let starts = self.line_starts();
+        let line = starts
+            .partition_point(|&s| s <= span.offset())
+            .saturating_sub(1);
+        let first = line.saturating_sub(context_lines_before + 1);
+        let base = starts[first];
+        let shifted = miette::SourceSpan::new((span.offset() - base).into(), span.len());
+        let part = bytes[base..].read_span(&shifted, context_lines_before, context_lines_after)?;
+        let at = part.span();
+        Ok(Box::new(miette::MietteSpanContents::new(
+            part.data(),
+            miette::SourceSpan::new((at.offset() + base).into(), at.len()),
+            part.line() + first,
+            part.column(),
+            part.line_count() + first,
+        )))
     }
 }
 
@@ -196,6 +265,40 @@ fn ascii_prefix_len(b: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use miette::SourceCode;
+
+    /// Snippets read through the line index are exactly what miette reads
+    /// from the top of the text, whatever the line ends and context.
+    #[test]
+    fn indexed_snippets_match_mietes_own() {
+        let text = "a: 1\nb:\r\n  c: x\r\rd: [1,\n 2]\n\n\ne: é\r\nf: end";
+        let indexed = IndexedText::new(Arc::new(text.to_string()));
+        let plain = text.as_bytes();
+        for start in 0..=text.len() {
+            for len in [0, 1, 3, 9] {
+                let span = miette::SourceSpan::new(start.into(), len);
+                for before in 0..3 {
+                    for after in 0..3 {
+                        let want = plain.read_span(&span, before, after);
+                        let got = indexed.read_span(&span, before, after);
+                        let show = |r: Result<Box<dyn miette::SpanContents<'_> + '_>, _>| {
+                            r.map(|c| {
+                                (
+                                    c.data().to_vec(),
+                                    *c.span(),
+                                    c.line(),
+                                    c.column(),
+                                    c.line_count(),
+                                )
+                            })
+                            .map_err(|e: miette::MietteError| e.to_string())
+                        };
+                        assert_eq!(show(got), show(want), "{start}+{len} {before}/{after}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn ascii_prefix_len_finds_the_first_wide_byte() {
