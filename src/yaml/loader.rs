@@ -242,7 +242,7 @@ impl<'s> Builder<'s> {
                 // at their last child instead so snippets stay on their lines.
                 let end = |start: usize, last: Option<usize>| -> usize {
                     let slice = original.get(start..event_end).unwrap_or("");
-                    let trimmed = slice.trim_end();
+                    let trimmed = trim_end(slice);
                     if trimmed.ends_with(']') || trimmed.ends_with('}') {
                         start + trimmed.len()
                     } else {
@@ -325,6 +325,21 @@ impl<'s> Builder<'s> {
             _ => Ok(()),
         }
     }
+}
+
+/// `str::trim_end`, a byte at a time over ASCII whitespace (the common
+/// case: a line break and the next line's indentation).
+fn trim_end(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut n = b.len();
+    while n > 0 && matches!(b[n - 1], b'\t'..=b'\r' | b' ') {
+        n -= 1;
+    }
+    if n > 0 && !b[n - 1].is_ascii() {
+        // Unicode whitespace may come before.
+        return s[..n].trim_end();
+    }
+    &s[..n]
 }
 
 /// Moves `stack[first..]` into an exact-size box with one copy, keeping the
@@ -682,6 +697,24 @@ mod tests {
         assert!(load(&s).is_ok());
         s.push_str("!!str long-key-7: again\n");
         assert!(load(&s).unwrap_err().message.contains("`long-key-7`"));
+    }
+
+    #[test]
+    fn trim_end_agrees_with_str_trim_end() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a \n  ",
+            "a\t\x0b\x0c\r\n",
+            "é \u{a0}\n",
+            "x\u{3000}",
+            "\u{85}",
+            "] \u{2028} \n",
+            "a\x1f",
+        ] {
+            assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
+        }
     }
 
     #[test]
