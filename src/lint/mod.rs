@@ -107,8 +107,8 @@ impl LintFile {
         // Walking every document costs an allocation per key; a file whose
         // text never spells `scrape_configs` (an escape aside) holds no config.
         let text = source.text.as_bytes();
-        let may_embed = memchr::memmem::find(text, b"scrape_configs").is_some()
-            || memchr::memchr(b'\\', text).is_some();
+        let may_embed =
+            memchr::memmem::find(text, b"scrape_configs").is_some() || may_escape_letters(text);
         let embedded = docs
             .iter()
             .filter(|_| may_embed)
@@ -122,6 +122,14 @@ impl LintFile {
             embedded,
         }
     }
+}
+
+/// Whether a double-quoted scalar of `text` could spell letters with
+/// escapes: `\x`, `\u`, `\U`, or an escaped line break joining two parts.
+/// Other escapes (`\d` in a regex, `\"`) cannot hide a key's name.
+fn may_escape_letters(text: &[u8]) -> bool {
+    memchr::memchr_iter(b'\\', text)
+        .any(|i| matches!(text.get(i + 1), Some(b'x' | b'u' | b'U' | b'\n' | b'\r')))
 }
 
 /// Everything rules see: all files, their Kubernetes objects, workloads and
@@ -179,4 +187,37 @@ impl<'a> Context<'a> {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{load_stream, Limits};
+
+    fn embedded_in(text: &str) -> usize {
+        let source = Source::new("values.yaml", text);
+        let docs = load_stream(&source, Limits::default()).unwrap();
+        LintFile::new(source, docs).embedded.len()
+    }
+
+    /// A config's key spelled with escapes is still found; other escapes
+    /// in a file without the name spare the search.
+    #[test]
+    fn configs_behind_escapes_are_found() {
+        for key in [
+            r#""\x73crape_configs""#,
+            r#""\u0073crape_configs""#,
+            r#""\U00000073crape_configs""#,
+            // An explicit key may span lines.
+            "? \"scrape_\\\n      configs\"\n    ",
+        ] {
+            let text = format!("serverFiles:\n  prometheus.yml:\n    {key}: []\n");
+            assert_eq!(embedded_in(&text), 1, "{text}");
+        }
+        assert!(!may_escape_letters(br#"pattern: "^\d+\.\d+$" # \t \" \\"#));
+        assert_eq!(
+            embedded_in("a:\n  b: '^\\d+$'\n  c: \"\\t \\\"x\\\" \\\\\"\n"),
+            0
+        );
+    }
 }
