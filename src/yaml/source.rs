@@ -167,10 +167,20 @@ pub(super) struct CharToByte<'a> {
     ascii_end: usize,
     /// Whether `ascii_end` stopped at a non-ASCII byte.
     ascii_done: bool,
+    /// An ASCII run known from the last lookup: characters `run_char ..=
+    /// run_char + run_len` are at bytes `run_byte ..`, so most lookups are
+    /// an addition.
+    run_char: usize,
+    run_byte: usize,
+    run_len: usize,
 }
 
 /// Bytes checked for ASCII at a time.
 const ASCII_BLOCK: usize = 4096;
+
+/// How far past a lookup a run of ASCII is looked for: a bounded cost for
+/// a lookup that leaves the run.
+const RUN_SCAN: usize = 1024;
 
 impl<'a> CharToByte<'a> {
     pub(super) fn new(text: &'a str) -> Self {
@@ -180,10 +190,21 @@ impl<'a> CharToByte<'a> {
             byte_idx: 0,
             ascii_end: 0,
             ascii_done: false,
+            run_char: 0,
+            run_byte: 0,
+            run_len: 0,
         }
     }
 
+    #[inline]
     pub(super) fn byte(&mut self, char_idx: usize) -> usize {
+        if char_idx.wrapping_sub(self.run_char) <= self.run_len {
+            return self.run_byte + (char_idx - self.run_char);
+        }
+        self.seek(char_idx)
+    }
+
+    fn seek(&mut self, char_idx: usize) -> usize {
         let bytes = self.text.as_bytes();
         let wanted = char_idx.min(bytes.len());
         while self.ascii_end < wanted && !self.ascii_done {
@@ -198,6 +219,7 @@ impl<'a> CharToByte<'a> {
         }
         if !self.ascii_done || char_idx <= self.ascii_end {
             // Within the ASCII prefix (most manifests are all ASCII).
+            (self.run_char, self.run_byte, self.run_len) = (0, 0, self.ascii_end);
             return wanted;
         }
         if self.byte_idx < self.ascii_end {
@@ -235,7 +257,10 @@ impl<'a> CharToByte<'a> {
             }
             self.char_idx -= 1;
         }
-        self.byte_idx.min(bytes.len())
+        let at = self.byte_idx.min(bytes.len());
+        let ahead = &bytes[at..at.saturating_add(RUN_SCAN).min(bytes.len())];
+        (self.run_char, self.run_byte, self.run_len) = (char_idx, at, ascii_prefix_len(ahead));
+        at
     }
 }
 
@@ -357,6 +382,35 @@ mod tests {
             (c.byte(ASCII_BLOCK), c.byte(7), c.byte(99_999)),
             (ASCII_BLOCK, 7, ascii.len())
         );
+    }
+
+    #[test]
+    fn char_to_byte_agrees_with_char_indices_over_long_walks() {
+        // ASCII runs longer and shorter than one run scan, between wide
+        // characters, looked up mostly forward with some steps back.
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&"abc: def\n".repeat(i * 37 % 300));
+            text.push(['é', '€', '😀', '’'][i % 4]);
+        }
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        let mut c = CharToByte::new(&text);
+        let mut at: usize = 0;
+        let mut step: usize = 1;
+        while at < offsets.len() + 3 {
+            let want = offsets.get(at).copied().unwrap_or(text.len());
+            assert_eq!(c.byte(at), want, "char {at}");
+            step = (step * 7 + 3) % 61;
+            at = if step % 9 == 0 {
+                at.saturating_sub(step)
+            } else {
+                at + step
+            };
+        }
     }
 
     #[test]
