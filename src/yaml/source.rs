@@ -405,7 +405,7 @@ mod tests {
             let want = offsets.get(at).copied().unwrap_or(text.len());
             assert_eq!(c.byte(at), want, "char {at}");
             step = (step * 7 + 3) % 61;
-            at = if step % 9 == 0 {
+            at = if step.is_multiple_of(9) {
                 at.saturating_sub(step)
             } else {
                 at + step
