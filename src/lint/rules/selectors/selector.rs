@@ -1,6 +1,6 @@
 //! `metav1.LabelSelector` evaluation over YAML nodes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::yaml::Node;
 
@@ -21,6 +21,57 @@ pub fn labels_of(node: Option<&Node>) -> Labels<'_> {
         .into_iter()
         .map(|(_, _, k, v)| (k, v))
         .collect()
+}
+
+/// Items with their label sets, indexed by each label, so that the items
+/// carrying one label are found without looking at the others.
+pub struct LabelIndex<'a, T> {
+    pub items: Vec<(T, Labels<'a>)>,
+    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
+}
+
+impl<T> Default for LabelIndex<'_, T> {
+    fn default() -> Self {
+        LabelIndex {
+            items: Vec::new(),
+            by_label: HashMap::new(),
+        }
+    }
+}
+
+impl<'a, T> LabelIndex<'a, T> {
+    pub fn push(&mut self, item: T, labels: Labels<'a>) {
+        let at = self.items.len();
+        for (&k, &v) in &labels {
+            self.by_label.entry((k, v)).or_default().push(at);
+        }
+        self.items.push((item, labels));
+    }
+
+    /// Positions of the items whose labels include `key: value`, in order.
+    pub fn carrying(&self, key: &'a str, value: &'a str) -> &[usize] {
+        self.by_label.get(&(key, value)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Positions of the items `selector` may match, in order: those carrying
+    /// the first `matchLabels` pair it requires, or all when it requires none.
+    pub fn may_match(&self, selector: &'a Node) -> impl Iterator<Item = usize> + '_ {
+        let (carrying, all) = match first_required_label(selector) {
+            Some((k, v)) => (self.carrying(k, v), 0..0),
+            None => (&[][..], 0..self.items.len()),
+        };
+        carrying.iter().copied().chain(all)
+    }
+}
+
+/// The first `matchLabels` pair [`evaluate`] requires (it skips pairs that
+/// are not strings).
+fn first_required_label(selector: &Node) -> Option<(&str, &str)> {
+    selector
+        .get("matchLabels")
+        .and_then(Node::as_map)?
+        .iter()
+        .find_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
 }
 
 /// Evaluates `matchLabels` and `matchExpressions` as the API server does.
@@ -125,4 +176,69 @@ pub fn label_selectors<'a>(w: &crate::k8s::Workload<'a>) -> Vec<(&'static str, &
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::k8s::Workload;
+    use crate::yaml::{load_stream, Limits, Source};
+
+    /// The index never hides a workload a selector matches: every selector
+    /// is checked against every template, as a full scan would.
+    #[test]
+    fn the_label_index_keeps_every_template_a_selector_matches() {
+        let selectors = [
+            "{matchLabels: {app: a}}",
+            "{matchLabels: {app: a, tier: web}}",
+            "{matchLabels: {tier: null, app: a}}",
+            "{matchLabels: {tier: {x: 1}, app: b}}",
+            "{matchLabels: {port: 9100}}",
+            "{matchLabels: {}, matchExpressions: [{key: app, operator: In, values: [a, b]}]}",
+            "{matchExpressions: [{key: app, operator: Exists}]}",
+            "{matchExpressions: [{key: app, operator: DoesNotExist}]}",
+        ];
+        let labels = [
+            "{app: a}",
+            "{app: a, tier: web}",
+            "{app: b, tier: null}",
+            "{port: '9100'}",
+            "{port: 9100, app: c}",
+            "{}",
+            "{tier: web}",
+        ];
+        let mut text = String::new();
+        for (i, sel) in selectors.iter().enumerate() {
+            for (j, l) in labels.iter().enumerate() {
+                text.push_str(&format!(
+                    "---\nkind: Deployment\napiVersion: apps/v1\nmetadata: {{name: d{i}-{j}}}\n\
+                     spec: {{selector: {sel}, template: {{metadata: {{labels: {l}}}}}}}\n"
+                ));
+            }
+        }
+        let docs = load_stream(&Source::new("t.yaml", text), Limits::default()).unwrap();
+        let workloads: Vec<Workload<'_>> = crate::k8s::objects_in(0, &docs)
+            .into_iter()
+            .filter_map(Workload::from_object)
+            .collect();
+        assert_eq!(workloads.len(), selectors.len() * labels.len());
+        let mut index = LabelIndex::default();
+        for w in &workloads {
+            index.push(w, labels_of(w.template_labels()));
+        }
+        let mut matches = 0;
+        for b in &workloads {
+            let Some(sel_b) = b.selector else {
+                panic!("every workload has a selector");
+            };
+            let found: Vec<usize> = index.may_match(sel_b).collect();
+            for (at, (_, labels_a)) in index.items.iter().enumerate() {
+                if evaluate(sel_b, labels_a) == Eval::Matches {
+                    matches += 1;
+                    assert!(found.contains(&at), "{at} is missed");
+                }
+            }
+        }
+        assert!(matches > 100, "{matches}");
+    }
 }

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use super::selector::{evaluate, is_empty, labels_of, Eval, Labels};
+use super::selector::{evaluate, is_empty, labels_of, Eval, LabelIndex};
 use super::{controller_selector, namespace_key, selector_key, NamespaceKey};
 use crate::k8s::Workload;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
@@ -80,13 +80,15 @@ impl Rule for SelectorOverlap {
             .filter_map(|w| Some((w, controller_selector(w)?)))
             .filter(|(_, s)| !is_empty(s))
             .collect();
-        // Earlier candidates by namespace: only those can overlap.
-        let mut earlier: HashMap<NamespaceKey<'_>, Earlier<'_>> = HashMap::new();
+        // Earlier candidates by namespace: only those can overlap, and of
+        // them only those whose template carries a label `b` requires.
+        let mut earlier: HashMap<NamespaceKey<'_>, LabelIndex<'_, (&Workload<'_>, &Node)>> =
+            HashMap::new();
         for (b, sel_b) in candidates {
             let labels_b = labels_of(b.template_labels());
             let group = earlier.entry(namespace_key(&b.object)).or_default();
-            for at in group.could_select(&labels_b) {
-                let (a, sel_a, labels_a) = &group.items[at];
+            for at in group.may_match(sel_b) {
+                let ((a, sel_a), labels_a) = &group.items[at];
                 if a.object.kind == b.object.kind && a.object.name == b.object.name {
                     continue;
                 }
@@ -122,114 +124,7 @@ impl Rule for SelectorOverlap {
                     .help("add a label unique to each workload to its template and selector"),
                 );
             }
-            group.push(b, sel_b, labels_b);
+            group.push((b, sel_b), labels_b);
         }
-    }
-}
-
-/// The candidates of one namespace so far, indexed by one label each must
-/// find in a template to select it: each new workload is compared only with
-/// those that could select it, not with the whole namespace.
-#[derive(Default)]
-struct Earlier<'a> {
-    items: Vec<(&'a Workload<'a>, &'a Node, Labels<'a>)>,
-    /// Positions in `items` by the first `matchLabels` pair of their selector.
-    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
-    /// Selectors without `matchLabels` pairs (only `matchExpressions`).
-    unindexed: Vec<usize>,
-}
-
-impl<'a> Earlier<'a> {
-    fn push(&mut self, w: &'a Workload<'a>, selector: &'a Node, labels: Labels<'a>) {
-        let at = self.items.len();
-        // The first pair `evaluate` requires (it skips non-string ones).
-        let first_pair = selector
-            .get("matchLabels")
-            .and_then(Node::as_map)
-            .unwrap_or(&[])
-            .iter()
-            .find_map(|(k, v)| Some((k.as_str()?, v.as_str()?)));
-        match first_pair {
-            Some(pair) => self.by_label.entry(pair).or_default().push(at),
-            None => self.unindexed.push(at),
-        }
-        self.items.push((w, selector, labels));
-    }
-
-    /// Positions of the items whose selector may match `labels`, in order.
-    fn could_select(&self, labels: &Labels<'_>) -> Vec<usize> {
-        let mut out = self.unindexed.clone();
-        for (&k, &v) in labels {
-            if let Some(found) = self.by_label.get(&(k, v)) {
-                out.extend_from_slice(found);
-            }
-        }
-        out.sort_unstable();
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::yaml::{load_stream, Limits, Source};
-
-    /// The index never hides a workload whose selector matches: every
-    /// selector is checked against every template, as a full scan would.
-    #[test]
-    fn the_label_index_keeps_every_selector_that_matches() {
-        let selectors = [
-            "{matchLabels: {app: a}}",
-            "{matchLabels: {app: a, tier: web}}",
-            "{matchLabels: {tier: null, app: a}}",
-            "{matchLabels: {tier: {x: 1}, app: b}}",
-            "{matchLabels: {port: 9100}}",
-            "{matchLabels: {}, matchExpressions: [{key: app, operator: In, values: [a, b]}]}",
-            "{matchExpressions: [{key: app, operator: Exists}]}",
-            "{matchExpressions: [{key: app, operator: DoesNotExist}]}",
-        ];
-        let labels = [
-            "{app: a}",
-            "{app: a, tier: web}",
-            "{app: b, tier: null}",
-            "{port: '9100'}",
-            "{port: 9100, app: c}",
-            "{}",
-            "{tier: web}",
-        ];
-        let mut text = String::new();
-        for (i, sel) in selectors.iter().enumerate() {
-            for (j, l) in labels.iter().enumerate() {
-                text.push_str(&format!(
-                    "---\nkind: Deployment\napiVersion: apps/v1\nmetadata: {{name: d{i}-{j}}}\n\
-                     spec: {{selector: {sel}, template: {{metadata: {{labels: {l}}}}}}}\n"
-                ));
-            }
-        }
-        let docs = load_stream(&Source::new("t.yaml", text), Limits::default()).unwrap();
-        let workloads: Vec<Workload<'_>> = crate::k8s::objects_in(0, &docs)
-            .into_iter()
-            .filter_map(Workload::from_object)
-            .collect();
-        assert_eq!(workloads.len(), selectors.len() * labels.len());
-        let mut earlier = Earlier::default();
-        for w in &workloads {
-            let Some(sel) = w.selector else {
-                panic!("every workload has a selector");
-            };
-            earlier.push(w, sel, labels_of(w.template_labels()));
-        }
-        let mut matches = 0;
-        for b in &workloads {
-            let labels_b = labels_of(b.template_labels());
-            let found = earlier.could_select(&labels_b);
-            for (at, (_, sel_a, _)) in earlier.items.iter().enumerate() {
-                if evaluate(sel_a, &labels_b) == Eval::Matches {
-                    matches += 1;
-                    assert!(found.contains(&at), "{at} is missed");
-                }
-            }
-        }
-        assert!(matches > 100, "{matches}");
     }
 }

@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, HashMap};
 
-use super::selector::{labels_of, Labels};
+use super::selector::{labels_of, LabelIndex};
 use super::{namespace_key, NamespaceKey};
 use crate::k8s::Workload;
 use crate::lint::rules::string_entries;
@@ -107,7 +107,8 @@ impl Rule for ServiceSelectsNothing {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-        let mut by_namespace: HashMap<NamespaceKey<'_>, Peers<'_>> = HashMap::new();
+        let mut by_namespace: HashMap<NamespaceKey<'_>, LabelIndex<'_, &Workload<'_>>> =
+            HashMap::new();
         for w in &ctx.workloads {
             by_namespace
                 .entry(namespace_key(&w.object))
@@ -137,11 +138,7 @@ impl Rule for ServiceSelectsNothing {
                 let labels = &peers.items[at].1;
                 wanted.iter().all(|(_, _, k, v)| labels.get(k) == Some(v))
             };
-            if peers
-                .by_label
-                .get(&(first_key, first_value))
-                .is_some_and(|found| found.iter().any(selects))
-            {
+            if peers.carrying(first_key, first_value).iter().any(selects) {
                 continue;
             }
             // Only speak when a workload looks like the intended target:
@@ -181,25 +178,6 @@ impl Rule for ServiceSelectsNothing {
             }
             out.push(f);
         }
-    }
-}
-
-/// The workloads of one namespace with their template labels, indexed by
-/// each label, so that a Service is compared only with workloads carrying
-/// its selector's first label.
-#[derive(Default)]
-struct Peers<'a> {
-    items: Vec<(&'a Workload<'a>, Labels<'a>)>,
-    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
-}
-
-impl<'a> Peers<'a> {
-    fn push(&mut self, w: &'a Workload<'a>, labels: Labels<'a>) {
-        let at = self.items.len();
-        for (&k, &v) in &labels {
-            self.by_label.entry((k, v)).or_default().push(at);
-        }
-        self.items.push((w, labels));
     }
 }
 
