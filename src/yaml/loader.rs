@@ -719,7 +719,8 @@ mod tests {
 
     #[test]
     fn same_key_agrees_with_key_text() {
-        let keys = "[~, null, Null, NULL, '~', 'null', \"\", '', a, 'a', nul, abcd, !!str ~,                     !!null x, long-key, 'long-key']\n";
+        let keys = "[~, null, Null, NULL, '~', 'null', \"\", '', a, 'a', nul, abcd, !!str ~, \
+                    !!null x, long-key, 'long-key']\n";
         let docs = load(keys).unwrap();
         let keys = docs[0].as_seq().unwrap();
         for a in keys {

@@ -352,25 +352,12 @@ mod tests {
         let Some(entries) = super::super::schemas_for_version("1.37") else {
             panic!("1.37 is bundled");
         };
-        let mut files = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/testdata"
-        ))];
-        while let Some(dir) = dirs.pop() {
-            for e in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                    files.push(path);
-                }
-            }
-        }
+        let testdata = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata").to_string();
+        let (files, _) = crate::lint::runner::discover(&[testdata], &Default::default());
         let (mut checked, mut errors) = (0, 0);
         let mut json_validators = std::collections::HashMap::new();
-        for path in files {
-            let Ok(text) = std::fs::read_to_string(&path) else {
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file.path) else {
                 continue;
             };
             let Ok(docs) = load_stream(&Source::new("t.yaml", text), Limits::default()) else {
@@ -402,7 +389,7 @@ mod tests {
                     ours.iter_errors(Instance::new(o.node)).map(show).collect();
                 want.sort();
                 got.sort();
-                assert_eq!(got, want, "{} in {}", o.kind, path.display());
+                assert_eq!(got, want, "{} in {}", o.kind, file.path);
                 checked += 1;
                 errors += got.len();
             }
