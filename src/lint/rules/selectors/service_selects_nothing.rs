@@ -8,17 +8,37 @@ use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::text::edit_distance;
 use crate::yaml::Node;
 
+/// How a label set stands to one `key: value` pair a selector wants.
+enum PairFit<'l> {
+    Has,
+    /// The key, with another value.
+    Differs(&'l str),
+    /// The value, under this other key.
+    Elsewhere(&'l str),
+    Lacks,
+}
+
+fn fit<'l>(labels: &'l BTreeMap<&str, &str>, key: &str, value: &str) -> PairFit<'l> {
+    match labels.get(key) {
+        Some(&have) if have == value => PairFit::Has,
+        Some(&have) => PairFit::Differs(have),
+        None => match labels.iter().find(|(_, have)| **have == value) {
+            Some((&other, _)) => PairFit::Elsewhere(other),
+            None => PairFit::Lacks,
+        },
+    }
+}
+
 /// How closely `labels` resemble what the selector wants: 3 for each pair
 /// it has, 2 for a near miss (a typo, or the value under another key).
 fn near_miss_score(wanted: &[(&Node, &Node, &str, &str)], labels: &BTreeMap<&str, &str>) -> usize {
     let mut score = 0;
     for (_, _, k, v) in wanted {
-        score += match labels.get(k) {
-            Some(have) if have == v => 3,
-            Some(have) if is_typo(have, v) => 2,
-            Some(_) => 0,
-            None if labels.values().any(|have| have == v) => 2,
-            None => 0,
+        score += match fit(labels, k, v) {
+            PairFit::Has => 3,
+            PairFit::Differs(have) if is_typo(have, v) => 2,
+            PairFit::Elsewhere(_) => 2,
+            PairFit::Differs(_) | PairFit::Lacks => 0,
         };
     }
     score
@@ -26,18 +46,15 @@ fn near_miss_score(wanted: &[(&Node, &Node, &str, &str)], labels: &BTreeMap<&str
 
 /// What the labels lack, for the help text (only of the closest workload).
 fn gaps(wanted: &[(&Node, &Node, &str, &str)], labels: &BTreeMap<&str, &str>) -> Vec<String> {
-    let mut gaps = Vec::new();
-    for (_, _, k, v) in wanted {
-        match labels.get(k) {
-            Some(have) if have == v => {}
-            Some(have) => gaps.push(format!("has {k}: {have}, not {v}")),
-            None => match labels.iter().find(|(_, have)| *have == v) {
-                Some((other, _)) => gaps.push(format!("has {other}: {v}, not {k}: {v}")),
-                None => gaps.push(format!("lacks {k}: {v}")),
-            },
-        }
-    }
-    gaps
+    wanted
+        .iter()
+        .filter_map(|(_, _, k, v)| match fit(labels, k, v) {
+            PairFit::Has => None,
+            PairFit::Differs(have) => Some(format!("has {k}: {have}, not {v}")),
+            PairFit::Elsewhere(other) => Some(format!("has {other}: {v}, not {k}: {v}")),
+            PairFit::Lacks => Some(format!("lacks {k}: {v}")),
+        })
+        .collect()
 }
 
 /// At most two edits, and a small part of the value (`db` is not a typo
