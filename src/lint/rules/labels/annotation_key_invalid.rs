@@ -59,7 +59,7 @@ impl Rule for AnnotationKeyInvalid {
                 out.push(
                     Finding::new(
                         &META,
-                        m.file,
+                        m.owner.file,
                         k.span,
                         format!("{}: invalid key in {}", m.owner.display_name(), m.what),
                     )

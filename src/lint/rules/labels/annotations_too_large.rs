@@ -67,7 +67,7 @@ impl Rule for AnnotationsTooLarge {
                 .max_by_key(|(k, v)| k.key_string().len() + v.as_str().map_or(0, str::len));
             let mut f = Finding::new(
                 &META,
-                m.file,
+                m.owner.file,
                 m.key.span,
                 format!(
                     "{}: {} total {total} bytes, above the {LIMIT}-byte limit",

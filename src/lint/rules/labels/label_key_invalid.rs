@@ -71,7 +71,7 @@ impl Rule for LabelKeyInvalid {
                     continue;
                 }
                 let msg = format!("{}: invalid key in {}", m.owner.display_name(), m.what);
-                out.push(finding(m.file, k, text, msg, &errs));
+                out.push(finding(m.owner.file, k, text, msg, &errs));
             }
         }
         for r in requirements(ctx) {
@@ -85,7 +85,7 @@ impl Rule for LabelKeyInvalid {
                 continue;
             }
             let msg = format!("{}: invalid key in {}", r.owner.display_name(), r.what);
-            out.push(finding(r.file, k, text, msg, &errs));
+            out.push(finding(r.owner.file, k, text, msg, &errs));
         }
     }
 }

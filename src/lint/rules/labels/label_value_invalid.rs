@@ -106,7 +106,7 @@ impl Rule for LabelValueInvalid {
                 out.push(
                     Finding::new(
                         &META,
-                        m.file,
+                        m.owner.file,
                         at,
                         format!("{}: {} in {}", m.owner.display_name(), msg, m.what),
                     )
@@ -123,7 +123,7 @@ impl Rule for LabelValueInvalid {
                 out.push(
                     Finding::new(
                         &META,
-                        r.file,
+                        r.owner.file,
                         v.span,
                         format!(
                             "{}: {} in {}.values[{i}]",

@@ -25,7 +25,6 @@ pub const RULES: &[&dyn Rule] = &[
 
 /// A `map[string]string` the API server validates as labels.
 pub(crate) struct LabelMap<'a> {
-    pub file: usize,
     /// The object it belongs to (its `display_name` is formatted only for
     /// a finding).
     pub owner: Object<'a>,
@@ -38,7 +37,6 @@ pub(crate) struct LabelMap<'a> {
 
 /// One `matchExpressions` requirement of a label selector.
 pub(crate) struct Requirement<'a> {
-    pub file: usize,
     pub owner: Object<'a>,
     pub what: String,
     pub node: &'a Node,
@@ -56,7 +54,6 @@ fn push_map<'a>(
     };
     if node.as_map().is_some() {
         out.push(LabelMap {
-            file: owner.file,
             owner,
             what: what.into(),
             key,
@@ -112,7 +109,6 @@ pub(crate) fn requirements<'a>(ctx: &Context<'a>) -> Vec<Requirement<'a>> {
                 .unwrap_or(&[]);
             for (i, node) in exprs.iter().enumerate() {
                 out.push(Requirement {
-                    file: w.object.file,
                     owner: w.object,
                     what: format!("{what} matchExpressions[{i}]"),
                     node,
