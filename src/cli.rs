@@ -1,7 +1,10 @@
 //! Command-line interface (clap derive). The core never sees these types:
 //! each subcommand converts its arguments into core options.
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::k8s_sd::Role;
 
 const ABOUT: &str =
     "Generate, lint and debug Kubernetes node agents and the Prometheus configs that scrape them";
@@ -219,9 +222,8 @@ pub struct RelabelSimArgs {
     pub jobs: Vec<String>,
 
     /// Kubernetes SD role used when Kubernetes objects meet a bare rule list.
-    #[arg(long, value_name = "ROLE", default_value = "pod",
-          value_parser = ["pod", "node", "service", "endpoints", "endpointslice", "ingress"])]
-    pub role: String,
+    #[arg(long, value_name = "ROLE", value_enum, default_value_t = Role::Pod)]
+    pub role: Role,
 
     /// Reproduce this Prometheus major version's behaviour.
     #[arg(long, value_enum, default_value = "3")]
@@ -379,4 +381,15 @@ pub struct TestArgs {
     /// (in place, atomically; the rest of each file is kept).
     #[arg(long)]
     pub update: bool,
+}
+
+/// `--role` takes the discovery's own role names.
+impl ValueEnum for Role {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Role::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
+    }
 }

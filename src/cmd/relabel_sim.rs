@@ -25,7 +25,7 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
         flavor,
         trace: args.trace,
         jobs: args.jobs.clone(),
-        role: args.role.clone(),
+        role: args.role,
     };
     let format = match args.output {
         OutputFormat::Text => Format::Text { color },

@@ -12,15 +12,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::k8s::simulate::{simulate, SimNode, Simulation};
+use crate::k8s_sd::Role;
 use crate::prom::config::ScrapeJob;
 use crate::prom::target::populate_with;
 use crate::relabel::{Flavor, Labels};
 use crate::sim::kube::groups_for_sd;
 use crate::sim::targets::KubeObject;
 use crate::yaml::{Source, Span};
-
-/// Roles whose targets are workload pods.
-const SIMULATED_ROLES: &[&str] = &["pod", "endpoints", "endpointslice"];
 
 /// The whole analysis.
 #[derive(Debug, Clone, Serialize)]
@@ -36,7 +34,7 @@ pub struct JobSummary {
     pub job: String,
     pub line: usize,
     /// Kubernetes SD roles of the job.
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     /// Whether kdm simulated its discovery (pod, endpoints, endpointslice).
     pub simulated: bool,
     pub discovered: usize,
@@ -50,6 +48,14 @@ pub struct JobSummary {
     /// are analysed together; duplicates count only within one.
     #[serde(skip)]
     pub config: usize,
+}
+
+impl JobSummary {
+    /// `pod, endpoints`: the job's roles for a report.
+    pub fn role_names(&self) -> String {
+        let names: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
+        names.join(", ")
+    }
 }
 
 /// One workload: its pods and each container port.
@@ -167,8 +173,8 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
         .collect();
     let mut summaries = Vec::new();
     for (index, job) in jobs.iter().enumerate() {
-        let roles: Vec<String> = job.kubernetes_sd.iter().map(|s| s.role.clone()).collect();
-        let simulated = roles.iter().any(|r| SIMULATED_ROLES.contains(&r.as_str()));
+        let roles: Vec<Role> = job.kubernetes_sd.iter().map(|s| s.config.role).collect();
+        let simulated = roles.iter().any(|r| r.discovers_pods());
         let mut summary = JobSummary {
             job: job.name.clone(),
             line: job.line,
@@ -184,7 +190,10 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
             summary.note = Some(if roles.is_empty() {
                 "no kubernetes_sd_configs: workloads cannot reach it".into()
             } else {
-                format!("role {}: does not discover workload pods", roles.join(", "))
+                format!(
+                    "role {}: does not discover workload pods",
+                    summary.role_names()
+                )
             });
             summaries.push(summary);
             continue;
@@ -192,7 +201,7 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
         for sd in job
             .kubernetes_sd
             .iter()
-            .filter(|s| SIMULATED_ROLES.contains(&s.role.as_str()))
+            .filter(|s| s.config.role.discovers_pods())
         {
             let Ok(groups) = groups_for_sd(sd, &kube) else {
                 continue; // selector errors are reported by the config rules
@@ -465,7 +474,7 @@ pub fn why_not(w: &WorkloadCoverage, job: &JobSummary) -> String {
     if let Some(o) = outcomes.iter().find(|o| o.error.is_some()) {
         return format!("{}: {}", job.job, o.error.as_deref().unwrap_or(""));
     }
-    let endpoints = job.roles.iter().all(|r| r != "pod");
+    let endpoints = !job.roles.contains(&Role::Pod);
     if endpoints {
         format!(
             "{} did not discover it (no Service in the input selects its pods)",

@@ -70,7 +70,7 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
                 "  {} (line {}, role {}): kept {} of {} simulated target(s)\n",
                 j.job,
                 j.line,
-                j.roles.join(", "),
+                j.role_names(),
                 j.kept,
                 j.discovered
             ));
@@ -137,7 +137,7 @@ fn dropped_text(o: &JobOutcome, job: &str) -> String {
 }
 
 fn not_discovered(job: &JobSummary) -> String {
-    if job.roles.iter().all(|r| r != "pod") {
+    if !job.roles.contains(&crate::k8s_sd::Role::Pod) {
         format!(
             "{}: not discovered (no Service in the input selects these pods)",
             job.job

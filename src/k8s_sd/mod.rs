@@ -35,7 +35,8 @@ pub use selector::{
 
 pub type LabelSet = BTreeMap<String, String>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A `kubernetes_sd_configs` role: which kind of object becomes targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     Pod,
     Node,
@@ -46,16 +47,18 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order `--help` lists them.
+    pub const ALL: [Role; 6] = [
+        Role::Pod,
+        Role::Node,
+        Role::Service,
+        Role::Endpoints,
+        Role::EndpointSlice,
+        Role::Ingress,
+    ];
+
     pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "pod" => Role::Pod,
-            "node" => Role::Node,
-            "service" => Role::Service,
-            "endpoints" => Role::Endpoints,
-            "endpointslice" => Role::EndpointSlice,
-            "ingress" => Role::Ingress,
-            _ => return None,
-        })
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -69,9 +72,14 @@ impl Role {
         }
     }
 
+    /// Whether the role's targets are pods (with their containers' labels).
+    pub fn discovers_pods(self) -> bool {
+        matches!(self, Role::Pod | Role::Endpoints | Role::EndpointSlice)
+    }
+
     /// The selector roles a job of this role accepts, in Prometheus's order
     /// (used verbatim in its config error message).
-    fn allowed_selector_roles(self) -> &'static [Role] {
+    pub fn allowed_selector_roles(self) -> &'static [Role] {
         match self {
             Role::Pod => &[Role::Pod, Role::Node],
             Role::Service => &[Role::Service],
@@ -80,6 +88,26 @@ impl Role {
             Role::Node => &[Role::Node],
             Role::Ingress => &[Role::Ingress],
         }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Role, String> {
+        Role::parse(s).ok_or_else(|| format!("unknown Kubernetes SD role {s:?}"))
+    }
+}
+
+impl serde::Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -376,7 +404,7 @@ impl Kind {
     fn used_by(self, cfg: &SdConfig) -> bool {
         let am = &cfg.attach_metadata;
         let with_pods = matches!(cfg.role, Role::Endpoints | Role::EndpointSlice);
-        let pod_meta = cfg.role == Role::Pod || with_pods;
+        let pod_meta = cfg.role.discovers_pods();
         match self {
             Kind::Node => cfg.role == Role::Node || (am.node && pod_meta),
             Kind::Pod => pod_meta,

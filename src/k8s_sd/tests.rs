@@ -9,14 +9,7 @@ use super::{
     SdConfig,
 };
 
-const ALL_ROLES: [Role; 6] = [
-    Role::Pod,
-    Role::Node,
-    Role::Service,
-    Role::Endpoints,
-    Role::EndpointSlice,
-    Role::Ingress,
-];
+const ALL_ROLES: [Role; 6] = Role::ALL;
 
 fn sources(objs: &[Value], c: &SdConfig) -> Vec<String> {
     run(objs, c).into_iter().map(|g| g.source).collect()

@@ -4,6 +4,7 @@
 //! error points at the offending YAML node.
 
 use crate::diag::{Error, Result};
+use crate::k8s_sd::{AttachMetadata, Role, RoleSelector, SdConfig};
 use crate::relabel::{parse_rules, Flavor, NameScheme, Rule, RuleContext};
 use crate::yaml::{Node, NodeKind, Resolved, Source, Span};
 
@@ -32,15 +33,10 @@ pub struct Global {
 #[derive(Debug, Clone)]
 pub struct KubernetesSd {
     pub span: Span,
-    pub role: String,
-    pub namespaces: Vec<String>,
+    /// `namespaces.own_namespace`, which cannot be known offline.
     pub own_namespace: bool,
-    pub selectors: Vec<(String, Option<String>, Option<String>)>,
-    pub attach_node: bool,
-    pub attach_namespace: bool,
-    pub attach_deployment: bool,
-    pub attach_job: bool,
-    pub attach_cronjob: bool,
+    /// What discovery reads: role, namespaces, attach_metadata, selectors.
+    pub config: SdConfig,
 }
 
 /// A target group from `static_configs`.
@@ -640,40 +636,29 @@ fn parse_discovery(ctx: &Ctx<'_>, node: &Node, job: &mut ScrapeJob) -> Result<()
     Ok(())
 }
 
-const ROLES: [&str; 6] = [
-    "pod",
-    "node",
-    "service",
-    "endpoints",
-    "endpointslice",
-    "ingress",
-];
-
 fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
     ctx.check_fields(node, KUBERNETES_SD_FIELDS, "kubernetes.plain")?;
     let role_node = node.get("role");
-    let role = ctx.opt_string(node, "role")?.unwrap_or_default();
-    if !ROLES.contains(&role.as_str()) {
+    let role_name = ctx.opt_string(node, "role")?.unwrap_or_default();
+    let Some(role) = Role::parse(&role_name) else {
         let span = role_node.map_or(node.span, |n| n.span);
-        let msg = if role.is_empty() {
+        let msg = if role_name.is_empty() {
             "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)"
                 .to_string()
         } else {
-            format!("unknown Kubernetes SD role {role:?}")
+            format!("unknown Kubernetes SD role {role_name:?}")
         };
         return Err(ctx.err(span, msg, "invalid role"));
-    }
+    };
     let mut sd = KubernetesSd {
         span: node.span,
-        role,
-        namespaces: Vec::new(),
         own_namespace: false,
-        selectors: Vec::new(),
-        attach_node: false,
-        attach_namespace: false,
-        attach_deployment: false,
-        attach_job: false,
-        attach_cronjob: false,
+        config: SdConfig {
+            role,
+            namespaces: Vec::new(),
+            attach_metadata: AttachMetadata::default(),
+            selectors: Vec::new(),
+        },
     };
     let api_server = node.get("api_server").is_some_and(|n| !n.is_null());
     let kubeconfig = node.get("kubeconfig_file").is_some_and(|n| !n.is_null());
@@ -692,7 +677,7 @@ fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
         )?;
         sd.own_namespace = ctx.opt_bool(ns, "own_namespace")?.unwrap_or(false);
         if let Some(names) = ns.get("names") {
-            sd.namespaces = ctx.string_list(names, "[]string")?;
+            sd.config.namespaces = ctx.string_list(names, "[]string")?;
         }
         if sd.own_namespace && (api_server || kubeconfig) {
             let which = if api_server {
@@ -713,47 +698,42 @@ fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
             &["node", "namespace", "deployment", "job", "cronjob"],
             "kubernetes.AttachMetadataConfig",
         )?;
-        sd.attach_node = ctx.opt_bool(att, "node")?.unwrap_or(false);
-        sd.attach_namespace = ctx.opt_bool(att, "namespace")?.unwrap_or(false);
-        sd.attach_deployment = ctx.opt_bool(att, "deployment")?.unwrap_or(false);
-        sd.attach_job = ctx.opt_bool(att, "job")?.unwrap_or(false);
-        sd.attach_cronjob = ctx.opt_bool(att, "cronjob")?.unwrap_or(false);
+        sd.config.attach_metadata = AttachMetadata {
+            node: ctx.opt_bool(att, "node")?.unwrap_or(false),
+            namespace: ctx.opt_bool(att, "namespace")?.unwrap_or(false),
+            deployment: ctx.opt_bool(att, "deployment")?.unwrap_or(false),
+            job: ctx.opt_bool(att, "job")?.unwrap_or(false),
+            cronjob: ctx.opt_bool(att, "cronjob")?.unwrap_or(false),
+        };
     }
     if let Some(sel) = node.get("selectors") {
         for s in seq_items(ctx, sel, "[]kubernetes.SelectorConfig")? {
             ctx.check_fields(s, &["role", "label", "field"], "kubernetes.SelectorConfig")?;
-            let role = ctx.opt_string(s, "role")?.unwrap_or_default();
-            if !ROLES.contains(&role.as_str()) {
-                let span = s.get("role").map_or(s.span, |n| n.span);
+            let name = ctx.opt_string(s, "role")?.unwrap_or_default();
+            let span = s.get("role").map_or(s.span, |n| n.span);
+            let Some(role) = Role::parse(&name) else {
                 return Err(ctx.err(
                     span,
-                    format!("invalid role: {role:?}, expecting one of: pod, service, endpoints, endpointslice, node or ingress"),
+                    format!("invalid role: {name:?}, expecting one of: pod, service, endpoints, endpointslice, node or ingress"),
                     "invalid role",
                 ));
-            }
-            let span = s.get("role").map_or(s.span, |n| n.span);
-            if sd.selectors.iter().any(|(r, _, _)| r == &role) {
+            };
+            if sd.config.selectors.iter().any(|r| r.role == role) {
                 return Err(ctx.err(
                     span,
                     format!("duplicated selector role: {role}"),
                     "duplicate",
                 ));
             }
-            let allowed: &[&str] = match sd.role.as_str() {
-                "pod" => &["pod", "node"],
-                "endpointslice" => &["pod", "service", "endpointslice"],
-                "endpoints" => &["pod", "service", "endpoints"],
-                "service" => &["service"],
-                "node" => &["node"],
-                _ => &["ingress"],
-            };
-            if !allowed.contains(&role.as_str()) {
+            let allowed = sd.config.role.allowed_selector_roles();
+            if !allowed.contains(&role) {
+                let names: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
                 return Err(ctx.err(
                     span,
                     format!(
                         "{} role supports only {} selectors",
-                        sd.role,
-                        allowed.join(", ")
+                        sd.config.role,
+                        names.join(", ")
                     ),
                     "not allowed for this role",
                 ));
@@ -768,7 +748,9 @@ fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
                 crate::k8s_sd::parse_label_selector(l)
                     .map_err(|e| ctx.err(n.span, e, "invalid label selector"))?;
             }
-            sd.selectors.push((role, label, field));
+            sd.config
+                .selectors
+                .push(RoleSelector { role, label, field });
         }
     }
     Ok(sd)

@@ -2,13 +2,9 @@
 
 use super::targets::{Group, GroupLabels, KubeObject};
 use crate::diag::{Error, Result};
-use crate::k8s_sd::{self, AttachMetadata, Role, RoleSelector, SdConfig};
+use crate::k8s_sd::{self, AttachMetadata, Role, SdConfig};
 use crate::prom::config::KubernetesSd;
 use crate::relabel::to_pairs;
-
-fn role(name: &str) -> Result<Role> {
-    Role::parse(name).ok_or_else(|| Error::plain(format!("unknown Kubernetes SD role {name:?}")))
-}
 
 fn run(cfg: &SdConfig, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
     let values: Vec<serde_json::Value> = objects.iter().map(|o| o.value.clone()).collect();
@@ -33,35 +29,13 @@ fn run(cfg: &SdConfig, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
 
 /// The groups one `kubernetes_sd_configs` entry would discover.
 pub fn groups_for_sd(sd: &KubernetesSd, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
-    let cfg = SdConfig {
-        role: role(&sd.role)?,
-        namespaces: sd.namespaces.clone(),
-        attach_metadata: AttachMetadata {
-            node: sd.attach_node,
-            namespace: sd.attach_namespace,
-            deployment: sd.attach_deployment,
-            job: sd.attach_job,
-            cronjob: sd.attach_cronjob,
-        },
-        selectors: sd
-            .selectors
-            .iter()
-            .map(|(r, label, field)| {
-                Ok(RoleSelector {
-                    role: role(r)?,
-                    label: label.clone(),
-                    field: field.clone(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?,
-    };
-    run(&cfg, objects)
+    run(&sd.config, objects)
 }
 
 /// The groups a plain `kubernetes_sd_configs: [{role: ROLE}]` would discover.
-pub fn groups_for_role(name: &str, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
+pub fn groups_for_role(role: Role, objects: &[KubeObject]) -> Result<Vec<Group<'static>>> {
     let cfg = SdConfig {
-        role: role(name)?,
+        role,
         namespaces: Vec::new(),
         attach_metadata: AttachMetadata::default(),
         selectors: Vec::new(),

@@ -13,6 +13,7 @@ use super::report::{self, Format};
 use super::series::Series;
 use super::targets::{Group, GroupLabels, Targets};
 use crate::diag::{Error, Result};
+use crate::k8s_sd::Role;
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::prom::target::populate_with;
 use crate::relabel::{pair_get, process, to_pairs, Flavor, LabelBuilder, Labels, Rule, Step};
@@ -26,7 +27,7 @@ pub struct Options {
     /// Only these jobs (all when empty).
     pub jobs: Vec<String>,
     /// SD role for Kubernetes objects run through a bare rule list.
-    pub role: String,
+    pub role: Role,
 }
 
 /// One result in the stable JSON contract.
@@ -310,17 +311,21 @@ fn job_groups<'t, 'a>(
                         .map(|g| g.source.as_str())
                         .collect();
                     if !empty.is_empty() {
-                        let why = match sd.role.as_str() {
-                            "pod" => "pods without status.podIP (not running yet) give no targets",
-                            "service" => "services without ports give no targets",
-                            "endpoints" | "endpointslice" => "these have no addresses",
-                            "ingress" => "ingress rules with an empty paths list give no targets",
-                            _ => "they give no targets",
+                        let why = match sd.config.role {
+                            Role::Pod => {
+                                "pods without status.podIP (not running yet) give no targets"
+                            }
+                            Role::Service => "services without ports give no targets",
+                            Role::Endpoints | Role::EndpointSlice => "these have no addresses",
+                            Role::Ingress => {
+                                "ingress rules with an empty paths list give no targets"
+                            }
+                            Role::Node => "they give no targets",
                         };
                         notes.push(format!(
                             "{} {} object(s) discovered without targets ({}): {why}",
                             empty.len(),
-                            sd.role,
+                            sd.config.role,
                             summarize(&empty),
                         ));
                     }
@@ -624,7 +629,7 @@ pub fn run_targets(
                     targets: t.iter().map(|(_, l)| to_pairs(l.clone())).collect(),
                 }]),
                 Targets::Kubernetes(objects) => {
-                    Cow::Owned(super::kube::groups_for_role(&opts.role, objects)?)
+                    Cow::Owned(super::kube::groups_for_role(opts.role, objects)?)
                 }
             };
             let items = group_targets(&groups);
@@ -747,7 +752,7 @@ pub fn series_results(
         flavor,
         trace: true,
         jobs: Vec::new(),
-        role: String::new(),
+        role: Role::Pod,
     };
     series
         .iter()

@@ -63,7 +63,7 @@ impl Rule for ScrapeJobKeepsNothing {
                 format!(
                     "job {} discovers none of the workloads in the input (role {})",
                     j.job,
-                    j.roles.join(", ")
+                    j.role_names()
                 )
             } else {
                 format!(

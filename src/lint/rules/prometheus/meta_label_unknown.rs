@@ -1,5 +1,6 @@
-use super::meta_labels::{Produced, Verdict, PREFIX, ROLES};
+use super::meta_labels::{Produced, Verdict, PREFIX};
 use super::{jobs, literal_regex, name_scheme, parse_each, relabel_lists};
+use crate::k8s_sd::Role;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::relabel::Action;
 use crate::yaml::{Node, Span};
@@ -221,15 +222,15 @@ fn check_name(
         Verdict::Unknown => {
             let mut message =
                 format!("`{name}` is never produced by kubernetes_sd_configs role {roles}");
-            let others: Vec<&str> = ROLES
-                .iter()
-                .copied()
-                .filter(|r| !p.roles.iter().any(|x| x == r))
-                .filter(|r| {
+            let others: Vec<&str> = Role::ALL
+                .into_iter()
+                .filter(|r| !p.roles.contains(r))
+                .filter(|&r| {
                     let mut o = Produced::default();
                     o.add_role(r, &|_| true);
                     o.produces(rest)
                 })
+                .map(|r| r.as_str())
                 .collect();
             if !others.is_empty() {
                 message.push_str(&format!(" (produced by role {})", others.join(", ")));
@@ -257,8 +258,8 @@ fn metric_finding(file: usize, span: Span, name: &str) -> Option<Finding> {
     )
 }
 
-fn role_list(roles: &[String]) -> String {
-    let mut r: Vec<&str> = roles.iter().map(String::as_str).collect();
+fn role_list(roles: &[Role]) -> String {
+    let mut r: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     r.sort_unstable();
     r.dedup();
     r.join(", ")
