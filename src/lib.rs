@@ -8,6 +8,8 @@
 //! `values`, `template` and `generate` (generate daemonset); `cmd` (thin
 //! subcommands over the core).
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod cmd;
 pub mod coverage;
