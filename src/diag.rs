@@ -93,6 +93,11 @@ impl Error {
         &self.message
     }
 
+    /// The file the error is in, if any.
+    pub fn file(&self) -> Option<&Source> {
+        self.source.as_ref()
+    }
+
     /// `file:line:col` of the primary label, if any.
     pub fn location(&self) -> Option<String> {
         let src = self.source.as_ref()?;
@@ -138,65 +143,5 @@ impl miette::Diagnostic for Error {
         self.help
             .as_ref()
             .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
-    }
-}
-
-/// Renders an error for a terminal or a pipe: the message, then a snippet
-/// headed by `file:line:col`.
-pub fn render(err: &Error, color: bool) -> String {
-    use miette::{GraphicalReportHandler, GraphicalTheme};
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    match (&err.source, err.location()) {
-        (Some(src), Some(_)) => {
-            // miette's header names `file:line:col`.
-            let wrapped = WithSource { err, src };
-            let _ = handler.render_report(&mut out, &wrapped);
-        }
-        _ => {
-            let _ = handler.render_report(&mut out, err);
-        }
-    }
-    out
-}
-
-/// Attaches the file name to the snippet (miette reads it from the source).
-struct WithSource<'a> {
-    err: &'a Error,
-    src: &'a Source,
-}
-
-impl fmt::Debug for WithSource<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.err, f)
-    }
-}
-
-impl fmt::Display for WithSource<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.err, f)
-    }
-}
-
-impl std::error::Error for WithSource<'_> {}
-
-impl miette::Diagnostic for WithSource<'_> {
-    fn severity(&self) -> Option<miette::Severity> {
-        self.err.severity
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.src.named)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.err.labels()
-    }
-    fn help(&self) -> Option<Box<dyn fmt::Display + '_>> {
-        self.err.help()
     }
 }

@@ -5,6 +5,7 @@
 //! rule engine) and `prom` (config, target population, scrape URLs) → `sim`
 //! (relabel-sim's inputs, runs and reports); `k8s` and `k8s_sd` (object views,
 //! typed round trips, discovery labels); `lint` (rule registry and reports);
+//! `report` (the one sink and a renderer per output format);
 //! `values`, `template` and `generate` (generate daemonset); `cmd` (thin
 //! subcommands over the core).
 
@@ -22,14 +23,13 @@ pub mod lint;
 pub mod output;
 pub mod prom;
 pub mod relabel;
+pub mod report;
 pub mod sim;
 pub mod template;
 pub mod testfile;
 pub mod text;
 pub mod values;
 pub mod yaml;
-
-use std::io::{IsTerminal, Write};
 
 /// Threads for parallel work: the machine's cores, at most 16. Asked once:
 /// on Linux the answer reads several cgroup files.
@@ -107,69 +107,18 @@ fn map_in_order<T: Sync, R: Send>(
 
 /// Runs kdm with parsed arguments and returns the process exit code.
 pub fn run(cli: cli::Cli) -> i32 {
-    let color = match cli.color {
-        cli::ColorChoice::Always => true,
-        cli::ColorChoice::Never => false,
-        cli::ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
-    let err_color = match cli.color {
-        cli::ColorChoice::Always => true,
-        cli::ColorChoice::Never => false,
-        cli::ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stderr().is_terminal()
-        }
-    };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let outcome = match &cli.command {
-        cli::Command::Lint(args) => Some(cmd::lint::run(args, color, err_color)),
-        cli::Command::Generate(args) => Some(Ok(cmd::generate::run(args, color, err_color))),
-        cli::Command::Test(args) => Some(Ok(cmd::test::run(args, color, err_color))),
-        _ => None,
-    };
-    if let Some(outcome) = outcome {
-        return match outcome {
-            Ok(outcome) => {
-                let _ = out.write_all(outcome.stdout.as_bytes());
-                let _ = out.flush();
-                eprint!("{}", outcome.stderr);
-                outcome.code
-            }
-            Err(e) => {
-                eprint!("{}", diag::render(&e, err_color));
-                2
-            }
-        };
-    }
+    let mut sink = report::Sink::new(cli.color);
+    let (out, err) = (sink.stdout, sink.stderr);
     let result = match &cli.command {
-        cli::Command::Lint(_) | cli::Command::Generate(_) | cli::Command::Test(_) => Ok(()),
-        cli::Command::RelabelSim(args) => cmd::relabel_sim::run(args, color, &mut out),
-        cli::Command::Completions(args) => out
-            .write_all(cmd::completions::script(args.shell).as_bytes())
-            .map_err(|e| diag::Error::plain(format!("cannot write output: {e}"))),
+        cli::Command::Lint(args) => cmd::lint::run(args, out, err).and_then(|o| o.print(&mut sink)),
+        cli::Command::Generate(args) => cmd::generate::run(args, err).print(&mut sink),
+        cli::Command::Test(args) => cmd::test::run(args, out, err).print(&mut sink),
+        cli::Command::RelabelSim(args) => cmd::relabel_sim::run(args, out, &mut sink).map(|()| 0),
+        cli::Command::Completions(args) => sink
+            .print(&cmd::completions::script(args.shell))
+            .map(|()| 0),
     };
-    let flushed = out.flush();
-    match result {
-        Ok(()) => {
-            // A closed pipe (`kdm ... | head`) is not an error.
-            match flushed {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("error: cannot write output: {e}");
-                    2
-                }
-                _ => 0,
-            }
-        }
-        Err(e) if e.message().contains("Broken pipe") => 0,
-        Err(e) => {
-            eprint!("{}", diag::render(&e, err_color));
-            2
-        }
-    }
+    sink.finish(result)
 }
 
 #[cfg(test)]

@@ -147,3 +147,54 @@ fn colour_only_on_request_or_terminal() {
         strip(&b.stdout).lines().count()
     );
 }
+
+/// Piped output is not wrapped: each message stays on one line, names
+/// whole, for `grep`.
+#[test]
+fn piped_output_keeps_each_message_on_one_line() {
+    let r = kdm(&[
+        "lint",
+        "testdata/corpus/daemonsets/falco-exporter__daemonset.yaml",
+    ]);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("info[host-path-type-missing]"))
+        .unwrap_or_default();
+    assert!(
+        line.ends_with("hostPath volume \"falco-socket-dir\" (/run/falco) has no type"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A reader that stops early (`kdm … | head`) is not an error.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let targets: Vec<String> = (0..20_000)
+        .map(|i| format!("{{\"__address__\": \"10.0.{}.{}:80\"}}", i / 250, i % 250))
+        .collect();
+    let path = dir.path().join("targets.json");
+    std::fs::write(&path, format!("[{}]", targets.join(","))).expect("write targets");
+    for format in ["text", "json"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kdm"))
+            .args(["relabel-sim", "-c", "testdata/relabel-sim/rules.yaml", "-t"])
+            .arg(&path)
+            .args(["--output", format])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run kdm");
+        let mut head = [0u8; 64];
+        let mut stdout = child.stdout.take().expect("stdout");
+        stdout.read_exact(&mut head).expect("some output");
+        drop(stdout);
+        let out = child.wait_with_output().expect("kdm ends");
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
+    }
+}

@@ -104,7 +104,10 @@ fn every_rule_has_fixtures_and_findings_match_expectations() {
             errors: Vec::new(),
             notes: Vec::new(),
         };
-        insta::assert_snapshot!(format!("{id}.human"), report::human(&only_rule, false));
+        insta::assert_snapshot!(
+            format!("{id}.human"),
+            report::human(&only_rule, kdm::report::Term::PLAIN)
+        );
         insta::assert_snapshot!(format!("{id}.json"), report::json(&only_rule));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

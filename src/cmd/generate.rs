@@ -2,19 +2,21 @@ use serde_json::Value;
 
 use crate::cli::{DaemonsetArgs, GenerateCommand};
 use crate::cmd::Outcome;
-use crate::diag::{render, Error};
+use crate::diag::Error;
 use crate::generate::{generate, Options};
 use crate::input::read_source;
+use crate::report::human::render;
+use crate::report::Term;
 use crate::template::{Template, BUILTINS};
 use crate::values::{Segment, Values};
 
 /// Runs `kdm generate ...`.
-pub fn run(cmd: &GenerateCommand, color: bool, err_color: bool) -> Outcome {
+pub fn run(cmd: &GenerateCommand, err: Term) -> Outcome {
     match cmd {
-        GenerateCommand::Daemonset(args) => match daemonset(args, color) {
+        GenerateCommand::Daemonset(args) => match daemonset(args, err) {
             Ok(outcome) => outcome,
             Err(errors) => {
-                let mut stderr: String = errors.iter().map(|e| render(e, err_color)).collect();
+                let mut stderr: String = errors.iter().map(|e| render(e, err)).collect();
                 if errors.len() > 1 {
                     stderr.push_str(&format!("{} errors; nothing was written\n", errors.len()));
                 }
@@ -28,7 +30,7 @@ pub fn run(cmd: &GenerateCommand, color: bool, err_color: bool) -> Outcome {
     }
 }
 
-fn daemonset(args: &DaemonsetArgs, color: bool) -> Result<Outcome, Vec<Error>> {
+fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
     if args.list_templates {
         let mut out = String::new();
         for b in BUILTINS {
@@ -100,7 +102,7 @@ fn daemonset(args: &DaemonsetArgs, color: bool) -> Result<Outcome, Vec<Error>> {
             "kdm lint found {} issue(s) in the generated manifests:\n",
             generated.lint.findings.len()
         ));
-        stderr.push_str(&crate::lint::report::human(&generated.lint, color));
+        stderr.push_str(&crate::lint::report::human(&generated.lint, err));
     }
     Ok(Outcome {
         code: 0,

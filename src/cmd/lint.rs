@@ -3,6 +3,7 @@ use crate::diag::{Error, Result};
 use crate::lint::config::LintConfig;
 use crate::lint::runner::{self, LintOptions};
 use crate::lint::{registry, report, Severity};
+use crate::report::Term;
 
 /// Kubernetes version used when neither the flag nor the config sets one.
 pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
@@ -18,7 +19,7 @@ fn done(code: i32, stdout: String) -> Outcome {
 }
 
 /// Runs `kdm lint`.
-pub fn run(args: &LintArgs, color: bool, err_color: bool) -> Result<Outcome> {
+pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
     if args.list_rules {
         let mut out = String::new();
         for r in registry::all() {
@@ -75,7 +76,7 @@ pub fn run(args: &LintArgs, color: bool, err_color: bool) -> Result<Outcome> {
     };
     let result = runner::run(&opts);
     let out = match args.format {
-        LintFormat::Human => report::human(&result, color),
+        LintFormat::Human => report::human(&result, out),
         LintFormat::Json => report::json(&result),
         LintFormat::Sarif => report::sarif(&result),
         LintFormat::Github => report::github(&result),
@@ -86,7 +87,7 @@ pub fn run(args: &LintArgs, color: bool, err_color: bool) -> Result<Outcome> {
         // findings of the other files are still printed.
         let mut stderr = String::new();
         for e in &result.errors {
-            stderr.push_str(&crate::diag::render(e, err_color));
+            stderr.push_str(&crate::report::human::render(e, err));
         }
         stderr.push_str(&format!("{} input error(s)\n", result.errors.len()));
         return Ok(Outcome {

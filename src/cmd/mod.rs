@@ -23,3 +23,15 @@ impl Outcome {
         }
     }
 }
+
+impl Outcome {
+    /// Prints the report, then the diagnostics, and returns the exit code.
+    pub fn print(self, sink: &mut crate::report::Sink) -> crate::diag::Result<i32> {
+        match sink.print(&self.stdout) {
+            Err(e) if !sink.closed() => return Err(e),
+            _ => {}
+        }
+        sink.eprint(&self.stderr);
+        Ok(self.code)
+    }
+}

@@ -5,11 +5,12 @@ use crate::diag::{Error, Result};
 use crate::input::{load_yaml, read_source};
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::relabel::Flavor;
+use crate::report::Term;
 use crate::sim::report::Format;
 use crate::sim::run::{self, Sink};
 use crate::sim::{series, targets};
 
-pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()> {
+pub fn run(args: &RelabelSimArgs, term: Term, out: &mut dyn Write) -> Result<()> {
     let flavor = match args.prometheus_version {
         PromVersion::V2 => Flavor::V2,
         PromVersion::V3 => Flavor::V3,
@@ -28,7 +29,7 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
         role: args.role,
     };
     let format = match args.output {
-        OutputFormat::Text => Format::Text { color },
+        OutputFormat::Text => Format::Text { color: term.color },
         OutputFormat::Json => Format::Json,
         OutputFormat::Yaml => Format::Yaml,
     };
@@ -36,7 +37,7 @@ pub fn run(args: &RelabelSimArgs, color: bool, out: &mut dyn Write) -> Result<()
         let text = coverage_report(args, &config, flavor, format)?;
         return out
             .write_all(text.as_bytes())
-            .map_err(|e| Error::plain(format!("cannot write output: {e}")));
+            .map_err(crate::report::write_error);
     }
     let mut sink = Sink::new(out, format);
     if let Some(path) = &args.series {

@@ -1,14 +1,16 @@
 use crate::cli::{TestArgs, TestFormat};
 use crate::cmd::Outcome;
-use crate::diag::{render, Error};
+use crate::diag::Error;
+use crate::report::human::render;
+use crate::report::Term;
 use crate::testfile::report::{self, FileReport};
 use crate::testfile::{load, run::run_file, update::rewrite};
 
 /// Runs `kdm test`.
-pub fn run(args: &TestArgs, color: bool, err_color: bool) -> Outcome {
+pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
     let files = match expand(&args.files) {
         Ok(f) => f,
-        Err(e) => return invalid(vec![e], err_color),
+        Err(e) => return invalid(vec![e], err),
     };
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
@@ -46,14 +48,14 @@ pub fn run(args: &TestArgs, color: bool, err_color: bool) -> Outcome {
         String::new()
     } else {
         match args.format {
-            TestFormat::Text => report::text(&reports, color),
+            TestFormat::Text => report::text(&reports, out.color),
             TestFormat::Json => report::json(&reports),
             TestFormat::Junit => report::junit(&reports),
         }
     };
     let (_, failed) = report::counts(&reports);
     for e in &errors {
-        stderr.push_str(&render(e, err_color));
+        stderr.push_str(&render(e, err));
     }
     let code = if !errors.is_empty() {
         2
@@ -69,11 +71,11 @@ pub fn run(args: &TestArgs, color: bool, err_color: bool) -> Outcome {
     }
 }
 
-fn invalid(errors: Vec<Error>, err_color: bool) -> Outcome {
+fn invalid(errors: Vec<Error>, err: Term) -> Outcome {
     Outcome {
         code: 2,
         stdout: String::new(),
-        stderr: errors.iter().map(|e| render(e, err_color)).collect(),
+        stderr: errors.iter().map(|e| render(e, err)).collect(),
     }
 }
 

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::runner::LintResult;
 use super::{registry, Finding, Severity};
 use crate::diag::Error;
+use crate::report::Term;
 
 /// A finding's file name, line, column, end line and end column.
 fn loc<'r>(result: &'r LintResult, f: &Finding) -> (&'r str, usize, usize, usize, usize) {
@@ -46,7 +47,7 @@ fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
 }
 
-pub fn human(result: &LintResult, color: bool) -> String {
+pub fn human(result: &LintResult, term: Term) -> String {
     let mut out = String::new();
     let mut current = usize::MAX;
     for f in &result.findings {
@@ -54,7 +55,7 @@ pub fn human(result: &LintResult, color: bool) -> String {
             current = f.file;
             let _ = writeln!(out, "{}", result.files[f.file].source.name);
         }
-        let rendered = crate::diag::render(&as_error(result, f), color);
+        let rendered = crate::report::human::render(&as_error(result, f), term.indented(2));
         for line in rendered.lines() {
             let _ = writeln!(out, "  {line}");
         }

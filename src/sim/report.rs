@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::run::{Counts, JobInfo, Outcome, SimResult};
 use crate::relabel::{is_legacy_label_name, Labels};
+use crate::report::style::{paint, BAD, CHANGED, DROPPED, GOOD, TITLE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -28,14 +29,6 @@ pub fn yaml_result(r: &SimResult) -> String {
         out.push_str(line);
     }
     out
-}
-
-fn paint(color: bool, code: &str, s: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
 }
 
 /// Go-style quoting of a label value.
@@ -139,7 +132,7 @@ pub fn text_job_header(info: &JobInfo, color: bool) -> String {
         _ => "relabel rules".to_string(),
     };
     let n = info.rules.len();
-    let mut out = format!("{}: {n} {}\n", paint(color, "1", &title), info.rules_key);
+    let mut out = format!("{}: {n} {}\n", paint(color, TITLE, &title), info.rules_key);
     for note in &info.notes {
         let _ = writeln!(out, "  note: {note}");
     }
@@ -152,11 +145,11 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &SimResult, color: bool) -> Str
     let mut out = String::new();
     match r.outcome() {
         Outcome::Failed => {
-            let _ = writeln!(out, "  {} {name}", paint(color, "31", "error  "));
+            let _ = writeln!(out, "  {} {name}", paint(color, BAD, "error  "));
             let _ = writeln!(out, "{PAD}{}", r.error.as_deref().unwrap_or(""));
         }
         Outcome::Kept => {
-            let _ = writeln!(out, "  {} {name}", paint(color, "32", "kept   "));
+            let _ = writeln!(out, "  {} {name}", paint(color, GOOD, "kept   "));
             if let Some(url) = &r.scrape_url {
                 let _ = writeln!(out, "{PAD}{url}");
             }
@@ -169,7 +162,7 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &SimResult, color: bool) -> Str
             out.push('\n');
         }
         Outcome::Dropped => {
-            let _ = writeln!(out, "  {} {name}", paint(color, "33", "dropped"));
+            let _ = writeln!(out, "  {} {name}", paint(color, DROPPED, "dropped"));
             match r
                 .dropped_by_rule
                 .and_then(|i| info.rules.iter().find(|x| x.index == i))
@@ -191,26 +184,26 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &SimResult, color: bool) -> Str
         let head = format!("[{}] {} (line {})", step.rule, step.action, step.line);
         let mut lines: Vec<String> = Vec::new();
         if step.dropped {
-            lines.push(paint(color, "33", "dropped"));
+            lines.push(paint(color, DROPPED, "dropped"));
         }
         for (k, v) in &step.added {
             lines.push(paint(
                 color,
-                "32",
+                GOOD,
                 &format!("+ {}={}", label_name(k), quote(v)),
             ));
         }
         for (k, [old, new]) in &step.changed {
             lines.push(paint(
                 color,
-                "36",
+                CHANGED,
                 &format!("~ {}: {} -> {}", label_name(k), quote(old), quote(new)),
             ));
         }
         for (k, v) in &step.removed {
             lines.push(paint(
                 color,
-                "31",
+                BAD,
                 &format!("- {}={}", label_name(k), quote(v)),
             ));
         }
@@ -269,7 +262,7 @@ pub fn text_summary(
     };
     format!(
         "{} {scope}, {}\n",
-        paint(color, "1", "summary:"),
+        paint(color, TITLE, "summary:"),
         counts_line(c, series)
     )
 }

@@ -417,7 +417,7 @@ mod tests {
         let Err(e) = Template::load("node-exportr") else {
             panic!("a misspelt template loads");
         };
-        let shown = crate::diag::render(&e, false);
+        let shown = crate::report::human::render(&e, crate::report::Term::PLAIN);
         assert!(shown.contains("did you mean \"node-exporter\""), "{shown}");
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::run::TestOutcome;
+use crate::report::style::{paint, BAD, GOOD};
 use crate::sim::report::text_entry;
 use crate::text::xml_escape as xml;
 
@@ -20,13 +21,7 @@ pub fn counts(files: &[FileReport<'_>]) -> (usize, usize) {
 }
 
 pub fn text(files: &[FileReport<'_>], color: bool) -> String {
-    let paint = |code: &str, s: &str| {
-        if color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    let paint = |style, s: &str| paint(color, style, s);
     let mut out = String::new();
     for f in files {
         let _ = writeln!(out, "{}", f.path);
@@ -35,7 +30,7 @@ pub fn text(files: &[FileReport<'_>], color: bool) -> String {
                 let _ = writeln!(
                     out,
                     "  {} {} (line {})",
-                    paint("32", "ok  "),
+                    paint(GOOD, "ok  "),
                     o.name,
                     o.line
                 );
@@ -44,7 +39,7 @@ pub fn text(files: &[FileReport<'_>], color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {} {} (line {}, job {})",
-                paint("31", "FAIL"),
+                paint(BAD, "FAIL"),
                 o.name,
                 o.line,
                 o.job
@@ -61,8 +56,8 @@ pub fn text(files: &[FileReport<'_>], color: bool) -> String {
                 }
                 let _ = writeln!(out, "         {}", failure.message);
                 for line in &failure.diff {
-                    let code = if line.starts_with('-') { "31" } else { "32" };
-                    let _ = writeln!(out, "           {}", paint(code, line));
+                    let style = if line.starts_with('-') { BAD } else { GOOD };
+                    let _ = writeln!(out, "           {}", paint(style, line));
                 }
                 if let Some((name, r)) = failure.target.and_then(|i| o.results.get(i)) {
                     let _ = writeln!(out, "         trace:");

@@ -1,0 +1,170 @@
+//! The report layer: every command prints through one [`Sink`], which owns
+//! standard output, knows each stream's colour and terminal width, and
+//! tells a closed pipe (`kdm … | head`) from a real write error. Findings
+//! and input errors are [`crate::diag::Error`]s; each output format has one
+//! renderer here (`human`, `json`, `sarif`, `github`, `junit`, `yaml`),
+//! which the commands fill with their results.
+
+pub mod human;
+pub mod style;
+
+use std::io::{self, BufWriter, StdoutLock, Write};
+
+use crate::cli::ColorChoice;
+use crate::diag::Error;
+
+/// What one output stream can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Term {
+    /// Emit ANSI colours.
+    pub color: bool,
+    /// Wrap prose at this many columns: set only on a terminal, so piped
+    /// output keeps each message on one line for `grep`.
+    pub width: Option<usize>,
+}
+
+impl Term {
+    /// No colours, no wrapping: files, pipes and tests.
+    pub const PLAIN: Term = Term {
+        color: false,
+        width: None,
+    };
+
+    /// The capabilities of `stream` under `--color choice`.
+    fn of<S: anstream::stream::RawStream>(
+        stream: &S,
+        columns: Option<usize>,
+        choice: ColorChoice,
+    ) -> Term {
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            // NO_COLOR, CLICOLOR(_FORCE), TERM=dumb and whether it is a terminal.
+            ColorChoice::Auto => {
+                anstream::AutoStream::<S>::choice(stream) != anstream::ColorChoice::Never
+            }
+        };
+        let width = stream.is_terminal().then(|| columns.unwrap_or(100));
+        Term { color, width }
+    }
+
+    /// This stream indented by `n` columns.
+    pub fn indented(self, n: usize) -> Term {
+        Term {
+            width: self.width.map(|w| w.saturating_sub(n).max(40)),
+            ..self
+        }
+    }
+}
+
+/// Standard output (buffered) and standard error, with what each can show.
+pub struct Sink {
+    out: BufWriter<StdoutLock<'static>>,
+    pub stdout: Term,
+    pub stderr: Term,
+    closed: bool,
+}
+
+impl Sink {
+    pub fn new(choice: ColorChoice) -> Sink {
+        let stdout = io::stdout();
+        let stderr = io::stderr();
+        Sink {
+            stdout: Term::of(&stdout, columns(&stdout), choice),
+            stderr: Term::of(&stderr, columns(&stderr), choice),
+            out: BufWriter::with_capacity(1 << 16, stdout.lock()),
+            closed: false,
+        }
+    }
+
+    /// Whether the reader of standard output went away.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Writes to standard error (unbuffered; errors there have nowhere to go).
+    pub fn eprint(&mut self, text: &str) {
+        if !text.is_empty() {
+            let _ = self.out.flush();
+            let _ = io::stderr().lock().write_all(text.as_bytes());
+        }
+    }
+
+    /// Prints an error for humans on standard error.
+    pub fn error(&mut self, e: &Error) {
+        let text = human::render(e, self.stderr);
+        self.eprint(&text);
+    }
+
+    /// Ends the run: flushes standard output and returns the exit code, 2
+    /// for an error. A closed pipe is not an error: the reader had enough.
+    pub fn finish(mut self, result: Result<i32, Error>) -> i32 {
+        let flushed = self.flush();
+        match result {
+            Err(_) if self.closed => 0,
+            Err(e) => {
+                self.error(&e);
+                2
+            }
+            Ok(code) => match flushed {
+                Err(e) if !self.closed => {
+                    self.eprint(&format!("error: cannot write output: {e}\n"));
+                    2
+                }
+                _ => code,
+            },
+        }
+    }
+
+    /// Writes `text` to standard output as a command's report.
+    pub fn print(&mut self, text: &str) -> Result<(), Error> {
+        self.write_all(text.as_bytes()).map_err(write_error)
+    }
+}
+
+/// The width of the terminal behind `stream`, if it is one.
+#[cfg(unix)]
+fn columns(stream: &impl std::os::fd::AsFd) -> Option<usize> {
+    terminal_size::terminal_size_of(stream).map(|(w, _)| usize::from(w.0))
+}
+
+#[cfg(windows)]
+fn columns(stream: &impl std::os::windows::io::AsHandle) -> Option<usize> {
+    terminal_size::terminal_size_of(stream).map(|(w, _)| usize::from(w.0))
+}
+
+/// The error a failed write of the report becomes.
+pub fn write_error(e: io::Error) -> Error {
+    Error::plain(format!("cannot write output: {e}"))
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        self.out.write(buf).inspect_err(|e| self.note(e))
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        if self.closed {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        self.out.write_all(buf).inspect_err(|e| self.note(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        self.out.flush().inspect_err(|e| self.note(e))
+    }
+}
+
+impl Sink {
+    fn note(&mut self, e: &io::Error) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            self.closed = true;
+        }
+    }
+}
