@@ -1,6 +1,9 @@
-//! Reading user files: size-bounded, UTF-8 checked, `-` for stdin.
+//! Reading user files: size-bounded, UTF-8 checked, `-` for stdin; and
+//! finding them in the directories given on the command line.
 
+use std::collections::HashSet;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Error, Result};
 use crate::yaml::{self, Node, Source};
@@ -131,6 +134,97 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 /// Parses every YAML document of a source, with kdm's limits.
 pub fn load_yaml(src: &Source) -> Result<Vec<Node>> {
     yaml::load_stream(src, yaml::Limits::default()).map_err(|e| Error::from_load(src, e))
+}
+
+/// An input file found by [`discover`], with its size when known.
+pub struct Found {
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// Expands directories (recursively: .yaml, .yml, .json), keeps explicit
+/// files as given, drops paths found in directories that `excluded` names,
+/// and survives symlink loops.
+pub fn discover(paths: &[String], excluded: &dyn Fn(&str) -> bool) -> (Vec<Found>, Vec<Error>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen_dirs = HashSet::new();
+    for p in paths {
+        if p == "-" {
+            out.push(Found {
+                path: p.clone(),
+                bytes: 0,
+            });
+            continue;
+        }
+        let path = Path::new(p);
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => walk(path, excluded, &mut seen_dirs, &mut out, &mut errors),
+            Ok(m) => out.push(Found {
+                path: p.clone(),
+                bytes: m.len(),
+            }),
+            Err(e) => errors.push(Error::plain(format!("cannot read {p}: {}", io_reason(&e)))),
+        }
+    }
+    (out, errors)
+}
+
+fn walk(
+    dir: &Path,
+    excluded: &dyn Fn(&str) -> bool,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<Found>,
+    errors: &mut Vec<Error>,
+) {
+    let Ok(canonical) = dir.canonicalize() else {
+        return;
+    };
+    if !seen.insert(canonical) {
+        return; // a symlink loop, or a directory reached twice
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(Error::plain(format!(
+                "cannot read {}: {}",
+                dir.display(),
+                io_reason(&e)
+            )));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let display = path.to_string_lossy().into_owned();
+        if excluded(&display) {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') && name != "." {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(&path, excluded, seen, out, errors),
+            Ok(m) => {
+                if [".yaml", ".yml", ".json"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext))
+                {
+                    out.push(Found {
+                        path: display,
+                        bytes: m.len(),
+                    });
+                }
+            }
+            // Dangling symlinks and unreadable entries are reported, not skipped.
+            Err(e) => errors.push(Error::plain(format!(
+                "cannot read {display}: {}",
+                io_reason(&e)
+            ))),
+        }
+    }
 }
 
 #[cfg(test)]

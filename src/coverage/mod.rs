@@ -12,13 +12,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::k8s::simulate::{simulate, SimNode, Simulation};
-use crate::k8s_sd::Role;
+use crate::k8s_sd::{discover, Role};
 use crate::prom::config::ScrapeJob;
 use crate::prom::target::populate_with;
-use crate::relabel::{Flavor, Labels};
-use crate::sim::kube::groups_for_sd;
-use crate::sim::targets::KubeObject;
-use crate::yaml::{Source, Span};
+use crate::relabel::{to_pairs, Flavor, Labels};
 
 /// The whole analysis.
 #[derive(Debug, Clone, Serialize)]
@@ -148,15 +145,6 @@ pub struct JobOutcome {
 /// `jobs`, on `nodes` simulated nodes.
 pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Flavor) -> Coverage {
     let sim = simulate(objects, nodes);
-    let kube: Vec<KubeObject> = sim
-        .objects
-        .iter()
-        .map(|v| KubeObject {
-            value: v.clone(),
-            span: Span::new(0, 0),
-            source: Source::new("<simulated>", String::new()),
-        })
-        .collect();
     let mut workloads: Vec<WorkloadCoverage> = sim
         .workloads
         .iter()
@@ -203,18 +191,18 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
             .iter()
             .filter(|s| s.config.role.discovers_pods())
         {
-            let Ok(groups) = groups_for_sd(sd, &kube) else {
+            let Ok(groups) = discover(&sim.objects, &sd.config) else {
                 continue; // selector errors are reported by the config rules
             };
-            for g in &groups {
-                let labels = g.labels.pairs();
-                for t in &g.targets {
+            for g in groups {
+                let labels = to_pairs(g.labels);
+                for t in g.targets.into_iter().map(to_pairs) {
                     summary.discovered += 1;
-                    let r = populate_with(job, t, &labels, flavor, false, false);
+                    let r = populate_with(job, &t, &labels, flavor, false, false);
                     if r.target.is_some() {
                         summary.kept += 1;
                     }
-                    let Some((w, p)) = locate(&sim, &workloads, &labels, t) else {
+                    let Some((w, p)) = locate(&sim, &workloads, &labels, &t) else {
                         continue;
                     };
                     record(&mut workloads[w].ports[p], job, index, &r);

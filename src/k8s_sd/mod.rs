@@ -24,10 +24,12 @@ mod endpoints;
 mod endpointslice;
 mod ingress;
 mod node;
+mod objects;
 mod pod;
 mod selector;
 mod service;
 
+pub use objects::{discover_objects, KubeObject};
 pub use selector::{
     parse_field_selector, parse_label_selector, FieldRequirement, FieldSelector, LabelSelector,
     Requirement, SelectorOperator,
@@ -135,6 +137,19 @@ pub struct SdConfig {
     pub attach_metadata: AttachMetadata,
     /// kubernetes_sd_configs `selectors`: label/field selectors the API server would apply, per role.
     pub selectors: Vec<RoleSelector>,
+}
+
+impl SdConfig {
+    /// A plain `{role: ROLE}` entry: all namespaces, no attached metadata,
+    /// no selectors.
+    pub fn new(role: Role) -> SdConfig {
+        SdConfig {
+            role,
+            namespaces: Vec::new(),
+            attach_metadata: AttachMetadata::default(),
+            selectors: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -12,12 +12,7 @@ pub(super) fn ls(pairs: &[(&str, &str)]) -> LabelSet {
 }
 
 pub(super) fn cfg(role: Role) -> SdConfig {
-    SdConfig {
-        role,
-        namespaces: Vec::new(),
-        attach_metadata: AttachMetadata::default(),
-        selectors: Vec::new(),
-    }
+    SdConfig::new(role)
 }
 
 pub(super) fn cfg_ns(role: Role, namespaces: &[&str]) -> SdConfig {

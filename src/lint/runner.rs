@@ -1,13 +1,12 @@
 //! Finds the input files, parses them on all cores, runs every enabled rule
 //! and returns sorted findings with configuration and opt-outs applied.
 
-use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 
 use super::config::LintConfig;
 use super::{registry, Context, Finding, LintFile, Rule, Severity};
 use crate::diag::Error;
-use crate::input::{io_reason, load_yaml, read_source};
+use crate::input::{discover, load_yaml, read_source, Found};
 
 /// Annotation prefix for inline opt-outs: `ignore.kdm.dev/<rule-id>: <reason>`.
 pub const IGNORE_PREFIX: &str = "ignore.kdm.dev/";
@@ -27,96 +26,6 @@ pub struct LintResult {
     pub errors: Vec<Error>,
     /// Things skipped on purpose (unknown kinds, non-manifest YAML).
     pub notes: Vec<String>,
-}
-
-/// An input file found by [`discover`], with its size when known.
-pub struct Found {
-    pub path: String,
-    pub bytes: u64,
-}
-
-/// Expands directories (recursively: .yaml, .yml, .json), keeps explicit
-/// files as given, drops excluded paths, and survives symlink loops.
-pub fn discover(paths: &[String], config: &LintConfig) -> (Vec<Found>, Vec<Error>) {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen_dirs = HashSet::new();
-    for p in paths {
-        if p == "-" {
-            out.push(Found {
-                path: p.clone(),
-                bytes: 0,
-            });
-            continue;
-        }
-        let path = Path::new(p);
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => walk(path, config, &mut seen_dirs, &mut out, &mut errors),
-            Ok(m) => out.push(Found {
-                path: p.clone(),
-                bytes: m.len(),
-            }),
-            Err(e) => errors.push(Error::plain(format!("cannot read {p}: {}", io_reason(&e)))),
-        }
-    }
-    (out, errors)
-}
-
-fn walk(
-    dir: &Path,
-    config: &LintConfig,
-    seen: &mut HashSet<PathBuf>,
-    out: &mut Vec<Found>,
-    errors: &mut Vec<Error>,
-) {
-    let Ok(canonical) = dir.canonicalize() else {
-        return;
-    };
-    if !seen.insert(canonical) {
-        return; // a symlink loop, or a directory reached twice
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(Error::plain(format!(
-                "cannot read {}: {}",
-                dir.display(),
-                io_reason(&e)
-            )));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let display = path.to_string_lossy().into_owned();
-        if config.is_excluded(&display) {
-            continue;
-        }
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') && name != "." {
-            continue;
-        }
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => walk(&path, config, seen, out, errors),
-            Ok(m) => {
-                if [".yaml", ".yml", ".json"]
-                    .iter()
-                    .any(|ext| name.ends_with(ext))
-                {
-                    out.push(Found {
-                        path: display,
-                        bytes: m.len(),
-                    });
-                }
-            }
-            // Dangling symlinks and unreadable entries are reported, not skipped.
-            Err(e) => errors.push(Error::plain(format!(
-                "cannot read {display}: {}",
-                io_reason(&e)
-            ))),
-        }
-    }
 }
 
 /// Reads and parses files on all cores, largest first so that a big file
@@ -146,7 +55,7 @@ pub fn enabled_rules(config: &LintConfig) -> Vec<(&'static dyn Rule, Severity)> 
 }
 
 pub fn run(opts: &LintOptions) -> LintResult {
-    let (paths, mut errors) = discover(&opts.paths, &opts.config);
+    let (paths, mut errors) = discover(&opts.paths, &|p| opts.config.is_excluded(p));
     let mut files = Vec::new();
     for loaded in load_all(&paths) {
         match loaded {

@@ -559,14 +559,40 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
     if job.name.is_empty() {
         return Err(ctx.err(node.span, "job_name is empty", "missing job_name"));
     }
-    job.defaults_v2 = super::target::scrape_defaults(&job, Flavor::V2);
-    job.defaults_v3 = super::target::scrape_defaults(&job, Flavor::V3);
+    job.defaults_v2 = scrape_defaults(&job, Flavor::V2);
+    job.defaults_v3 = scrape_defaults(&job, Flavor::V3);
     job.param_labels = job
         .params
         .iter()
         .filter_map(|(k, v)| Some((format!("__param_{k}"), v.first()?.clone())))
         .collect();
     Ok(job)
+}
+
+/// The labels `PopulateDiscoveredLabels` adds when absent, in its order.
+fn scrape_defaults(job: &ScrapeJob, flavor: Flavor) -> Vec<(&'static str, String)> {
+    let mut d = vec![
+        ("job", job.name.clone()),
+        ("__scrape_interval__", duration::format(job.scrape_interval)),
+        ("__scrape_timeout__", duration::format(job.scrape_timeout)),
+        ("__metrics_path__", job.metrics_path.clone()),
+        ("__scheme__", job.scheme.clone()),
+    ];
+    if flavor == Flavor::V3 {
+        d.push((
+            "__convert_classic_histograms_to_nhcb__",
+            job.convert_classic_histograms_to_nhcb.to_string(),
+        ));
+        d.push((
+            "__always_scrape_classic_histograms__",
+            job.always_scrape_classic_histograms.to_string(),
+        ));
+        d.push((
+            "__scrape_native_histograms__",
+            job.scrape_native_histograms.to_string(),
+        ));
+    }
+    d
 }
 
 fn seq_items<'n>(ctx: &Ctx<'_>, node: &'n Node, go_type: &str) -> Result<&'n [Node]> {
@@ -653,12 +679,7 @@ fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
     let mut sd = KubernetesSd {
         span: node.span,
         own_namespace: false,
-        config: SdConfig {
-            role,
-            namespaces: Vec::new(),
-            attach_metadata: AttachMetadata::default(),
-            selectors: Vec::new(),
-        },
+        config: SdConfig::new(role),
     };
     let api_server = node.get("api_server").is_some_and(|n| !n.is_null());
     let kubeconfig = node.get("kubeconfig_file").is_some_and(|n| !n.is_null());

@@ -47,32 +47,6 @@ fn merged<'p>(
     out
 }
 
-/// The labels `PopulateDiscoveredLabels` adds when absent, in its order.
-pub fn scrape_defaults(job: &ScrapeJob, flavor: Flavor) -> Vec<(&'static str, String)> {
-    let mut d = vec![
-        ("job", job.name.clone()),
-        ("__scrape_interval__", duration::format(job.scrape_interval)),
-        ("__scrape_timeout__", duration::format(job.scrape_timeout)),
-        ("__metrics_path__", job.metrics_path.clone()),
-        ("__scheme__", job.scheme.clone()),
-    ];
-    if flavor == Flavor::V3 {
-        d.push((
-            "__convert_classic_histograms_to_nhcb__",
-            job.convert_classic_histograms_to_nhcb.to_string(),
-        ));
-        d.push((
-            "__always_scrape_classic_histograms__",
-            job.always_scrape_classic_histograms.to_string(),
-        ));
-        d.push((
-            "__scrape_native_histograms__",
-            job.scrape_native_histograms.to_string(),
-        ));
-    }
-    d
-}
-
 /// `PopulateDiscoveredLabels`: the builder holding the discovered labels.
 pub fn discovered_builder<'a>(
     job: &'a ScrapeJob,

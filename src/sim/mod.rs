@@ -1,8 +1,8 @@
 //! `kdm relabel-sim`: discovered targets through a job's relabeling and
 //! target population, reported per job.
 pub mod config;
-pub(crate) mod kube;
 pub mod report;
+pub mod result;
 pub mod run;
 pub mod series;
 pub mod targets;

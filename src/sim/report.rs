@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::run::{Counts, JobInfo, Outcome, SimResult};
+use super::result::{Counts, JobInfo, Outcome, SimResult};
 use crate::relabel::{is_legacy_label_name, Labels};
 use crate::report::style::{paint, BAD, CHANGED, DROPPED, GOOD, TITLE};
 

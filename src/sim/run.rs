@@ -7,16 +7,15 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
-use serde::Serialize;
-
 use super::report::{self, Format};
+use super::result::{rule_refs, Counts, JobInfo, SimResult};
 use super::series::Series;
-use super::targets::{Group, GroupLabels, Targets};
+use super::targets::{kubernetes_groups, Group, GroupLabels, Targets};
 use crate::diag::{Error, Result};
-use crate::k8s_sd::Role;
+use crate::k8s_sd::{Role, SdConfig};
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::prom::target::populate_with;
-use crate::relabel::{pair_get, process, to_pairs, Flavor, LabelBuilder, Labels, Rule, Step};
+use crate::relabel::{pair_get, process, to_pairs, Flavor, LabelBuilder, Labels, Rule};
 
 type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
 
@@ -28,115 +27,6 @@ pub struct Options {
     pub jobs: Vec<String>,
     /// SD role for Kubernetes objects run through a bare rule list.
     pub role: Role,
-}
-
-/// One result in the stable JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SimResult {
-    pub job: Option<String>,
-    pub discovered: Labels,
-    pub relabeled: Option<Labels>,
-    pub dropped_by_rule: Option<usize>,
-    pub target: Option<Labels>,
-    pub scrape_url: Option<String>,
-    pub error: Option<String>,
-    pub steps: Vec<Step>,
-}
-
-impl SimResult {
-    pub fn outcome(&self) -> Outcome {
-        if self.error.is_some() {
-            Outcome::Failed
-        } else if self.relabeled.is_some() {
-            Outcome::Kept
-        } else {
-            Outcome::Dropped
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Kept,
-    Dropped,
-    Failed,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub kept: usize,
-    pub dropped: usize,
-    pub failed: usize,
-}
-
-impl Counts {
-    pub fn total(&self) -> usize {
-        self.kept + self.dropped + self.failed
-    }
-    fn add(&mut self, o: Outcome) {
-        match o {
-            Outcome::Kept => self.kept += 1,
-            Outcome::Dropped => self.dropped += 1,
-            Outcome::Failed => self.failed += 1,
-        }
-    }
-    fn merge(&mut self, o: Counts) {
-        self.kept += o.kept;
-        self.dropped += o.dropped;
-        self.failed += o.failed;
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct RuleRef {
-    pub index: usize,
-    pub action: &'static str,
-    pub line: usize,
-}
-
-/// What the report says about a job (or a bare rule list).
-#[derive(Debug, Clone)]
-pub struct JobInfo {
-    pub job: Option<String>,
-    pub line: Option<usize>,
-    /// `relabel_configs` or `metric_relabel_configs`.
-    pub rules_key: &'static str,
-    pub rules: Vec<RuleRef>,
-    pub notes: Vec<String>,
-}
-
-impl JobInfo {
-    /// The report header data of a job's `relabel_configs` (or, for
-    /// `series`, its `metric_relabel_configs`).
-    pub fn for_job(job: &ScrapeJob, series: bool) -> JobInfo {
-        let (rules_key, rules) = if series {
-            ("metric_relabel_configs", &job.metric_relabel)
-        } else {
-            ("relabel_configs", &job.relabel)
-        };
-        JobInfo {
-            job: Some(job.name.clone()),
-            line: Some(job.line),
-            rules_key,
-            rules: rule_refs(rules),
-            notes: Vec::new(),
-        }
-    }
-
-    pub fn is_series(&self) -> bool {
-        self.rules_key == "metric_relabel_configs"
-    }
-}
-
-fn rule_refs(rules: &[Rule]) -> Vec<RuleRef> {
-    rules
-        .iter()
-        .map(|r| RuleRef {
-            index: r.index,
-            action: r.action.as_str(),
-            line: r.line,
-        })
-        .collect()
 }
 
 /// A readable name for a discovered target (`pod ns/name container c port p`).
@@ -304,7 +194,7 @@ fn job_groups<'t, 'a>(
                                 .into(),
                         );
                     }
-                    let groups = super::kube::groups_for_sd(sd, objects)?;
+                    let groups = kubernetes_groups(objects, &sd.config)?;
                     let empty: Vec<&str> = groups
                         .iter()
                         .filter(|g| g.targets.is_empty())
@@ -629,7 +519,7 @@ pub fn run_targets(
                     targets: t.iter().map(|(_, l)| to_pairs(l.clone())).collect(),
                 }]),
                 Targets::Kubernetes(objects) => {
-                    Cow::Owned(super::kube::groups_for_role(opts.role, objects)?)
+                    Cow::Owned(kubernetes_groups(objects, &SdConfig::new(opts.role))?)
                 }
             };
             let items = group_targets(&groups);

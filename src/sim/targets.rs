@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::diag::{Error, Result};
 use crate::input::load_yaml;
+use crate::k8s_sd::{discover_objects, KubeObject, SdConfig};
 use crate::relabel::{sort_pairs, to_pairs, Flavor, LabelPairs, Labels};
 use crate::yaml::{Node, NodeKind, Source, Span};
 
@@ -85,11 +86,16 @@ pub enum Targets<'a> {
     Kubernetes(Vec<KubeObject>),
 }
 
-#[derive(Debug, Clone)]
-pub struct KubeObject {
-    pub value: Value,
-    pub span: Span,
-    pub source: Source,
+/// The groups `cfg` discovers from Kubernetes objects.
+pub fn kubernetes_groups(objects: &[KubeObject], cfg: &SdConfig) -> Result<Vec<Group<'static>>> {
+    Ok(discover_objects(objects, cfg)?
+        .into_iter()
+        .map(|g| Group {
+            source: g.source,
+            labels: GroupLabels::Pairs(to_pairs(g.labels)),
+            targets: g.targets.into_iter().map(to_pairs).collect(),
+        })
+        .collect())
 }
 
 /// A JSON string, borrowed from the input unless it has escapes.

@@ -3,11 +3,13 @@
 
 use super::{Expectation, Expected, Input, TestCase, TestFile};
 use crate::diag::{Error, Result};
+use crate::k8s_sd::KubeObject;
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::relabel::{to_pairs, Labels};
-use crate::sim::run::{job_results, series_results, JobInfo, SimResult};
+use crate::sim::result::{JobInfo, SimResult};
+use crate::sim::run::{job_results, series_results};
 use crate::sim::series::parse_series;
-use crate::sim::targets::{Group, KubeObject, Targets};
+use crate::sim::targets::{Group, Targets};
 use crate::yaml::Source;
 
 /// One test's outcome.

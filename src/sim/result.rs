@@ -1,0 +1,116 @@
+//! What relabel-sim reports: each target's (or series') result, the jobs
+//! it ran through, and the counts of kept, dropped and failed.
+
+use serde::Serialize;
+
+use crate::prom::config::ScrapeJob;
+use crate::relabel::{Labels, Rule, Step};
+
+/// One result in the stable JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimResult {
+    pub job: Option<String>,
+    pub discovered: Labels,
+    pub relabeled: Option<Labels>,
+    pub dropped_by_rule: Option<usize>,
+    pub target: Option<Labels>,
+    pub scrape_url: Option<String>,
+    pub error: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+impl SimResult {
+    pub fn outcome(&self) -> Outcome {
+        if self.error.is_some() {
+            Outcome::Failed
+        } else if self.relabeled.is_some() {
+            Outcome::Kept
+        } else {
+            Outcome::Dropped
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Kept,
+    Dropped,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub kept: usize,
+    pub dropped: usize,
+    pub failed: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.kept + self.dropped + self.failed
+    }
+    pub(super) fn add(&mut self, o: Outcome) {
+        match o {
+            Outcome::Kept => self.kept += 1,
+            Outcome::Dropped => self.dropped += 1,
+            Outcome::Failed => self.failed += 1,
+        }
+    }
+    pub(super) fn merge(&mut self, o: Counts) {
+        self.kept += o.kept;
+        self.dropped += o.dropped;
+        self.failed += o.failed;
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleRef {
+    pub index: usize,
+    pub action: &'static str,
+    pub line: usize,
+}
+
+/// What the report says about a job (or a bare rule list).
+#[derive(Debug, Clone)]
+pub struct JobInfo {
+    pub job: Option<String>,
+    pub line: Option<usize>,
+    /// `relabel_configs` or `metric_relabel_configs`.
+    pub rules_key: &'static str,
+    pub rules: Vec<RuleRef>,
+    pub notes: Vec<String>,
+}
+
+impl JobInfo {
+    /// The report header data of a job's `relabel_configs` (or, for
+    /// `series`, its `metric_relabel_configs`).
+    pub fn for_job(job: &ScrapeJob, series: bool) -> JobInfo {
+        let (rules_key, rules) = if series {
+            ("metric_relabel_configs", &job.metric_relabel)
+        } else {
+            ("relabel_configs", &job.relabel)
+        };
+        JobInfo {
+            job: Some(job.name.clone()),
+            line: Some(job.line),
+            rules_key,
+            rules: rule_refs(rules),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn is_series(&self) -> bool {
+        self.rules_key == "metric_relabel_configs"
+    }
+}
+
+pub(super) fn rule_refs(rules: &[Rule]) -> Vec<RuleRef> {
+    rules
+        .iter()
+        .map(|r| RuleRef {
+            index: r.index,
+            action: r.action.as_str(),
+            line: r.line,
+        })
+        .collect()
+}
