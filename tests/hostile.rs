@@ -327,3 +327,32 @@ fn unreadable_files_and_directories() {
     let r = run(&["generate", "daemonset", "--template", "tpl"]);
     assert_input_error(&r, "cannot read tpl/daemonset.yaml.j2: permission denied");
 }
+
+/// 2,000 DaemonSets sharing one selector: one selector-overlap finding per
+/// workload (naming a few of the others), not one per pair, so the report
+/// grows linearly with the input.
+#[test]
+fn many_workloads_sharing_one_selector() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let n = 2_000;
+    let mut yaml = String::new();
+    for i in 0..n {
+        yaml.push_str(&format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: agent-{i}, namespace: ns}}\n\
+             spec:\n  selector: {{matchLabels: {{app: agent}}}}\n  template:\n    \
+             metadata: {{labels: {{app: agent}}}}\n    spec: {{containers: [{{name: a, image: a:1}}]}}\n---\n"
+        ));
+    }
+    write(dir.path(), "many.yaml", yaml.as_bytes());
+    let r = kdm_in(dir.path(), &["lint", "-f", "json", "many.yaml"]);
+    // Warnings only: below the default failure threshold.
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let overlaps = r.stdout.matches("\"selector-overlap\"").count();
+    assert_eq!(overlaps, n - 1, "one finding per workload after the first");
+    assert!(
+        r.stdout.contains("overlaps with 1999 workloads"),
+        "the last names the count"
+    );
+    // Pairwise reporting would print about n²/2 findings: hundreds of MB.
+    assert!(r.stdout.len() < 40 << 20, "{} bytes", r.stdout.len());
+}

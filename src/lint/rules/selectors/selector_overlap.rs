@@ -17,7 +17,10 @@ static META: RuleMeta = RuleMeta {
 Finds two controllers in the same namespace (DaemonSets, Deployments,
 StatefulSets, ReplicaSets, ReplicationControllers, Jobs with
 `manualSelector: true`) whose selectors each match the other's pod template
-labels. The finding is on the second one, pointing back at the first.
+labels. The finding is on the later one, pointing back at the earlier ones
+it overlaps with (the first few are named, the rest counted), so a group of
+workloads sharing one selector gives one finding per workload, not one per
+pair.
 
 Objects without `metadata.namespace` are compared only with namespace-less
 objects of the same file, since they may be applied to different
@@ -87,44 +90,73 @@ impl Rule for SelectorOverlap {
         for (b, sel_b) in candidates {
             let labels_b = labels_of(b.template_labels());
             let group = earlier.entry(namespace_key(&b.object)).or_default();
-            for at in group.may_match(sel_b) {
-                let ((a, sel_a), labels_a) = &group.items[at];
-                if a.object.kind == b.object.kind && a.object.name == b.object.name {
-                    continue;
-                }
-                if evaluate(sel_a, &labels_b) != Eval::Matches
-                    || evaluate(sel_b, labels_a) != Eval::Matches
-                {
-                    continue;
-                }
-                let at = selector_key(b).map_or(sel_b.span, |k| k.span);
-                let related = selector_key(a).map_or(sel_a.span, |k| k.span);
-                // Human output only draws related spans of the same file.
-                let elsewhere = if a.object.file == b.object.file {
-                    String::new()
-                } else {
-                    format!(" ({})", ctx.source(a.object.file).location(related.start))
-                };
-                out.push(
-                    Finding::new(
-                        &META,
-                        b.object.file,
-                        at,
-                        format!(
-                            "{}: selector overlaps with {}{elsewhere}: each selects the other's pods",
-                            b.object.display_name(),
-                            a.object.display_name()
-                        ),
-                    )
-                    .related(
-                        a.object.file,
-                        related,
-                        format!("selector of {}", a.object.display_name()),
-                    )
-                    .help("add a label unique to each workload to its template and selector"),
-                );
+            let overlapping: Vec<(&Workload<'_>, &Node)> = group
+                .may_match(sel_b)
+                .map(|at| &group.items[at])
+                .filter(|((a, sel_a), labels_a)| {
+                    !(a.object.kind == b.object.kind && a.object.name == b.object.name)
+                        && evaluate(sel_a, &labels_b) == Eval::Matches
+                        && evaluate(sel_b, labels_a) == Eval::Matches
+                })
+                .map(|(w, _)| *w)
+                .collect();
+            if !overlapping.is_empty() {
+                out.push(overlap_finding(ctx, (b, sel_b), &overlapping));
             }
             group.push((b, sel_b), labels_b);
         }
     }
+}
+
+/// Overlapping workloads named in one finding; the rest are counted.
+const NAMED_AT_MOST: usize = 3;
+
+/// One finding on `b` naming the earlier workloads it overlaps with.
+fn overlap_finding(
+    ctx: &Context<'_>,
+    (b, sel_b): (&Workload<'_>, &Node),
+    overlapping: &[(&Workload<'_>, &Node)],
+) -> Finding {
+    let at = selector_key(b).map_or(sel_b.span, |k| k.span);
+    let named = &overlapping[..overlapping.len().min(NAMED_AT_MOST)];
+    let mut names = Vec::with_capacity(named.len());
+    for (a, sel_a) in named {
+        let related = selector_key(a).map_or(sel_a.span, |k| k.span);
+        // Human output only draws related spans of the same file.
+        let elsewhere = if a.object.file == b.object.file {
+            String::new()
+        } else {
+            format!(" ({})", ctx.source(a.object.file).location(related.start))
+        };
+        names.push(format!("{}{elsewhere}", a.object.display_name()));
+    }
+    let more = overlapping.len() - named.len();
+    let message = match (names.as_slice(), more) {
+        ([one], 0) => format!(
+            "{}: selector overlaps with {one}: each selects the other's pods",
+            b.object.display_name()
+        ),
+        _ => {
+            let mut list = names.join(", ");
+            if more > 0 {
+                list.push_str(&format!(" and {more} more"));
+            }
+            format!(
+                "{}: selector overlaps with {} workloads ({list}): each selects the others' pods",
+                b.object.display_name(),
+                overlapping.len()
+            )
+        }
+    };
+    let mut finding = Finding::new(&META, b.object.file, at, message)
+        .help("add a label unique to each workload to its template and selector");
+    for (a, sel_a) in named {
+        let related = selector_key(a).map_or(sel_a.span, |k| k.span);
+        finding = finding.related(
+            a.object.file,
+            related,
+            format!("selector of {}", a.object.display_name()),
+        );
+    }
+    finding
 }
