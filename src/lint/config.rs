@@ -12,16 +12,20 @@
 
 use std::collections::BTreeMap;
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
 use super::Severity;
 use crate::diag::{Error, Result};
 use crate::input::{load_yaml, read_source};
-use crate::yaml::Node;
+use crate::yaml::{Node, Source};
 
 #[derive(Debug, Clone, Default)]
 pub struct LintConfig {
     /// Rule id → `None` (off) or a severity override.
     pub rules: BTreeMap<String, Option<Severity>>,
     pub exclude: Vec<String>,
+    /// `exclude`, compiled.
+    excluded: GlobSet,
     pub kubernetes_version: Option<String>,
     pub fail_level: Option<Severity>,
 }
@@ -30,13 +34,17 @@ const FIELDS: [&str; 4] = ["kubernetes-version", "fail-level", "exclude", "rules
 
 impl LintConfig {
     pub fn load(path: &str, known_rules: &[&str]) -> Result<LintConfig> {
-        let src = read_source(path)?;
-        let docs = load_yaml(&src)?;
+        Self::from_source(&read_source(path)?, known_rules)
+    }
+
+    pub fn from_source(src: &Source, known_rules: &[&str]) -> Result<LintConfig> {
+        let docs = load_yaml(src)?;
         let mut cfg = LintConfig::default();
         let Some(root) = docs.first().filter(|d| !d.is_null()) else {
             return Ok(cfg);
         };
-        let err = |n: &Node, msg: String, label: &str| Error::at(&src, n.span, msg, label);
+        let err = |n: &Node, msg: String, label: &str| Error::at(src, n.span, msg, label);
+        let mut globs = GlobSetBuilder::new();
         let Some(entries) = root.as_map() else {
             return Err(err(
                 root,
@@ -66,10 +74,19 @@ impl LintConfig {
                     })?);
                 }
                 "exclude" => {
-                    for item in v.as_seq().unwrap_or(&[]) {
+                    // One pattern or a list of them.
+                    let items = v.as_seq().unwrap_or(std::slice::from_ref(v));
+                    for item in items.iter().filter(|i| !i.is_null()) {
                         let glob = item.as_str().ok_or_else(|| {
                             err(item, "expected a glob pattern".into(), "not a string")
                         })?;
+                        globs.add(compile(glob).map_err(|e| {
+                            err(
+                                item,
+                                format!("invalid glob pattern {glob:?}: {}", e.kind()),
+                                "invalid pattern",
+                            )
+                        })?);
                         cfg.exclude.push(glob.to_string());
                     }
                 }
@@ -117,52 +134,86 @@ impl LintConfig {
                 }
             }
         }
+        cfg.excluded = globs
+            .build()
+            .map_err(|e| Error::plain(format!("invalid exclude patterns: {e}")))?;
         Ok(cfg)
     }
 
-    /// Whether `path` matches an `exclude` glob (`*` within a path segment,
-    /// `**` across segments).
+    /// Whether `path` matches an `exclude` glob (`*` and `?` within a path
+    /// segment, `**` across segments; a pattern without `/` matches the file
+    /// name in any directory).
     pub fn is_excluded(&self, path: &str) -> bool {
-        let path = path.trim_start_matches("./");
-        self.exclude
-            .iter()
-            .any(|g| glob_match(g.trim_start_matches("./"), path))
+        self.excluded.is_match(path.trim_start_matches("./"))
     }
 }
 
-fn glob_match(pattern: &str, path: &str) -> bool {
-    fn rec(p: &[u8], s: &[u8]) -> bool {
-        match p.first() {
-            None => s.is_empty(),
-            Some(b'*') if p.get(1) == Some(&b'*') => {
-                let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
-                (0..=s.len()).any(|i| rec(rest, &s[i..]))
-            }
-            Some(b'*') => (0..=s.len())
-                .take_while(|&i| i == 0 || s[i - 1] != b'/')
-                .any(|i| rec(&p[1..], &s[i..])),
-            Some(b'?') => !s.is_empty() && s[0] != b'/' && rec(&p[1..], &s[1..]),
-            Some(&c) => s.first() == Some(&c) && rec(&p[1..], &s[1..]),
-        }
-    }
-    // A pattern without a slash matches the file name anywhere.
-    if !pattern.contains('/') {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        return rec(pattern.as_bytes(), name.as_bytes());
-    }
-    rec(pattern.as_bytes(), path.as_bytes())
+/// One `exclude` pattern, matched in time linear in the path's length.
+fn compile(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    let pattern = pattern.trim_start_matches("./");
+    let anchored = if pattern.contains('/') {
+        pattern.to_string()
+    } else {
+        format!("**/{pattern}")
+    };
+    GlobBuilder::new(&anchored).literal_separator(true).build()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::glob_match;
+    use super::*;
+
+    fn config(text: &str) -> Result<LintConfig> {
+        LintConfig::from_source(&Source::new(".kdm.yaml", text), &[])
+    }
+
+    fn excluded(patterns: &str, path: &str) -> bool {
+        config(&format!("exclude: {patterns}\n"))
+            .map(|c| c.is_excluded(path))
+            .unwrap_or_else(|e| panic!("{}", e.message()))
+    }
 
     #[test]
     fn globs() {
-        assert!(glob_match("charts/**", "charts/a/b.yaml"));
-        assert!(glob_match("*.generated.yaml", "x/y/z.generated.yaml"));
-        assert!(!glob_match("charts/*", "charts/a/b.yaml"));
-        assert!(glob_match("a/**/c.yaml", "a/c.yaml"));
-        assert!(glob_match("a/**/c.yaml", "a/b/d/c.yaml"));
+        assert!(excluded("[charts/**]", "charts/a/b.yaml"));
+        assert!(excluded("[charts/**]", "./charts/a/b.yaml"));
+        assert!(excluded("['./charts/**']", "charts/a.yaml"));
+        assert!(!excluded("[charts/**]", "charts"));
+        assert!(!excluded("[charts/**]", "x/charts/a.yaml"));
+        assert!(excluded("['*.generated.yaml']", "x/y/z.generated.yaml"));
+        assert!(excluded("['*.generated.yaml']", "z.generated.yaml"));
+        assert!(!excluded("[charts/*]", "charts/a/b.yaml"));
+        assert!(excluded("[charts/*]", "charts/b.yaml"));
+        assert!(excluded("[a/**/c.yaml]", "a/c.yaml"));
+        assert!(excluded("[a/**/c.yaml]", "a/b/d/c.yaml"));
+        assert!(excluded("['a/?.yaml']", "a/b.yaml"));
+        assert!(!excluded("['a/?.yaml']", "a/bc.yaml"));
+        // One pattern needs no list.
+        assert!(excluded("'charts/**'", "charts/a.yaml"));
+    }
+
+    #[test]
+    fn pathological_patterns_match_in_linear_time() {
+        let name = "a".repeat(10_000);
+        let start = std::time::Instant::now();
+        assert!(!excluded("['a*a*a*a*a*a*a*b']", &name));
+        assert!(!excluded(
+            "['**/a*a*a*a*a*a*a*b/**']",
+            &format!("{name}/{name}")
+        ));
+        assert!(excluded("['a*a*a*a*a*a*a*a']", &name));
+        // A backtracking matcher takes hours here.
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn invalid_patterns_point_at_the_pattern() {
+        let e = config("exclude:\n  - ok/**\n  - 'a/[b'\n").unwrap_err();
+        assert!(
+            e.message().contains("invalid glob pattern \"a/[b\""),
+            "{}",
+            e.message()
+        );
+        assert_eq!(e.location().as_deref(), Some(".kdm.yaml:3:5"));
     }
 }
