@@ -1,9 +1,9 @@
 //! Go's parse tree printed as an unambiguous Rust pattern and compiled with
 //! the `regex` crate (the counterpart of Go's `compile.go`).
 
-use super::charclass::clean_class;
-use super::limits::MAX_HEIGHT;
 use super::parse::Parser;
+use super::parse::MAX_HEIGHT;
+use super::ranges::clean_class;
 use super::regexp::*;
 use super::unicode::UnicodeData;
 use super::{GoRegex, GoRegexError, GoRegexErrorKind, GoVersion};

@@ -1,8 +1,8 @@
 //! Go's alternation factoring (`factor` in `parse.go`): common prefixes of
 //! alternatives are pulled out and runs of single characters become classes.
 
-use super::charclass::append_class;
 use super::parse::{PErr, Parser};
+use super::ranges::append_class;
 use super::regexp::*;
 
 impl Parser<'_> {

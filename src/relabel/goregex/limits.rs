@@ -1,13 +1,8 @@
 //! Go's parse-tree size, height and rune limits (`checkLimits` and friends).
 
-use super::parse::{Code, PErr, Parser};
+use super::parse::{Code, PErr, Parser, MAX_HEIGHT, MAX_RUNES, MAX_SIZE};
 use super::regexp::*;
 use std::collections::HashMap;
-
-pub(super) const MAX_HEIGHT: i32 = 1000;
-const MAX_SIZE: i64 = (128 << 20) / 40;
-const MAX_RUNES: i64 = (128 << 20) / 4;
-pub(super) const MAX_REPEAT: i32 = 1000;
 
 impl Parser<'_> {
     pub(super) fn check_limits(&mut self, id: usize) -> Result<(), PErr> {

@@ -25,6 +25,7 @@ mod factor;
 mod limits;
 mod parse;
 mod perl_groups;
+mod ranges;
 mod regexp;
 mod template;
 mod tokens;

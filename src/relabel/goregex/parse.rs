@@ -1,15 +1,21 @@
 //! Port of Go's `regexp/syntax` parser (`parse.go`): the operator stack, the
 //! main loop, groups and alternation. Escapes and repeat counts are in
-//! `tokens`, character classes in `charclass`, factoring in `factor` and the
-//! size limits in `limits`.
+//! `tokens`, character classes in `charclass` (their range arithmetic in
+//! `ranges`), factoring in `factor` and the size limits in `limits`.
 
-use super::charclass::clean_class;
-use super::limits::MAX_REPEAT;
 use super::perl_groups::perl_group_at;
+use super::ranges::clean_class;
 use super::regexp::*;
 use super::unicode::{unicode_data, UnicodeData};
 use super::{GoRegexError, GoRegexErrorKind, GoVersion};
 use std::collections::HashMap;
+
+/// Go's parser limits (`maxHeight`, `maxSize`, `maxRunes`, `maxRepeat`),
+/// enforced in `limits` and by the repeat parser.
+pub(super) const MAX_HEIGHT: i32 = 1000;
+pub(super) const MAX_SIZE: i64 = (128 << 20) / 40;
+pub(super) const MAX_RUNES: i64 = (128 << 20) / 4;
+pub(super) const MAX_REPEAT: i32 = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Code {

@@ -1,7 +1,7 @@
 //! Unicode data: Go's tables, rebuilt from regex-syntax's (Unicode 16) tables
 //! restricted to the code points assigned in Go's Unicode version.
 
-use super::charclass::{clean_class, in_class, negate_class};
+use super::ranges::{clean_class, in_class, negate_class};
 use super::regexp::*;
 use super::GoVersion;
 use regex_syntax::hir::{Class, HirKind};
