@@ -20,6 +20,8 @@ pub struct Inner {
     labels: Vec<(Span, String)>,
     help: Option<String>,
     severity: Option<miette::Severity>,
+    /// The file an error without a source is about (one that cannot be read).
+    path: Option<String>,
 }
 
 impl std::ops::Deref for Error {
@@ -46,6 +48,7 @@ impl Error {
             labels: Vec::new(),
             help: None,
             severity: None,
+            path: None,
         }))
     }
 
@@ -62,6 +65,7 @@ impl Error {
             labels: vec![(span, label.into())],
             help: None,
             severity: None,
+            path: None,
         }))
     }
 
@@ -91,6 +95,33 @@ impl Error {
 
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// Names the file an error without a source is about, for reports that
+    /// list errors per file.
+    pub fn in_file(mut self, path: &str) -> Error {
+        if self.source.is_none() && path != "-" {
+            self.path = Some(path.to_string());
+        }
+        self
+    }
+
+    /// The name of the file the error is in or about, if any.
+    pub fn file_name(&self) -> Option<&str> {
+        match &self.source {
+            Some(src) => Some(&src.name),
+            None => self.path.as_deref(),
+        }
+    }
+
+    /// The primary span in [`Error::file`], if any.
+    pub fn span(&self) -> Option<Span> {
+        self.source.as_ref()?;
+        self.labels.first().map(|(span, _)| *span)
+    }
+
+    pub fn help_text(&self) -> Option<&str> {
+        self.help.as_deref()
     }
 
     /// The file the error is in, if any.

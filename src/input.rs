@@ -14,6 +14,10 @@ pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Reads a file (or stdin for `-`) into a [`Source`].
 pub fn read_source(path: &str) -> Result<Source> {
+    read(path).map_err(|e| e.in_file(path))
+}
+
+fn read(path: &str) -> Result<Source> {
     let (name, bytes) = if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -164,7 +168,9 @@ pub fn discover(paths: &[String], excluded: &dyn Fn(&str) -> bool) -> (Vec<Found
                 path: p.clone(),
                 bytes: m.len(),
             }),
-            Err(e) => errors.push(Error::plain(format!("cannot read {p}: {}", io_reason(&e)))),
+            Err(e) => {
+                errors.push(Error::plain(format!("cannot read {p}: {}", io_reason(&e))).in_file(p))
+            }
         }
     }
     (out, errors)
@@ -219,10 +225,9 @@ fn walk(
                 }
             }
             // Dangling symlinks and unreadable entries are reported, not skipped.
-            Err(e) => errors.push(Error::plain(format!(
-                "cannot read {display}: {}",
-                io_reason(&e)
-            ))),
+            Err(e) => errors.push(
+                Error::plain(format!("cannot read {display}: {}", io_reason(&e))).in_file(&display),
+            ),
         }
     }
 }

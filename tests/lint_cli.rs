@@ -106,7 +106,12 @@ fn sarif_validates_against_the_sarif_schema() {
         .expect("bundled SARIF schema");
     let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema json");
     let validator = jsonschema::validator_for(&schema).expect("compile SARIF schema");
-    for input in [DS, "testdata/lint-cli/ignored.yaml", "testdata/lint"] {
+    for input in [
+        DS,
+        "testdata/lint-cli/ignored.yaml",
+        "testdata/lint",
+        "testdata/lint-cli/broken.yaml",
+    ] {
         let r = kdm(&["lint", "--format", "sarif", input]);
         let sarif: serde_json::Value = serde_json::from_str(&r.stdout).expect("sarif json");
         let errors: Vec<String> = validator
@@ -143,21 +148,41 @@ fn github_annotations() {
 }
 
 #[test]
-fn junit_is_well_formed_xml_with_a_failure_per_finding() {
+fn junit_is_well_formed_xml_with_a_failure_per_failing_finding() {
     let clean = "testdata/lint-cli/clean.yaml"; // kdm generate daemonset
-    let r = kdm(&["lint", "--format", "junit", DS, clean]);
-    assert_eq!(r.code, 1);
-    let doc = roxmltree::Document::parse(&r.stdout).expect("JUnit XML parses");
     let json = kdm(&["lint", "--format", "json", DS, clean]);
-    let findings = serde_json::from_str::<serde_json::Value>(&json.stdout).unwrap()["findings"]
-        .as_array()
-        .unwrap()
-        .len();
-    let failures = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("failure"))
-        .count();
-    assert_eq!(failures, findings);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    assert!(errors > 0 && errors < findings.len());
+    // Only what fails the run is a failure: findings below --fail-level
+    // pass, with the finding as their output.
+    for (fail_level, failing) in [("error", errors), ("info", findings.len())] {
+        let r = kdm(&[
+            "lint",
+            "--format",
+            "junit",
+            "--fail-level",
+            fail_level,
+            DS,
+            clean,
+        ]);
+        assert_eq!(r.code, 1);
+        let doc = roxmltree::Document::parse(&r.stdout).expect("JUnit XML parses");
+        let count = |tag: &str| doc.descendants().filter(|n| n.has_tag_name(tag)).count();
+        assert_eq!(count("failure"), failing, "{fail_level}");
+        assert_eq!(
+            count("system-out"),
+            findings.len() - failing,
+            "{fail_level}"
+        );
+        assert_eq!(
+            doc.root_element().attribute("failures"),
+            Some(failing.to_string().as_str())
+        );
+    }
+    let r = kdm(&["lint", "--format", "junit", DS, clean]);
+    let doc = roxmltree::Document::parse(&r.stdout).expect("JUnit XML parses");
     let suites: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("testsuite"))
@@ -180,6 +205,84 @@ fn junit_is_well_formed_xml_with_a_failure_per_finding() {
         .unwrap_or("")
         .starts_with("testdata/lint-cli/ds.yaml:"));
     assert!(first.attribute("type").is_some());
+    // A run below the fail level exits 0 with no failure in its report.
+    let r = kdm(&["lint", "--format", "junit", "--fail-level", "error", clean]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(!r.stdout.contains("<failure"), "{}", r.stdout);
+}
+
+/// A file that does not parse is named, with its place, by every format;
+/// the other files are still linted and the exit code is 2.
+#[test]
+fn every_format_names_every_input_error() {
+    let broken = "testdata/lint-cli/broken.yaml";
+    let run = |format: &str| {
+        let r = kdm(&[
+            "lint",
+            "--format",
+            format,
+            broken,
+            DS,
+            "testdata/no-such.yaml",
+        ]);
+        assert_eq!(r.code, 2, "{format}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("broken.yaml:5:3"),
+            "{format}: {}",
+            r.stderr
+        );
+        r.stdout
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    assert!(json["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    insta::assert_json_snapshot!("input-errors.json", json["errors"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).expect("sarif");
+    insta::assert_json_snapshot!("input-errors.sarif", sarif["runs"][0]["invocations"]);
+    let github = run("github");
+    let errors: Vec<&str> = github
+        .lines()
+        .filter(|l| l.contains("kdm input error"))
+        .collect();
+    insta::assert_snapshot!("input-errors.github", errors.join("\n"));
+    let junit = run("junit");
+    let doc = roxmltree::Document::parse(&junit).expect("JUnit XML parses");
+    let errors: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("error"))
+        .map(|n| {
+            let case = n.parent().expect("testcase");
+            format!(
+                "{} line {:?}: {}",
+                case.attribute("classname").unwrap_or(""),
+                case.attribute("line"),
+                n.text().unwrap_or("")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("input-errors.junit", errors.join("\n"));
+    assert_eq!(doc.root_element().attribute("errors"), Some("2"));
+}
+
+/// Nothing to lint is an input error, not a clean run.
+#[test]
+fn paths_without_yaml_are_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("notes.txt"), "not yaml").expect("write");
+    let path = dir.path().to_str().expect("utf-8");
+    let r = kdm(&["lint", path]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("nothing to lint: no YAML or JSON files in"),
+        "{}",
+        r.stderr
+    );
+    let r = kdm(&["lint", "--format", "json", path]);
+    assert_eq!(r.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("nothing to lint")));
 }
 
 #[test]

@@ -94,6 +94,37 @@ fn junit_output_is_well_formed_xml() {
     }
 }
 
+/// An invalid test file is an `<error>` case (and a JSON `errors` entry)
+/// beside the results of the valid files; the exit code stays 2.
+#[test]
+fn machine_formats_name_invalid_test_files() {
+    let files = [
+        "testdata/test/node-series.test.yaml",
+        "testdata/test-invalid/unknown-field.test.yaml",
+    ];
+    let run = kdm(&["test", "--format", "junit", files[0], files[1]]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let doc = roxmltree::Document::parse(&run.stdout).expect("JUnit XML parses");
+    let error = doc
+        .descendants()
+        .find(|n| n.has_tag_name("error"))
+        .expect("an <error> case");
+    let case = error.parent().expect("testcase");
+    assert_eq!(case.attribute("file"), Some(files[1]));
+    assert_eq!(case.attribute("line"), Some("5"));
+    insta::assert_snapshot!("invalid-junit-error", error.text().unwrap_or(""));
+    assert!(doc
+        .descendants()
+        .any(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(files[0])));
+    let run = kdm(&["test", "--format", "json", files[0], files[1]]);
+    assert_eq!(run.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["errors"][0]["file"], files[1]);
+    assert_eq!(v["errors"][0]["line"], 5);
+    assert_eq!(v["errors"][0]["column"], 5);
+    assert_eq!(v["files"][0]["file"], files[0]);
+}
+
 #[test]
 fn json_output() {
     let run = kdm(&[

@@ -74,13 +74,24 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
         kubernetes_version,
         config,
     };
-    let result = runner::run(&opts);
+    let mut result = runner::run(&opts);
+    if result.files.is_empty() && result.errors.is_empty() {
+        result.errors.push(
+            Error::plain(format!(
+                "nothing to lint: no YAML or JSON files in {}",
+                args.paths.join(", ")
+            ))
+            .with_help(
+                "kdm lint reads .yaml, .yml and .json files below each directory, and every file named",
+            ),
+        );
+    }
     let out = match args.format {
         LintFormat::Human => report::human(&result, out),
         LintFormat::Json => report::json(&result),
         LintFormat::Sarif => report::sarif(&result),
         LintFormat::Github => report::github(&result),
-        LintFormat::Junit => report::junit(&result),
+        LintFormat::Junit => report::junit(&result, fail_level)?,
     };
     if !result.errors.is_empty() {
         // Unreadable or malformed input: report every one, exit 2; the

@@ -8,12 +8,12 @@ use crate::testfile::{load, run::run_file, update::rewrite};
 
 /// Runs `kdm test`.
 pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
-    let files = match expand(&args.files) {
-        Ok(f) => f,
-        Err(e) => return invalid(vec![e], err),
-    };
-    let mut loaded = Vec::new();
     let mut errors = Vec::new();
+    let files = expand(&args.files).unwrap_or_else(|e| {
+        errors.push(e);
+        Vec::new()
+    });
+    let mut loaded = Vec::new();
     for path in &files {
         match load(path).and_then(|f| run_file(&f).map(|o| (f, o))) {
             Ok(x) => loaded.push((path.clone(), x)),
@@ -44,14 +44,14 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
         .iter()
         .map(|(path, (_, outcomes))| FileReport { path, outcomes })
         .collect();
-    let stdout = if reports.is_empty() {
-        String::new()
-    } else {
-        match args.format {
-            TestFormat::Text => report::text(&reports, out.color),
-            TestFormat::Json => report::json(&reports),
-            TestFormat::Junit => report::junit(&reports),
-        }
+    let stdout = match args.format {
+        TestFormat::Text if reports.is_empty() => String::new(),
+        TestFormat::Text => report::text(&reports, out.color),
+        TestFormat::Json => report::json(&reports, &errors),
+        TestFormat::Junit => report::junit(&reports, &errors).unwrap_or_else(|e| {
+            stderr.push_str(&render(&e, err));
+            String::new()
+        }),
     };
     let (_, failed) = report::counts(&reports);
     for e in &errors {
@@ -68,14 +68,6 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
         code,
         stdout,
         stderr,
-    }
-}
-
-fn invalid(errors: Vec<Error>, err: Term) -> Outcome {
-    Outcome {
-        code: 2,
-        stdout: String::new(),
-        stderr: errors.iter().map(|e| render(e, err)).collect(),
     }
 }
 

@@ -1,21 +1,22 @@
-//! Renders lint results: human (miette snippets grouped per file), JSON,
-//! SARIF 2.1.0 (code scanning) and GitHub Actions annotations.
+//! Lint results in each output format: human (miette snippets grouped per
+//! file), JSON, SARIF 2.1.0 (code scanning), GitHub Actions annotations and
+//! JUnit XML, built on the shared renderers of [`crate::report`]. Every
+//! format carries the run's input errors.
 
 use std::fmt::Write;
 
 use serde_json::json;
 
+use crate::report::json::pretty_elements;
+
 use super::runner::LintResult;
 use super::{registry, Finding, Severity};
-use crate::diag::Error;
-use crate::report::Term;
+use crate::diag::{Error, Result};
+use crate::report::{github, json::JsonError, junit, sarif, Region, Term};
 
-/// A finding's file name, line, column, end line and end column.
-fn loc<'r>(result: &'r LintResult, f: &Finding) -> (&'r str, usize, usize, usize, usize) {
-    let src = &result.files[f.file].source;
-    let (l, c) = src.line_col(f.span.start);
-    let (el, ec) = src.line_col(f.span.end.max(f.span.start));
-    (&src.name, l, c, el, ec)
+/// Where a finding is.
+fn loc<'r>(result: &'r LintResult, f: &Finding) -> Region<'r> {
+    Region::of(&result.files[f.file].source, f.span)
 }
 
 /// A finding as a miette diagnostic on its file.
@@ -100,26 +101,28 @@ pub fn json(result: &LintResult) -> String {
     #[derive(serde::Serialize)]
     struct Doc<'a> {
         findings: [(); 0],
+        errors: Vec<JsonError<'a>>,
         notes: &'a [String],
         summary: Summary,
     }
     let findings = pretty_elements(&result.findings, FINDINGS_PER_CHUNK, |f| {
-        let (file, line, column, end_line, end_column) = loc(result, f);
+        let r = loc(result, f);
         JsonFinding {
             rule: f.rule,
             severity: f.severity,
             message: &f.message,
-            file,
-            line,
-            column,
-            end_line,
-            end_column,
+            file: r.file,
+            line: r.line,
+            column: r.column,
+            end_line: r.end_line,
+            end_column: r.end_column,
             help: f.help.as_deref(),
         }
     });
     let (errors, warnings, info) = counts(&result.findings);
     let doc = Doc {
         findings: [],
+        errors: crate::report::json::errors(&result.errors),
         notes: &result.notes,
         summary: Summary {
             files: result.files.len(),
@@ -155,39 +158,6 @@ const EMPTY_FINDINGS: &str = "{\n  \"findings\": []";
 /// Findings serialized per task in [`pretty_elements`].
 const FINDINGS_PER_CHUNK: usize = 2048;
 
-/// `items` mapped by `to_json` and pretty-printed as the elements of an
-/// array one level deep in a document, without the brackets: what
-/// `serde_json::to_string_pretty` writes there, but serialized on all cores.
-/// Returns the text in parts, to be joined with `",\n"`.
-fn pretty_elements<'a, T: Sync, J: serde::Serialize>(
-    items: &'a [T],
-    chunk_len: usize,
-    to_json: impl Fn(&'a T) -> J + Sync,
-) -> Vec<String> {
-    let chunks: Vec<&'a [T]> = items.chunks(chunk_len.max(1)).collect();
-    crate::map_on_all_cores(&chunks, |chunk: &&'a [T]| {
-        let values: Vec<J> = chunk.iter().map(&to_json).collect();
-        let array = serde_json::to_string_pretty(&values).unwrap_or_default();
-        // "[\n  {…},\n  {…}\n]": drop the brackets and indent one more
-        // level. JSON strings hold no raw newlines, so every newline here
-        // starts a line of the layout.
-        let inner = array
-            .strip_prefix("[\n")
-            .and_then(|a| a.strip_suffix("\n]"))
-            .unwrap_or("");
-        let mut out = String::with_capacity(inner.len() + inner.len() / 16);
-        let mut line_start = 0;
-        for newline in memchr::memchr_iter(b'\n', inner.as_bytes()) {
-            out.push_str("  ");
-            out.push_str(&inner[line_start..=newline]);
-            line_start = newline + 1;
-        }
-        out.push_str("  ");
-        out.push_str(&inner[line_start..]);
-        out
-    })
-}
-
 /// SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 pub fn sarif(result: &LintResult) -> String {
     let rules: Vec<_> = registry::all()
@@ -208,41 +178,15 @@ pub fn sarif(result: &LintResult) -> String {
         .findings
         .iter()
         .map(|f| {
-            let (file, line, column, end_line, end_column) = loc(result, f);
             json!({
                 "ruleId": f.rule,
                 "level": sarif_level(f.severity),
                 "message": {"text": f.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": file.trim_start_matches("./")},
-                        "region": {
-                            "startLine": line,
-                            "startColumn": column,
-                            "endLine": end_line,
-                            "endColumn": end_column.max(if end_line == line { column + 1 } else { 1 }),
-                        }
-                    }
-                }],
+                "locations": [sarif::location(&loc(result, f))],
             })
         })
         .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "kdm",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/kdm-dev/kdm",
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    sarif::document(rules, results, &result.errors)
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -255,129 +199,62 @@ fn sarif_level(s: Severity) -> &'static str {
 
 /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
 pub fn github(result: &LintResult) -> String {
-    let esc_prop = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-            .replace(':', "%3A")
-            .replace(',', "%2C")
-    };
-    let esc_msg = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
     let mut out = String::new();
+    for e in &result.errors {
+        github::error(&mut out, e);
+    }
     for f in &result.findings {
-        let (file, line, col, end_line, end_col) = loc(result, f);
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let _ = writeln!(
-            out,
-            "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
-            esc_prop(file),
-            esc_prop(&format!("kdm {}", f.rule)),
-            esc_msg(&f.message)
-        );
+        let title = format!("kdm {}", f.rule);
+        github::annotation(&mut out, level, Some(&loc(result, f)), &title, &f.message);
     }
     out
 }
 
-/// JUnit XML for CI test reports: a test suite per file, a failing test case
-/// per finding (a file without findings has one passing case).
-pub fn junit(result: &LintResult) -> String {
-    use crate::text::xml_escape as xml;
-    use std::fmt::Write as _;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let total: usize = (0..result.files.len())
-        .map(|i| {
-            result
-                .findings
-                .iter()
-                .filter(|f| f.file == i)
-                .count()
-                .max(1)
-        })
-        .sum();
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"kdm lint\" tests=\"{total}\" failures=\"{}\">",
-        result.findings.len()
-    );
+/// JUnit XML for CI test reports: a test suite per file, a test case per
+/// finding (a file without findings has one passing case). Findings at or
+/// above `fail_level` are failures; those below pass, with the finding as
+/// their output, as the exit code does. Input errors are `<error>` cases.
+pub fn junit(result: &LintResult, fail_level: Severity) -> Result<String> {
+    let mut report = junit::Report::new("kdm lint");
+    junit::add_errors(&mut report, "kdm lint", &result.errors);
+    let mut findings = result.findings.iter().peekable();
     for (i, file) in result.files.iter().enumerate() {
-        let name = xml(&file.source.name);
-        let findings: Vec<_> = result.findings.iter().filter(|f| f.file == i).collect();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{}\">",
-            findings.len().max(1),
-            findings.len()
-        );
-        if findings.is_empty() {
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"kdm lint\" classname=\"{name}\"/>"
-            );
-        }
-        for f in findings {
-            let (_, line, column, _, _) = loc(result, f);
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"{} {line}:{column}\" classname=\"{name}\" file=\"{name}\" line=\"{line}\">",
-                xml(f.rule)
-            );
-            let mut detail = format!("{}:{line}:{column}: {}", file.source.name, f.message);
+        let name = file.source.name.as_str();
+        let mut suite = junit::TestSuite::new(name);
+        while let Some(f) = findings.next_if(|f| f.file <= i) {
+            let r = loc(result, f);
+            let mut detail = format!("{}:{}:{}: {}", r.file, r.line, r.column, f.message);
             if let Some(help) = &f.help {
-                detail.push_str(&format!("\nhelp: {help}"));
+                detail.push_str("\nhelp: ");
+                detail.push_str(help);
             }
-            let _ = writeln!(
-                out,
-                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                f.severity.as_str(),
-                xml(&f.message),
-                xml(&detail)
-            );
-            out.push_str("    </testcase>\n");
+            let case_name = format!("{} {}:{}", f.rule, r.line, r.column);
+            let place = Some((r.file, r.line));
+            let case = if f.severity >= fail_level {
+                let status = junit::failure(&f.message, Some(f.severity.as_str()), &detail);
+                junit::case(case_name, name, place, status)
+            } else {
+                let mut case =
+                    junit::case(case_name, name, place, junit::TestCaseStatus::success());
+                case.set_system_out(format!("{}: {detail}", f.severity.as_str()));
+                case
+            };
+            suite.add_test_case(case);
         }
-        out.push_str("  </testsuite>\n");
+        if suite.test_cases.is_empty() {
+            suite.add_test_case(junit::case(
+                "kdm lint",
+                name,
+                None,
+                junit::TestCaseStatus::success(),
+            ));
+        }
+        report.add_test_suite(suite);
     }
-    out.push_str("</testsuites>\n");
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pretty_elements_lay_out_as_serde_json_does() {
-        #[derive(serde::Serialize)]
-        struct Doc<'a> {
-            findings: &'a [serde_json::Value],
-            after: u8,
-        }
-        let items: Vec<serde_json::Value> = (0..7)
-            .map(|i| {
-                json!({
-                    "n": i,
-                    "text": "two\nlines \"quoted\"",
-                    "nested": {"list": [1, {"x": null}], "empty": [], "none": {}},
-                    "help": if i % 2 == 0 { json!(null) } else { json!("h") },
-                })
-            })
-            .collect();
-        let whole = serde_json::to_string_pretty(&Doc {
-            findings: &items,
-            after: 1,
-        })
-        .unwrap();
-        for chunk in [1, 2, 3, 7, 100] {
-            let elements = pretty_elements(&items, chunk, |v| v).join(",\n");
-            let joined = format!("{{\n  \"findings\": [\n{elements}\n  ],\n  \"after\": 1\n}}");
-            assert_eq!(whole, joined, "chunks of {chunk}");
-        }
-    }
+    junit::to_string(&report)
 }

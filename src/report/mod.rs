@@ -5,13 +5,47 @@
 //! renderer here (`human`, `json`, `sarif`, `github`, `junit`, `yaml`),
 //! which the commands fill with their results.
 
+pub mod github;
 pub mod human;
+pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod style;
 
 use std::io::{self, BufWriter, StdoutLock, Write};
 
 use crate::cli::ColorChoice;
 use crate::diag::Error;
+use crate::yaml::{Source, Span};
+
+/// Where a diagnostic is: file, 1-based line and column of its start and end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl<'a> Region<'a> {
+    pub fn of(src: &'a Source, span: Span) -> Region<'a> {
+        let (line, column) = src.line_col(span.start);
+        let (end_line, end_column) = src.line_col(span.end.max(span.start));
+        Region {
+            file: &src.name,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// The primary place of an error, if it has one.
+    pub fn of_error(e: &'a Error) -> Option<Region<'a>> {
+        Some(Region::of(e.file()?, e.span()?))
+    }
+}
 
 /// What one output stream can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,12 +1,14 @@
 //! Test reports: text (diffs and traces of failures), JSON, and JUnit XML
-//! for CI test reports.
+//! for CI test reports, built on the shared renderers of [`crate::report`].
+//! The machine formats carry every invalid test file as an input error.
 
 use std::fmt::Write as _;
 
 use super::run::TestOutcome;
+use crate::diag::{Error, Result};
+use crate::report::junit;
 use crate::report::style::{paint, BAD, GOOD};
 use crate::sim::report::text_entry;
-use crate::text::xml_escape as xml;
 
 /// The outcomes of one test file.
 pub struct FileReport<'a> {
@@ -73,7 +75,7 @@ pub fn text(files: &[FileReport<'_>], color: bool) -> String {
     out
 }
 
-pub fn json(files: &[FileReport<'_>]) -> String {
+pub fn json(files: &[FileReport<'_>], errors: &[Error]) -> String {
     use serde_json::json;
     let (passed, failed) = counts(files);
     let value = json!({
@@ -92,6 +94,7 @@ pub fn json(files: &[FileReport<'_>]) -> String {
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "errors": crate::report::json::errors(errors),
         "passed": passed,
         "failed": failed,
     });
@@ -101,53 +104,28 @@ pub fn json(files: &[FileReport<'_>]) -> String {
 }
 
 /// JUnit XML: a test suite per file, a test case per test, a `<failure>`
-/// per failed test with its diff and trace.
-pub fn junit(files: &[FileReport<'_>]) -> String {
-    let (passed, failed) = counts(files);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"kdm test\" tests=\"{}\" failures=\"{failed}\">",
-        passed + failed
-    );
+/// per failed test with its diff and trace, and an `<error>` case per
+/// invalid test file.
+pub fn junit(files: &[FileReport<'_>], errors: &[Error]) -> Result<String> {
+    let mut report = junit::Report::new("kdm test");
+    junit::add_errors(&mut report, "kdm test", errors);
     for f in files {
-        let fails = f.outcomes.iter().filter(|o| !o.passed()).count();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">",
-            xml(f.path),
-            f.outcomes.len()
-        );
+        let mut suite = junit::TestSuite::new(f.path);
         for o in f.outcomes {
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
-                xml(&o.name),
-                xml(&o.job),
-                xml(f.path),
-                o.line
-            );
-            if o.passed() {
-                out.push_str("/>\n");
-                continue;
-            }
-            out.push_str(">\n");
-            let single = FileReport {
-                path: f.path,
-                outcomes: std::slice::from_ref(o),
+            let status = if o.passed() {
+                junit::TestCaseStatus::success()
+            } else {
+                let single = FileReport {
+                    path: f.path,
+                    outcomes: std::slice::from_ref(o),
+                };
+                let detail = text(std::slice::from_ref(&single), false);
+                let first = o.failures.first().map_or("", |x| x.message.as_str());
+                junit::failure(first, None, &detail)
             };
-            let detail = text(std::slice::from_ref(&single), false);
-            let first = o.failures.first().map_or("", |x| x.message.as_str());
-            let _ = writeln!(
-                out,
-                "      <failure message=\"{}\">{}</failure>",
-                xml(first),
-                xml(&detail)
-            );
-            out.push_str("    </testcase>\n");
+            suite.add_test_case(junit::case(&o.name, &o.job, Some((f.path, o.line)), status));
         }
-        out.push_str("  </testsuite>\n");
+        report.add_test_suite(suite);
     }
-    out.push_str("</testsuites>\n");
-    out
+    junit::to_string(&report)
 }

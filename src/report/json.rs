@@ -1,0 +1,122 @@
+//! The JSON format's shared parts: input errors as an `errors` array, and
+//! large arrays pretty-printed on all cores.
+
+use serde::Serialize;
+
+use super::Region;
+use crate::diag::Error;
+
+/// An input error in a JSON report. `line` and `column` are null when the
+/// error has no place in its file (one that cannot be read), `file` too
+/// when it is about no file.
+#[derive(Debug, Serialize)]
+pub struct JsonError<'a> {
+    pub file: Option<&'a str>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+}
+
+/// The `errors` array of a report.
+pub fn errors(errors: &[Error]) -> Vec<JsonError<'_>> {
+    errors
+        .iter()
+        .map(|e| {
+            let region = Region::of_error(e);
+            JsonError {
+                file: e.file_name(),
+                line: region.as_ref().map(|r| r.line),
+                column: region.as_ref().map(|r| r.column),
+                message: e.message(),
+                help: e.help_text(),
+            }
+        })
+        .collect()
+}
+
+/// `items` mapped by `to_json` and pretty-printed as the elements of an
+/// array one level deep in a document, without the brackets: what
+/// `serde_json::to_string_pretty` writes there, but serialized on all cores.
+/// Returns the text in parts, to be joined with `",\n"`.
+pub fn pretty_elements<'a, T: Sync, J: Serialize>(
+    items: &'a [T],
+    chunk_len: usize,
+    to_json: impl Fn(&'a T) -> J + Sync,
+) -> Vec<String> {
+    let chunks: Vec<&'a [T]> = items.chunks(chunk_len.max(1)).collect();
+    crate::map_on_all_cores(&chunks, |chunk: &&'a [T]| {
+        let values: Vec<J> = chunk.iter().map(&to_json).collect();
+        let array = serde_json::to_string_pretty(&values).unwrap_or_default();
+        // "[\n  {…},\n  {…}\n]": drop the brackets and indent one more
+        // level. JSON strings hold no raw newlines, so every newline here
+        // starts a line of the layout.
+        let inner = array
+            .strip_prefix("[\n")
+            .and_then(|a| a.strip_suffix("\n]"))
+            .unwrap_or("");
+        let mut out = String::with_capacity(inner.len() + inner.len() / 16);
+        let mut line_start = 0;
+        for newline in memchr::memchr_iter(b'\n', inner.as_bytes()) {
+            out.push_str("  ");
+            out.push_str(&inner[line_start..=newline]);
+            line_start = newline + 1;
+        }
+        out.push_str("  ");
+        out.push_str(&inner[line_start..]);
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pretty_elements_lay_out_as_serde_json_does() {
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            findings: &'a [serde_json::Value],
+            after: u8,
+        }
+        let items: Vec<serde_json::Value> = (0..7)
+            .map(|i| {
+                json!({
+                    "n": i,
+                    "text": "two\nlines \"quoted\"",
+                    "nested": {"list": [1, {"x": null}], "empty": [], "none": {}},
+                    "help": if i % 2 == 0 { json!(null) } else { json!("h") },
+                })
+            })
+            .collect();
+        let whole = serde_json::to_string_pretty(&Doc {
+            findings: &items,
+            after: 1,
+        })
+        .unwrap();
+        for chunk in [1, 2, 3, 7, 100] {
+            let elements = pretty_elements(&items, chunk, |v| v).join(",\n");
+            let joined = format!("{{\n  \"findings\": [\n{elements}\n  ],\n  \"after\": 1\n}}");
+            assert_eq!(whole, joined, "chunks of {chunk}");
+        }
+    }
+
+    #[test]
+    fn errors_carry_their_place_when_they_have_one() {
+        let src = crate::yaml::Source::new("a.yaml", "a: [\n");
+        let errs = vec![
+            Error::at(&src, crate::yaml::Span::new(3, 4), "unclosed list", "here")
+                .with_help("close it"),
+            Error::plain("cannot read b.yaml: no such file").in_file("b.yaml"),
+        ];
+        let v = serde_json::to_value(errors(&errs)).unwrap();
+        assert_eq!(
+            v,
+            json!([
+                {"file": "a.yaml", "line": 1, "column": 4, "message": "unclosed list", "help": "close it"},
+                {"file": "b.yaml", "line": null, "column": null, "message": "cannot read b.yaml: no such file", "help": null},
+            ])
+        );
+    }
+}
