@@ -11,7 +11,8 @@ use super::duration;
 use super::url::scrape_url;
 use crate::relabel::{pair_get, process, to_pairs, Flavor, LabelBuilder, Labels, Step};
 
-/// Everything relabel-sim reports about one discovered target.
+/// Everything relabel-sim and kdm test report about one discovered target
+/// (or, with only relabeling run, one series).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetResult {
     /// Labels after scrape defaults, before relabeling (what the UI calls
@@ -25,6 +26,26 @@ pub struct TargetResult {
     pub scrape_url: Option<String>,
     pub error: Option<String>,
     pub steps: Vec<Step>,
+}
+
+/// What became of a target or series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Kept,
+    Dropped,
+    Failed,
+}
+
+impl TargetResult {
+    pub fn outcome(&self) -> Outcome {
+        if self.error.is_some() {
+            Outcome::Failed
+        } else if self.relabeled.is_some() {
+            Outcome::Kept
+        } else {
+            Outcome::Dropped
+        }
+    }
 }
 
 /// Merges target and group labels as Prometheus does: the target wins, and

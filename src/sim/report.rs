@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::result::{Counts, JobInfo, Outcome, SimResult};
+use serde::Serialize;
+
+use super::result::{Counts, JobInfo, Outcome, TargetResult};
 use crate::relabel::{is_legacy_label_name, Labels};
 use crate::report::style::{paint, BAD, CHANGED, DROPPED, GOOD, TITLE};
 
@@ -14,15 +16,26 @@ pub enum Format {
     Yaml,
 }
 
+/// One result in the stable JSON and YAML contract: the job, then the
+/// result's fields.
+#[derive(Serialize)]
+struct Contract<'a> {
+    job: Option<&'a str>,
+    #[serde(flatten)]
+    result: &'a TargetResult,
+}
+
 /// One result as compact JSON (one line per result keeps big outputs
 /// greppable and fast to write).
-pub fn json_result(r: &SimResult) -> String {
-    serde_json::to_string(r).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+pub fn json_result(job: Option<&str>, r: &TargetResult) -> String {
+    serde_json::to_string(&Contract { job, result: r })
+        .unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
 /// One result as a YAML sequence item under `results:`.
-pub fn yaml_result(r: &SimResult) -> String {
-    let body = crate::yaml::to_yaml(r).unwrap_or_else(|e| format!("error: {e}\n"));
+pub fn yaml_result(job: Option<&str>, r: &TargetResult) -> String {
+    let body = crate::yaml::to_yaml(&Contract { job, result: r })
+        .unwrap_or_else(|e| format!("error: {e}\n"));
     let mut out = String::with_capacity(body.len() + 64);
     for (i, line) in body.lines().enumerate() {
         out.push_str(if i == 0 { "\n- " } else { "\n  " });
@@ -141,7 +154,7 @@ pub fn text_job_header(info: &JobInfo, color: bool) -> String {
 
 const PAD: &str = "          ";
 
-pub fn text_entry(info: &JobInfo, name: &str, r: &SimResult, color: bool) -> String {
+pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult, color: bool) -> String {
     let mut out = String::new();
     match r.outcome() {
         Outcome::Failed => {

@@ -1,42 +1,10 @@
-//! What relabel-sim reports: each target's (or series') result, the jobs
-//! it ran through, and the counts of kept, dropped and failed.
-
-use serde::Serialize;
+//! What relabel-sim reports besides each target's (or series')
+//! [`TargetResult`]: the jobs it ran through, and the counts of kept,
+//! dropped and failed.
 
 use crate::prom::config::ScrapeJob;
-use crate::relabel::{Labels, Rule, Step};
-
-/// One result in the stable JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SimResult {
-    pub job: Option<String>,
-    pub discovered: Labels,
-    pub relabeled: Option<Labels>,
-    pub dropped_by_rule: Option<usize>,
-    pub target: Option<Labels>,
-    pub scrape_url: Option<String>,
-    pub error: Option<String>,
-    pub steps: Vec<Step>,
-}
-
-impl SimResult {
-    pub fn outcome(&self) -> Outcome {
-        if self.error.is_some() {
-            Outcome::Failed
-        } else if self.relabeled.is_some() {
-            Outcome::Kept
-        } else {
-            Outcome::Dropped
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Kept,
-    Dropped,
-    Failed,
-}
+pub use crate::prom::target::{Outcome, TargetResult};
+use crate::relabel::Rule;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {

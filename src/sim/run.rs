@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
 use super::report::{self, Format};
-use super::result::{rule_refs, Counts, JobInfo, SimResult};
+use super::result::{rule_refs, Counts, JobInfo, TargetResult};
 use super::series::Series;
 use super::targets::{kubernetes_groups, Group, GroupLabels, Targets};
 use crate::diag::{Error, Result};
@@ -238,7 +238,7 @@ fn summarize(names: &[&str]) -> String {
     s
 }
 
-fn run_rules(job: Option<&str>, rules: &[Rule], labels: &Labels, opts: &Options) -> SimResult {
+fn run_rules(rules: &[Rule], labels: &Labels, opts: &Options) -> TargetResult {
     let discovered: Labels = labels
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -246,8 +246,7 @@ fn run_rules(job: Option<&str>, rules: &[Rule], labels: &Labels, opts: &Options)
         .collect();
     let mut lb = LabelBuilder::from_sorted(&discovered);
     let outcome = process(rules, &mut lb, opts.flavor, opts.trace);
-    SimResult {
-        job: job.map(str::to_string),
+    TargetResult {
         relabeled: outcome.dropped_by.is_none().then(|| lb.labels()),
         discovered,
         dropped_by_rule: outcome.dropped_by,
@@ -255,19 +254,6 @@ fn run_rules(job: Option<&str>, rules: &[Rule], labels: &Labels, opts: &Options)
         scrape_url: None,
         error: None,
         steps: outcome.steps,
-    }
-}
-
-fn sim_result(job: &ScrapeJob, r: crate::prom::target::TargetResult) -> SimResult {
-    SimResult {
-        job: Some(job.name.clone()),
-        discovered: r.discovered,
-        relabeled: r.relabeled,
-        dropped_by_rule: r.dropped_by_rule,
-        target: r.target,
-        scrape_url: r.scrape_url,
-        error: r.error,
-        steps: r.steps,
     }
 }
 
@@ -350,7 +336,7 @@ impl<'w> Sink<'w> {
         &mut self,
         info: &JobInfo,
         items: &[T],
-        eval: impl Fn(usize, &T, bool) -> (String, SimResult) + Sync,
+        eval: impl Fn(usize, &T, bool) -> (String, TargetResult) + Sync,
     ) -> Result<()> {
         self.jobs += 1;
         self.any_series |= info.is_series();
@@ -377,9 +363,11 @@ impl<'w> Sink<'w> {
                             out.push(',');
                         }
                         out.push_str("\n  ");
-                        out.push_str(&report::json_result(&result));
+                        out.push_str(&report::json_result(info.job.as_deref(), &result));
                     }
-                    Format::Yaml => out.push_str(&report::yaml_result(&result)),
+                    Format::Yaml => {
+                        out.push_str(&report::yaml_result(info.job.as_deref(), &result))
+                    }
                 }
             }
             (out, counts)
@@ -542,7 +530,7 @@ pub fn run_targets(
                 } else {
                     String::new()
                 };
-                (name, run_rules(None, rules, &merged, opts))
+                (name, run_rules(rules, &merged, opts))
             })?;
         }
         ConfigInput::Jobs(jobs) => {
@@ -565,7 +553,7 @@ pub fn run_targets(
                     } else {
                         String::new()
                     };
-                    (name, sim_result(job, r))
+                    (name, r)
                 })?;
             }
         }
@@ -597,7 +585,7 @@ pub fn run_series(
             notes: Vec::new(),
         };
         sink.job(&info, series, |_, s, named| {
-            let mut result = run_rules(job.map(|j| j.name.as_str()), rules, &s.labels, opts);
+            let mut result = run_rules(rules, &s.labels, opts);
             // An empty label set after relabeling also drops the series.
             if result.relabeled.as_ref().is_some_and(Labels::is_empty) {
                 result.relabeled = None;
@@ -619,7 +607,7 @@ pub fn job_results(
     job: &ScrapeJob,
     targets: &Targets,
     flavor: Flavor,
-) -> Result<Vec<(String, SimResult)>> {
+) -> Result<Vec<(String, TargetResult)>> {
     let (groups, _) = job_groups(job, Some(targets))?;
     Ok(group_targets(&groups)
         .into_iter()
@@ -627,7 +615,7 @@ pub fn job_results(
         .map(|(i, (group, target))| {
             let group = group.pairs();
             let r = populate_with(job, target, &group, flavor, true, true);
-            (target_name(&group, target, i), sim_result(job, r))
+            (target_name(&group, target, i), r)
         })
         .collect())
 }
@@ -637,7 +625,7 @@ pub fn series_results(
     job: &ScrapeJob,
     series: &[Series],
     flavor: Flavor,
-) -> Vec<(String, SimResult)> {
+) -> Vec<(String, TargetResult)> {
     let opts = Options {
         flavor,
         trace: true,
@@ -647,7 +635,7 @@ pub fn series_results(
     series
         .iter()
         .map(|s| {
-            let mut r = run_rules(Some(&job.name), &job.metric_relabel, &s.labels, &opts);
+            let mut r = run_rules(&job.metric_relabel, &s.labels, &opts);
             if r.relabeled.as_ref().is_some_and(Labels::is_empty) {
                 r.relabeled = None;
             }

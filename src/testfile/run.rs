@@ -6,7 +6,7 @@ use crate::diag::{Error, Result};
 use crate::k8s_sd::KubeObject;
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::relabel::{to_pairs, Labels};
-use crate::sim::result::{JobInfo, SimResult};
+use crate::sim::result::{JobInfo, TargetResult};
 use crate::sim::run::{job_results, series_results};
 use crate::sim::series::parse_series;
 use crate::sim::targets::{Group, Targets};
@@ -20,7 +20,7 @@ pub struct TestOutcome {
     pub job: String,
     pub failures: Vec<Failure>,
     /// What the job did with each target, for `--update` and reports.
-    pub results: Vec<(String, SimResult)>,
+    pub results: Vec<(String, TargetResult)>,
     pub info: JobInfo,
 }
 
@@ -187,7 +187,7 @@ fn run_test(file: &TestFile, jobs: &[ScrapeJob], test: &TestCase) -> Result<Test
 
 /// The labels a result ends with: the target's for scrape targets, the
 /// relabeled set for series.
-pub fn final_labels(r: &SimResult, series: bool) -> Option<&Labels> {
+pub fn final_labels(r: &TargetResult, series: bool) -> Option<&Labels> {
     if series {
         r.relabeled.as_ref()
     } else {
@@ -196,7 +196,7 @@ pub fn final_labels(r: &SimResult, series: bool) -> Option<&Labels> {
 }
 
 /// One line about a result.
-pub fn describe(r: &SimResult, series: bool) -> String {
+pub fn describe(r: &TargetResult, series: bool) -> String {
     if let Some(e) = &r.error {
         return format!("error: {e}");
     }
@@ -216,7 +216,7 @@ pub fn describe(r: &SimResult, series: bool) -> String {
     }
 }
 
-fn compare(e: &Expectation, r: &SimResult, series: bool) -> Option<Failure> {
+fn compare(e: &Expectation, r: &TargetResult, series: bool) -> Option<Failure> {
     let fail = |message: String, diff: Vec<String>| {
         Some(Failure {
             target: None,
@@ -296,7 +296,7 @@ fn compare(e: &Expectation, r: &SimResult, series: bool) -> Option<Failure> {
 }
 
 /// The expectation that describes a result exactly (for `--update`).
-pub fn expectation_for(r: &SimResult, series: bool) -> serde_json::Value {
+pub fn expectation_for(r: &TargetResult, series: bool) -> serde_json::Value {
     use serde_json::json;
     if let Some(e) = &r.error {
         return json!({"error": e});
