@@ -398,7 +398,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__relabel__subcmd__sim)
-            opts="-c -t -m -j -o -h -V --config --targets --manifests --nodes --series --job --role --prometheus-version --trace --output --color --help --version"
+            opts="-c -t -m -j -f -h -V --config --targets --manifests --nodes --series --job --role --prometheus-version --trace --output --format --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -452,12 +452,16 @@ _kdm() {
                     COMPREPLY=($(compgen -W "2 3" -- "${cur}"))
                     return 0
                     ;;
-                --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "human json yaml" -- "${cur}"))
                     return 0
                     ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                --output)
+                    COMPREPLY=($(compgen -W "human json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "human json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -479,11 +483,11 @@ _kdm() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)

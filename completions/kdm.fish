@@ -49,7 +49,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcom
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l namespace -d 'Namespace (sets `namespace`)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l image -d 'Container image, REPOSITORY[:TAG][@DIGEST] (sets `image`)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l port -d 'Metrics/HTTP port number (sets `port.containerPort`)' -r
-complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s o -l output -d 'Write the manifests to FILE (atomically) instead of stdout' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s o -l output -d 'Write the manifests to FILE (atomically) instead of stdout; `-o` names a file here, as in curl (the other commands choose a report with --format)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l scrape-config -d 'Also write a Prometheus scrape config for the DaemonSet to FILE' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l kubernetes-version -d 'Kubernetes version whose schemas the output is checked against' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l color -d 'When to use colours in output' -r -f -a "auto\t''
@@ -76,7 +76,7 @@ endpointslice\t''
 ingress\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus-version -d 'Reproduce this Prometheus major version\'s behaviour' -r -f -a "2\t''
 3\t''"
-complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s o -l output -d 'Output format' -r -f -a "text\t''
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s f -l format -l output -d 'Output format (`--output` and `-o` are older names for this flag)' -r -f -a "human\t''
 json\t''
 yaml\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l color -d 'When to use colours in output' -r -f -a "auto\t''
@@ -104,7 +104,7 @@ never\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l list-rules -d 'List the rules and exit'
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -s V -l version -d 'Print version'
-complete -c kdm -n "__fish_kdm_using_subcommand test" -s f -l format -d 'Output format' -r -f -a "text\t''
+complete -c kdm -n "__fish_kdm_using_subcommand test" -s f -l format -d 'Output format' -r -f -a "human\t''
 json\t''
 junit\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand test" -l color -d 'When to use colours in output' -r -f -a "auto\t''

@@ -1,8 +1,10 @@
 //! Command-line interface (clap derive). The core never sees these types:
 //! each subcommand converts its arguments into core options.
 
-use clap::builder::PossibleValue;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
 
 use crate::k8s_sd::Role;
 
@@ -30,6 +32,9 @@ Examples:
 
   Install shell completions:
     kdm completions bash > /etc/bash_completion.d/kdm
+
+Every command chooses its report with --format (human, json, ...); only
+generate writes files, named with -o FILE.
 
 Exit codes: 0 success, 1 findings, 2 usage or input error.";
 
@@ -93,9 +98,9 @@ Examples:
   kubectl get pods -A -o json | kdm relabel-sim -c prometheus.yml -t -
   kdm relabel-sim -c prometheus.yml -j node --series series.txt
   kdm relabel-sim -c prometheus.yml --manifests deploy/ --nodes 2
-  kdm relabel-sim -c prometheus.yml -t targets.json --output json --prometheus-version 2
+  kdm relabel-sim -c prometheus.yml -t targets.json --format json --prometheus-version 2
 
-Output: --output json (or yaml) prints
+Output: --format json (or yaml; --output is another name for the flag) prints
   {\"results\": [{\"job\", \"discovered\", \"relabeled\", \"dropped_by_rule\",
                  \"target\", \"scrape_url\", \"error\", \"steps\"}]}
 in input order per job; \"steps\" is filled with --trace.
@@ -120,13 +125,38 @@ Opt out on one object with the annotation
 Exit codes: 0 no findings at or above --fail-level, 1 findings, 2 unreadable
 or malformed input (reported with file:line:col).";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LintFormat {
-    Human,
-    Json,
-    Sarif,
-    Github,
-    Junit,
+/// The parser of a command's `--format`: the formats it offers, with
+/// `text` as another name for `human`.
+#[derive(Debug, Clone, Copy)]
+pub struct Formats(pub &'static [Format]);
+
+impl Formats {
+    fn values(&self) -> impl Iterator<Item = PossibleValue> + '_ {
+        self.0.iter().map(|f| match f {
+            Format::Human => PossibleValue::new("human").alias("text"),
+            f => PossibleValue::new(f.name()),
+        })
+    }
+}
+
+impl TypedValueParser for Formats {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Format, clap::Error> {
+        let name = PossibleValuesParser::new(self.values()).parse_ref(cmd, arg, value)?;
+        let name = if name == "text" { "human" } else { &name };
+        let found = self.0.iter().copied().find(|f| f.name() == name);
+        found.ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.values()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,8 +179,9 @@ pub struct LintArgs {
     pub paths: Vec<String>,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = LintFormat::Human)]
-    pub format: LintFormat,
+    #[arg(short, long, default_value = "human",
+          value_parser = Formats(&[Format::Human, Format::Json, Format::Sarif, Format::Github, Format::Junit]))]
+    pub format: Format,
 
     /// Findings at or above this severity make the exit code 1 [default: error, or the config's].
     #[arg(long, value_enum)]
@@ -175,13 +206,6 @@ pub struct LintArgs {
     /// Explain a rule and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Text,
-    Json,
-    Yaml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -233,9 +257,10 @@ pub struct RelabelSimArgs {
     #[arg(long)]
     pub trace: bool,
 
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    /// Output format (`--output` and `-o` are older names for this flag).
+    #[arg(short, long, default_value = "human", visible_alias = "output", short_alias = 'o',
+          value_parser = Formats(&[Format::Human, Format::Json, Format::Yaml]))]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -316,7 +341,8 @@ pub struct DaemonsetArgs {
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
 
-    /// Write the manifests to FILE (atomically) instead of stdout.
+    /// Write the manifests to FILE (atomically) instead of stdout; `-o` names
+    /// a file here, as in curl (the other commands choose a report with --format).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
 
@@ -360,13 +386,6 @@ Examples:
 The format's JSON Schema: schemas/kdm-test.schema.json.
 Exit codes: 0 all passed, 1 a test failed, 2 invalid test file (file:line:col).";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TestFormat {
-    Text,
-    Json,
-    Junit,
-}
-
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Test files, or directories searched for *.test.yaml / *.test.yml.
@@ -374,8 +393,9 @@ pub struct TestArgs {
     pub files: Vec<String>,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = TestFormat::Text)]
-    pub format: TestFormat,
+    #[arg(short, long, default_value = "human",
+          value_parser = Formats(&[Format::Human, Format::Json, Format::Junit]))]
+    pub format: Format,
 
     /// Rewrite the expectations of failing tests with the current results
     /// (in place, atomically; the rest of each file is kept).

@@ -107,7 +107,11 @@ fn map_in_order<T: Sync, R: Send>(
 
 /// Runs kdm with parsed arguments and returns the process exit code.
 pub fn run(cli: cli::Cli) -> i32 {
-    let mut sink = report::Sink::new(cli.color);
+    let mut sink = report::Sink::new(match cli.color {
+        cli::ColorChoice::Always => Some(true),
+        cli::ColorChoice::Never => Some(false),
+        cli::ColorChoice::Auto => None,
+    });
     let (out, err) = (sink.stdout, sink.stderr);
     let result = match &cli.command {
         cli::Command::Lint(args) => cmd::lint::run(args, out, err).and_then(|o| o.print(&mut sink)),

@@ -284,3 +284,51 @@ fn upstream_bad_kubernetes_sd_configs_are_rejected() {
         assert_eq!(kdm(&["relabel-sim", "-c", &path]).code, 0, "{file}");
     }
 }
+
+/// `--format` chooses the report in every command; relabel-sim's older
+/// `--output`/`-o` and the name `text` still work, and a format a command
+/// does not write is a usage error.
+#[test]
+fn format_is_one_flag_everywhere() {
+    let sim = |flag: &str, format: &str| {
+        let r = kdm(&[
+            "relabel-sim",
+            "-c",
+            "testdata/relabel-sim/rules.yaml",
+            "-t",
+            "testdata/relabel-sim/labels.json",
+            flag,
+            format,
+        ]);
+        assert_eq!(r.code, 0, "{flag} {format}: {}", r.stderr);
+        r.stdout
+    };
+    let json = sim("--format", "json");
+    assert!(json.starts_with("{\"results\": ["), "{json}");
+    assert_eq!(sim("--output", "json"), json);
+    assert_eq!(sim("-o", "json"), json);
+    assert_eq!(sim("-f", "json"), json);
+    let human = sim("--format", "human");
+    assert!(human.starts_with("relabel rules:"), "{human}");
+    assert_eq!(sim("--output", "text"), human);
+    let test = kdm(&["test", "--format", "text", "testdata/test"]);
+    assert_eq!(test.code, 0);
+    assert_eq!(
+        test.stdout,
+        kdm(&["test", "--format", "human", "testdata/test"]).stdout
+    );
+    for (args, offered) in [
+        (
+            &["test", "--format", "sarif", "testdata/test"][..],
+            "human, json, junit",
+        ),
+        (
+            &["lint", "--format", "yaml", "testdata/lint-cli/ds.yaml"][..],
+            "human, json, sarif, github, junit",
+        ),
+    ] {
+        let r = kdm(args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.contains(offered), "{args:?}: {}", r.stderr);
+    }
+}

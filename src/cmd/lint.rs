@@ -1,9 +1,9 @@
-use crate::cli::{InputKind, Level, LintArgs, LintFormat};
+use crate::cli::{InputKind, Level, LintArgs};
 use crate::diag::{Error, Result};
 use crate::lint::config::LintConfig;
 use crate::lint::runner::{self, LintOptions};
 use crate::lint::{registry, report, Severity};
-use crate::report::Term;
+use crate::report::{Format, Term};
 
 /// Kubernetes version used when neither the flag nor the config sets one.
 pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
@@ -87,11 +87,12 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
         );
     }
     let out = match args.format {
-        LintFormat::Human => report::human(&result, out),
-        LintFormat::Json => report::json(&result),
-        LintFormat::Sarif => report::sarif(&result),
-        LintFormat::Github => report::github(&result),
-        LintFormat::Junit => report::junit(&result, fail_level)?,
+        Format::Human => report::human(&result, out),
+        Format::Json => report::json(&result),
+        Format::Sarif => report::sarif(&result),
+        Format::Github => report::github(&result),
+        Format::Junit => report::junit(&result, fail_level)?,
+        Format::Yaml => return Err(Format::Yaml.unsupported("lint")),
     };
     if !result.errors.is_empty() {
         // Unreadable or malformed input: report every one, exit 2; the

@@ -1,11 +1,11 @@
 use std::io::Write;
 
-use crate::cli::{OutputFormat, PromVersion, RelabelSimArgs};
+use crate::cli::{PromVersion, RelabelSimArgs};
 use crate::diag::{Error, Result};
 use crate::input::{discover, load_yaml, read_source};
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::relabel::Flavor;
-use crate::report::Term;
+use crate::report::{self, Term};
 use crate::sim::report::Format;
 use crate::sim::run::{self, Sink};
 use crate::sim::{series, targets};
@@ -28,10 +28,11 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut dyn Write) -> Result<()>
         jobs: args.jobs.clone(),
         role: args.role,
     };
-    let format = match args.output {
-        OutputFormat::Text => Format::Text { color: term.color },
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Yaml => Format::Yaml,
+    let format = match args.format {
+        report::Format::Human => Format::Text { color: term.color },
+        report::Format::Json => Format::Json,
+        report::Format::Yaml => Format::Yaml,
+        other => return Err(other.unsupported("relabel-sim")),
     };
     if !args.manifests.is_empty() {
         let text = coverage_report(args, &config, flavor, format)?;

@@ -1,8 +1,8 @@
-use crate::cli::{TestArgs, TestFormat};
+use crate::cli::TestArgs;
 use crate::cmd::Outcome;
 use crate::diag::Error;
 use crate::report::human::render;
-use crate::report::Term;
+use crate::report::{Format, Term};
 use crate::testfile::report::{self, FileReport};
 use crate::testfile::{load, run::run_file, update::rewrite};
 
@@ -45,10 +45,14 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
         .map(|(path, (_, outcomes))| FileReport { path, outcomes })
         .collect();
     let stdout = match args.format {
-        TestFormat::Text if reports.is_empty() => String::new(),
-        TestFormat::Text => report::text(&reports, out.color),
-        TestFormat::Json => report::json(&reports, &errors),
-        TestFormat::Junit => report::junit(&reports, &errors).unwrap_or_else(|e| {
+        Format::Human if reports.is_empty() => String::new(),
+        Format::Human => report::text(&reports, out.color),
+        Format::Json => report::json(&reports, &errors),
+        other @ (Format::Yaml | Format::Sarif | Format::Github) => {
+            errors.push(other.unsupported("test"));
+            String::new()
+        }
+        Format::Junit => report::junit(&reports, &errors).unwrap_or_else(|e| {
             stderr.push_str(&render(&e, err));
             String::new()
         }),

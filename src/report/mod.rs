@@ -14,9 +14,39 @@ pub mod style;
 
 use std::io::{self, BufWriter, StdoutLock, Write};
 
-use crate::cli::ColorChoice;
 use crate::diag::Error;
 use crate::yaml::{Source, Span};
+
+/// An output format. Each command offers some of them, through `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people: colours and wrapping on a terminal (also called `text`).
+    Human,
+    Json,
+    Yaml,
+    Sarif,
+    Github,
+    Junit,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+        }
+    }
+
+    /// The error for a format that `command` does not write (the flag's
+    /// parser already refuses it).
+    pub fn unsupported(self, command: &str) -> Error {
+        Error::plain(format!("kdm {command} has no {} format", self.name()))
+    }
+}
 
 /// Where a diagnostic is: file, 1-based line and column of its start and end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,16 +98,12 @@ impl Term {
     fn of<S: anstream::stream::RawStream>(
         stream: &S,
         columns: Option<usize>,
-        choice: ColorChoice,
+        color: Option<bool>,
     ) -> Term {
-        let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            // NO_COLOR, CLICOLOR(_FORCE), TERM=dumb and whether it is a terminal.
-            ColorChoice::Auto => {
-                anstream::AutoStream::<S>::choice(stream) != anstream::ColorChoice::Never
-            }
-        };
+        // Unless asked: NO_COLOR, CLICOLOR(_FORCE), TERM=dumb and whether it is a terminal.
+        let color = color.unwrap_or_else(|| {
+            anstream::AutoStream::<S>::choice(stream) != anstream::ColorChoice::Never
+        });
         let width = stream.is_terminal().then(|| columns.unwrap_or(100));
         Term { color, width }
     }
@@ -100,12 +126,13 @@ pub struct Sink {
 }
 
 impl Sink {
-    pub fn new(choice: ColorChoice) -> Sink {
+    /// `color`: forced on or off, or `None` to ask each stream.
+    pub fn new(color: Option<bool>) -> Sink {
         let stdout = io::stdout();
         let stderr = io::stderr();
         Sink {
-            stdout: Term::of(&stdout, columns(&stdout), choice),
-            stderr: Term::of(&stderr, columns(&stderr), choice),
+            stdout: Term::of(&stdout, columns(&stdout), color),
+            stderr: Term::of(&stderr, columns(&stderr), color),
             out: BufWriter::with_capacity(1 << 16, stdout.lock()),
             closed: false,
         }
