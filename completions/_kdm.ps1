@@ -123,7 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
-            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Rewrite the expectations of failing tests with the current results (in place, atomically; the rest of each file is kept)')
+            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Rewrite the failing expectations with the current results (in place, atomically; label subsets stay subsets, the rest of each file is kept), then run the updated files again and report that run')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

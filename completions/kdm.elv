@@ -112,7 +112,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --color 'When to use colours in output'
-            cand --update 'Rewrite the expectations of failing tests with the current results (in place, atomically; the rest of each file is kept)'
+            cand --update 'Rewrite the failing expectations with the current results (in place, atomically; label subsets stay subsets, the rest of each file is kept), then run the updated files again and report that run'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

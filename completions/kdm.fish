@@ -110,7 +110,7 @@ junit\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand test" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kdm -n "__fish_kdm_using_subcommand test" -l update -d 'Rewrite the expectations of failing tests with the current results (in place, atomically; the rest of each file is kept)'
+complete -c kdm -n "__fish_kdm_using_subcommand test" -l update -d 'Rewrite the failing expectations with the current results (in place, atomically; label subsets stay subsets, the rest of each file is kept), then run the updated files again and report that run'
 complete -c kdm -n "__fish_kdm_using_subcommand test" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_using_subcommand test" -s V -l version -d 'Print version'
 complete -c kdm -n "__fish_kdm_using_subcommand completions" -l color -d 'When to use colours in output' -r -f -a "auto\t''

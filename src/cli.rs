@@ -397,8 +397,9 @@ pub struct TestArgs {
           value_parser = Formats(&[Format::Human, Format::Json, Format::Junit]))]
     pub format: Format,
 
-    /// Rewrite the expectations of failing tests with the current results
-    /// (in place, atomically; the rest of each file is kept).
+    /// Rewrite the failing expectations with the current results (in place,
+    /// atomically; label subsets stay subsets, the rest of each file is
+    /// kept), then run the updated files again and report that run.
     #[arg(long)]
     pub update: bool,
 }

@@ -125,6 +125,52 @@ fn machine_formats_name_invalid_test_files() {
     assert_eq!(v["files"][0]["file"], files[0]);
 }
 
+/// `--update` rewrites only the expectations that fail: in a test with
+/// several targets, the passing ones are kept as written.
+#[test]
+fn update_keeps_passing_expectations_of_a_failing_test() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "testdata/scrape-configs/prometheus-community__prometheus.yml",
+        dir.path().join("prometheus.yml"),
+    )
+    .unwrap();
+    let test = "\
+config: prometheus.yml
+tests:
+  - name: two pods
+    job: kubernetes-pods
+    targets:
+      - {__address__: 10.0.0.1:80}
+      - __address__: 10.0.0.2:8080
+        __meta_kubernetes_namespace: web
+        __meta_kubernetes_pod_annotation_prometheus_io_scrape: \"true\"
+    expect:
+      - dropped: {rule: 0}   # as written
+      - kept: {namespace: api}
+";
+    std::fs::write(dir.path().join("two.test.yaml"), test).unwrap();
+    let run = kdm_in(dir.path(), &["test", "--update", "two.test.yaml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("updated 1 expectation(s) of \"two pods\""),
+        "{}",
+        run.stderr
+    );
+    let updated = std::fs::read_to_string(dir.path().join("two.test.yaml")).unwrap();
+    assert!(
+        updated.contains("      - dropped: {rule: 0}   # as written\n"),
+        "{updated}"
+    );
+    assert!(
+        updated.contains("      - kept:\n          namespace: web\n"),
+        "{updated}"
+    );
+    assert!(!updated.contains("instance"), "{updated}");
+    assert_eq!(kdm_in(dir.path(), &["test", "two.test.yaml"]).code, 0);
+}
+
 #[test]
 fn json_output() {
     let run = kdm(&[
@@ -165,7 +211,28 @@ fn update_rewrites_only_failing_expectations() {
         "{}",
         run.stderr
     );
+    // The report is of the updated file, run again.
+    assert!(
+        run.stdout.ends_with("3 passed, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("FAIL"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("re-ran the 1 updated file(s)"),
+        "{}",
+        run.stderr
+    );
     let updated = std::fs::read_to_string(dir.path().join("t/pods.test.yaml")).unwrap();
+    // A subset of labels stays that subset: the label the job no longer
+    // writes is dropped, none is added.
+    assert!(
+        updated.contains("      - kept:\n          pod: api-7d9f\n        scrape_url: http://10.244.1.7:8080/metrics\n"),
+        "{updated}"
+    );
+    for widened in ["instance:", "{kubernetes_namespace"] {
+        assert!(!updated.contains(widened), "{widened}: {updated}");
+    }
     // Comments and the passing test are kept as written.
     assert!(updated.contains("      # the label the old config wrote\n"));
     assert!(updated.contains("    expect: [{dropped: {rule: 0}}]\n"));

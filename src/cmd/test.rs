@@ -22,14 +22,22 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
     }
     let mut stderr = String::new();
     if args.update {
-        for (_, (file, outcomes)) in &loaded {
+        let mut updated = 0;
+        for (path, entry) in &mut loaded {
+            let (file, outcomes) = &*entry;
             match rewrite(file, outcomes) {
                 Ok(Some((text, changed))) => {
                     match crate::output::write_atomic(&file.source.name, &text, true) {
                         Ok(()) => {
+                            updated += 1;
                             for line in changed {
                                 stderr.push_str(&line);
                                 stderr.push('\n');
+                            }
+                            // Report what the file does now, not what it did.
+                            match load(path).and_then(|f| run_file(&f).map(|o| (f, o))) {
+                                Ok(again) => *entry = again,
+                                Err(e) => errors.push(e),
                             }
                         }
                         Err(e) => errors.push(e),
@@ -38,6 +46,11 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
                 Ok(None) => {}
                 Err(e) => errors.push(e),
             }
+        }
+        if updated > 0 {
+            stderr.push_str(&format!(
+                "re-ran the {updated} updated file(s): the report shows their results now\n"
+            ));
         }
     }
     let reports: Vec<FileReport<'_>> = loaded
@@ -63,7 +76,7 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
     }
     let code = if !errors.is_empty() {
         2
-    } else if failed > 0 && !args.update {
+    } else if failed > 0 {
         1
     } else {
         0
