@@ -5,7 +5,9 @@
 //! (TestRelabel, TestRelabelValidate, TestTargetLabelLegacyValidity),
 //! scrape/manager_test.go (TestPopulateLabels) and scrape/target_test.go
 //! (TestTargetsFromGroupWithLabelKeepDrop, TestTargetURL*), transcribed into
-//! testdata/relabel/upstream.yaml and testdata/population/upstream.yaml.
+//! testdata/relabel/upstream.yaml and testdata/population/upstream.yaml, and
+//! discovery/kubernetes/*_test.go (the Kubernetes SD role tests), transcribed
+//! into testdata/upstream/k8s_sd/<role>.yaml.
 //! Licence of the tables: Apache-2.0, Copyright The Prometheus Authors.
 //!
 //! A case marked `known_failure: "<reason>"` documents a known difference
@@ -13,6 +15,7 @@
 
 use std::path::Path;
 
+use kdm::k8s_sd::{discover, SdConfig, TargetGroup};
 use kdm::prom::config::{parse_config, ConfigInput};
 use kdm::prom::target::populate;
 use kdm::prom::url::scrape_url;
@@ -20,6 +23,7 @@ use kdm::relabel::{
     parse_rules, process, Flavor, LabelBuilder, Labels, NameScheme, Rule, RuleContext,
 };
 use kdm::yaml::{load_stream, Limits, Node, Source};
+use serde_json::Value;
 
 /// Upstream table sizes at the pinned commit, so a lost case is noticed.
 const RELABEL_CASES: usize = 34;
@@ -29,6 +33,13 @@ const VALIDATION_CASES: usize = 10 + 16;
 const POPULATE_CASES: usize = 17 + 3;
 /// TestTargetURL, TestTargetURL_Unix, TestTargetURL_UnixEmptyAddress.
 const URL_CASES: usize = 3;
+/// discovery/kubernetes per role: the Go tests' cases and the variants kdm adds.
+const K8S_SD_POD_CASES: usize = 16;
+const K8S_SD_NODE_CASES: usize = 8;
+const K8S_SD_SERVICE_CASES: usize = 6;
+const K8S_SD_ENDPOINTS_CASES: usize = 11;
+const K8S_SD_ENDPOINTSLICE_CASES: usize = 15;
+const K8S_SD_INGRESS_CASES: usize = 6;
 
 struct Table {
     src: Source,
@@ -68,6 +79,21 @@ impl Table {
             metric: false,
         };
         parse_rules(node, &ctx).map_err(|e| e.message().to_string())
+    }
+
+    /// The discovery settings of the case's scrape config (its first
+    /// kubernetes_sd_configs entry), as Prometheus's config loader reads them.
+    fn sd_config(&self, case: &Node) -> Result<SdConfig, String> {
+        match parse_config(&self.src, field(case, "config"), Flavor::V3) {
+            Ok(ConfigInput::Jobs(jobs)) => jobs
+                .into_iter()
+                .next()
+                .and_then(|job| job.kubernetes_sd.into_iter().next())
+                .map(|sd| sd.config)
+                .ok_or_else(|| "config has no kubernetes_sd_configs entry".into()),
+            Ok(ConfigInput::Rules(_)) => Err("config is not a scrape config".into()),
+            Err(e) => Err(format!("config rejected: {}", e.message())),
+        }
     }
 }
 
@@ -317,4 +343,109 @@ fn scrape_url_upstream() {
         report.check(case, outcome);
     }
     report.finish(cases.len());
+}
+
+/// Runs one table of Prometheus's discovery/kubernetes tests: each case's
+/// objects through discovery with its config, compared group by group.
+fn k8s_sd_table(rel: &str, expected_cases: usize) {
+    let table = Table::load(rel);
+    let cases = table.list("cases");
+    assert_eq!(
+        cases.len(),
+        expected_cases,
+        "{rel} has {expected_cases} cases"
+    );
+    let mut report = Report::new(&table);
+    for case in cases {
+        let outcome = (|| {
+            let cfg = table.sd_config(case)?;
+            let objects: Vec<Value> = field(case, "objects")
+                .as_seq()
+                .expect("objects is a list")
+                .iter()
+                .map(Node::to_json)
+                .collect();
+            let got = discover(&objects, &cfg).map_err(|e| format!("discovery failed: {e}"))?;
+            let want = field(case, "groups").as_seq().expect("groups is a list");
+            compare_groups(want, &got)
+        })();
+        report.check(case, outcome);
+    }
+    report.finish(cases.len());
+}
+
+/// Expected groups in order: sources, then labels and targets one by one.
+fn compare_groups(want: &[Node], got: &[TargetGroup]) -> Result<(), String> {
+    let want_sources: Vec<String> = want
+        .iter()
+        .map(|g| text(g, "source").expect("a group has a source"))
+        .collect();
+    let got_sources: Vec<&str> = got.iter().map(|g| g.source.as_str()).collect();
+    if want_sources != got_sources {
+        return Err(format!(
+            "group sources differ:\n    expected {want_sources:?}\n    got      {got_sources:?}"
+        ));
+    }
+    for (w, g) in want.iter().zip(got) {
+        compare(
+            &format!("labels of {}", g.source),
+            &labels(field(w, "labels")),
+            &g.labels,
+        )?;
+        let targets = field(w, "targets").as_seq().expect("targets is a list");
+        if targets.len() != g.targets.len() {
+            return Err(format!(
+                "{}: expected {} targets, got {:#?}",
+                g.source,
+                targets.len(),
+                g.targets
+            ));
+        }
+        for (i, (wt, gt)) in targets.iter().zip(&g.targets).enumerate() {
+            compare(&format!("target #{i} of {}", g.source), &labels(wt), gt)?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn k8s_sd_pod_upstream() {
+    k8s_sd_table("testdata/upstream/k8s_sd/pod.yaml", K8S_SD_POD_CASES);
+}
+
+#[test]
+fn k8s_sd_node_upstream() {
+    k8s_sd_table("testdata/upstream/k8s_sd/node.yaml", K8S_SD_NODE_CASES);
+}
+
+#[test]
+fn k8s_sd_service_upstream() {
+    k8s_sd_table(
+        "testdata/upstream/k8s_sd/service.yaml",
+        K8S_SD_SERVICE_CASES,
+    );
+}
+
+#[test]
+fn k8s_sd_endpoints_upstream() {
+    k8s_sd_table(
+        "testdata/upstream/k8s_sd/endpoints.yaml",
+        K8S_SD_ENDPOINTS_CASES,
+    );
+}
+
+#[test]
+fn k8s_sd_endpointslice_upstream() {
+    k8s_sd_table(
+        "testdata/upstream/k8s_sd/endpointslice.yaml",
+        K8S_SD_ENDPOINTSLICE_CASES,
+    );
+}
+
+#[test]
+fn k8s_sd_ingress_upstream() {
+    k8s_sd_table(
+        "testdata/upstream/k8s_sd/ingress.yaml",
+        K8S_SD_INGRESS_CASES,
+    );
 }

@@ -81,49 +81,11 @@ pub(super) fn build(ingress: &Ingress, env: &Env) -> TargetGroup {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::{json, Value};
+    use serde_json::json;
 
-    use super::super::testutil::{
-        assert_groups, cfg, cfg_meta, cfg_ns, corpus, group, ls, namespace, run,
-    };
-    use super::super::{AttachMetadata, LabelSet, Role, TargetGroup};
+    use super::super::testutil::{assert_groups, cfg, corpus, group, ls, run};
+    use super::super::{LabelSet, Role};
     use super::matches_hostname_pattern;
-
-    #[derive(Clone, Copy)]
-    enum Tls {
-        No,
-        Yes,
-        Mixed,
-        Wildcard,
-    }
-
-    /// The upstream tests' `makeIngress`.
-    fn ingress(ns: &str, tls: Tls) -> Value {
-        let mut obj = json!({
-            "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "testingress", "namespace": ns,
-                "labels": {"test/label": "testvalue"},
-                "annotations": {"test/annotation": "testannotationvalue"}},
-            "spec": {
-                "ingressClassName": "testclass",
-                "rules": [
-                    {"host": "example.com", "http": {"paths": [{"path": "/"}, {"path": "/foo"}]}},
-                    {"host": "nobackend.example.com", "http": {}},
-                    {"host": "test.example.com", "http": {"paths": [{}]}},
-                ],
-            },
-        });
-        let hosts = match tls {
-            Tls::No => None,
-            Tls::Yes => Some(json!(["example.com", "test.example.com"])),
-            Tls::Mixed => Some(json!(["example.com"])),
-            Tls::Wildcard => Some(json!(["*.example.com"])),
-        };
-        if let Some(h) = hosts {
-            obj["spec"]["tls"] = json!([{"hosts": h}]);
-        }
-        obj
-    }
 
     fn target(scheme: &str, host: &str, path: &str) -> LabelSet {
         ls(&[
@@ -132,98 +94,6 @@ mod tests {
             ("__meta_kubernetes_ingress_path", path),
             ("__address__", host),
         ])
-    }
-
-    fn expected(ns: &str, tls: Tls) -> TargetGroup {
-        let (s1, s2) = match tls {
-            Tls::No => ("http", "http"),
-            Tls::Yes => ("https", "https"),
-            Tls::Mixed => ("https", "http"),
-            Tls::Wildcard => ("http", "https"),
-        };
-        group(
-            &format!("ingress/{ns}/testingress"),
-            ls(&[
-                ("__meta_kubernetes_ingress_name", "testingress"),
-                ("__meta_kubernetes_namespace", ns),
-                ("__meta_kubernetes_ingress_label_test_label", "testvalue"),
-                ("__meta_kubernetes_ingress_labelpresent_test_label", "true"),
-                (
-                    "__meta_kubernetes_ingress_annotation_test_annotation",
-                    "testannotationvalue",
-                ),
-                (
-                    "__meta_kubernetes_ingress_annotationpresent_test_annotation",
-                    "true",
-                ),
-                ("__meta_kubernetes_ingress_class_name", "testclass"),
-            ]),
-            vec![
-                target(s1, "example.com", "/"),
-                target(s1, "example.com", "/foo"),
-                target(s2, "test.example.com", "/"),
-            ],
-        )
-    }
-
-    #[test]
-    fn tls_modes() {
-        for tls in [Tls::No, Tls::Yes, Tls::Mixed, Tls::Wildcard] {
-            assert_groups(
-                &run(
-                    &[ingress("default", tls)],
-                    &cfg_ns(Role::Ingress, &["default"]),
-                ),
-                &[expected("default", tls)],
-            );
-        }
-    }
-
-    #[test]
-    fn namespaces() {
-        let objs = [
-            ingress("ns1", Tls::No),
-            ingress("ns2", Tls::No),
-            ingress("non-own-ns", Tls::No),
-        ];
-        assert_groups(
-            &run(&objs, &cfg_ns(Role::Ingress, &["ns1", "ns2"])),
-            &[expected("ns1", Tls::No), expected("ns2", Tls::No)],
-        );
-    }
-
-    #[test]
-    fn namespace_metadata() {
-        let objs = [
-            namespace(
-                "test-ns",
-                json!({"service": "web", "layer": "frontend"}),
-                json!({"contact": "platform", "release": "v5.6.7"}),
-            ),
-            ingress("test-ns", Tls::No),
-        ];
-        let mut want = expected("test-ns", Tls::No);
-        want.labels.extend(ls(&[
-            ("__meta_kubernetes_namespace_annotation_contact", "platform"),
-            (
-                "__meta_kubernetes_namespace_annotationpresent_contact",
-                "true",
-            ),
-            ("__meta_kubernetes_namespace_annotation_release", "v5.6.7"),
-            (
-                "__meta_kubernetes_namespace_annotationpresent_release",
-                "true",
-            ),
-            ("__meta_kubernetes_namespace_label_service", "web"),
-            ("__meta_kubernetes_namespace_labelpresent_service", "true"),
-            ("__meta_kubernetes_namespace_label_layer", "frontend"),
-            ("__meta_kubernetes_namespace_labelpresent_layer", "true"),
-        ]));
-        let attach = AttachMetadata {
-            namespace: true,
-            ..AttachMetadata::default()
-        };
-        assert_groups(&run(&objs, &cfg_meta(Role::Ingress, attach)), &[want]);
     }
 
     #[test]

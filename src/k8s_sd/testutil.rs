@@ -58,11 +58,6 @@ pub(super) fn group(source: &str, labels: LabelSet, targets: Vec<LabelSet>) -> T
     }
 }
 
-/// The group Prometheus sends for an object it yields nothing for.
-pub(super) fn empty_group(source: &str) -> TargetGroup {
-    group(source, LabelSet::new(), Vec::new())
-}
-
 /// Compares target by target for readable failures, then the whole group.
 pub(super) fn assert_groups(got: &[TargetGroup], want: &[TargetGroup]) {
     let got_sources: Vec<&str> = got.iter().map(|g| g.source.as_str()).collect();
@@ -90,15 +85,6 @@ pub(super) fn corpus(text: &str) -> Value {
         Ok(v) => v,
         Err(e) => panic!("corpus file is not JSON: {e}"),
     }
-}
-
-/// A Namespace with the given labels and annotations.
-pub(super) fn namespace(name: &str, labels: Value, annotations: Value) -> Value {
-    serde_json::json!({
-        "apiVersion": "v1",
-        "kind": "Namespace",
-        "metadata": {"name": name, "labels": labels, "annotations": annotations},
-    })
 }
 
 /// A Node as built by the upstream tests' `makeNode`: one InternalIP
