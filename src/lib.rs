@@ -1,7 +1,8 @@
 //! kdm: generate, lint and debug Kubernetes node-agent DaemonSets and the
 //! Prometheus scrape configs that scrape them.
 //!
-//! Layout: `yaml` (span-aware loading and safe emitting) → `relabel` (the
+//! Layout: `yaml` (span-aware loading and safe emitting) → `decode` (strict
+//! reading of kdm's own formats) and `suggest` ("did you mean") → `relabel` (the
 //! rule engine) and `prom` (config, target population, scrape URLs) → `sim`
 //! (relabel-sim's inputs, runs and reports); `k8s` and `k8s_sd` (object views,
 //! typed round trips, discovery labels); `lint` (rule registry and reports);
@@ -14,6 +15,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod coverage;
+pub mod decode;
 pub mod diag;
 pub mod generate;
 pub mod input;
@@ -25,9 +27,9 @@ pub mod prom;
 pub mod relabel;
 pub mod report;
 pub mod sim;
+pub mod suggest;
 pub mod template;
 pub mod testfile;
-pub mod text;
 pub mod values;
 pub mod yaml;
 

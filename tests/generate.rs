@@ -230,7 +230,7 @@ fn unknown_templates() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("did you mean \"node-exporter\""),
+        run.stderr.contains("did you mean `node-exporter`?"),
         "{}",
         run.stderr
     );

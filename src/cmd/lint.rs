@@ -35,8 +35,7 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
     }
     if let Some(id) = &args.explain {
         let rule = registry::find(id).ok_or_else(|| {
-            Error::plain(format!("unknown rule {id:?}"))
-                .with_help("`kdm lint --list-rules` lists the rules")
+            Error::plain(format!("unknown rule {id:?}")).with_help(registry::unknown_rule_help(id))
         })?;
         let m = rule.meta();
         return Ok(done(

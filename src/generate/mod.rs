@@ -196,7 +196,7 @@ fn check_lint_exceptions(values: &Values) -> Vec<Error> {
                 }
                 None => Error::plain(message),
             };
-            err.with_help("`kdm lint --list-rules` lists the rules")
+            err.with_help(crate::lint::registry::unknown_rule_help(id))
         })
         .collect()
 }

@@ -14,10 +14,11 @@ use std::collections::BTreeMap;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use super::Severity;
+use super::{registry, Severity};
+use crate::decode::{Decoder, Dialect};
 use crate::diag::{Error, Result};
 use crate::input::{load_yaml, read_source};
-use crate::yaml::{Node, Source};
+use crate::yaml::{Node, NodeKind, Resolved, Source};
 
 #[derive(Debug, Clone, Default)]
 pub struct LintConfig {
@@ -43,25 +44,16 @@ impl LintConfig {
         let Some(root) = docs.first().filter(|d| !d.is_null()) else {
             return Ok(cfg);
         };
-        let err = |n: &Node, msg: String, label: &str| Error::at(src, n.span, msg, label);
+        let d = Decoder::new(src, Dialect::Kdm);
+        let err = |n: &Node, msg: String, label: &str| d.error(n, msg, label);
         let mut globs = GlobSetBuilder::new();
-        let Some(entries) = root.as_map() else {
-            return Err(err(
-                root,
-                "the lint config must be a mapping".into(),
-                "not a mapping",
-            ));
-        };
-        for (k, v) in entries {
-            match k.as_str().unwrap_or("") {
+        for (k, v) in d.mapping(root, "the lint config", &FIELDS)? {
+            match &*k.key_str() {
                 "kubernetes-version" => {
-                    cfg.kubernetes_version = Some(
-                        v.as_str()
-                            .ok_or_else(|| {
-                                err(v, "expected a version like \"1.37\"".into(), "not a string")
-                            })?
-                            .to_string(),
-                    )
+                    if v.is_null() {
+                        return Err(d.mismatch(v, "a version like \"1.37\"", "not a string"));
+                    }
+                    cfg.kubernetes_version = Some(d.string(v, "a version like \"1.37\"")?);
                 }
                 "fail-level" => {
                     let s = v.as_str().unwrap_or("");
@@ -75,27 +67,29 @@ impl LintConfig {
                 }
                 "exclude" => {
                     // One pattern or a list of them.
-                    let items = v.as_seq().unwrap_or(std::slice::from_ref(v));
+                    let items = match &v.kind {
+                        NodeKind::Scalar { .. } => std::slice::from_ref(v),
+                        _ => d.seq(v, "a glob pattern or a list of them")?,
+                    };
                     for item in items.iter().filter(|i| !i.is_null()) {
-                        let glob = item.as_str().ok_or_else(|| {
-                            err(item, "expected a glob pattern".into(), "not a string")
-                        })?;
-                        globs.add(compile(glob).map_err(|e| {
+                        let glob = d.string(item, "a glob pattern")?;
+                        globs.add(compile(&glob).map_err(|e| {
                             err(
                                 item,
                                 format!("invalid glob pattern {glob:?}: {}", e.kind()),
                                 "invalid pattern",
                             )
                         })?);
-                        cfg.exclude.push(glob.to_string());
+                        cfg.exclude.push(glob);
                     }
                 }
+                "rules" if v.is_null() => {}
                 "rules" => {
-                    for (rk, rv) in v.as_map().unwrap_or(&[]) {
-                        let id = rk.as_str().unwrap_or("");
-                        if !known_rules.contains(&id) {
+                    for (rk, rv) in d.map(v, "rules")? {
+                        let id = rk.key_str();
+                        if !known_rules.contains(&&*id) {
                             return Err(err(rk, format!("unknown rule {id:?}"), "unknown rule")
-                                .with_help("`kdm lint --list-rules` lists the rules"));
+                                .with_help(registry::unknown_rule_help(&id)));
                         }
                         let level = match rv.as_str() {
                             Some("off") => None,
@@ -106,13 +100,7 @@ impl LintConfig {
                                     "expected off, info, warning or error",
                                 )
                             })?),
-                            None if matches!(
-                                rv.resolve(),
-                                Some(crate::yaml::Resolved::Bool(false))
-                            ) =>
-                            {
-                                None
-                            }
+                            None if matches!(rv.resolve(), Some(Resolved::Bool(false))) => None,
                             None => {
                                 return Err(err(
                                     rv,
@@ -121,17 +109,10 @@ impl LintConfig {
                                 ))
                             }
                         };
-                        cfg.rules.insert(id.to_string(), level);
+                        cfg.rules.insert(id.into_owned(), level);
                     }
                 }
-                other => {
-                    return Err(err(
-                        k,
-                        format!("unknown field {other:?} in the lint config"),
-                        "unknown field",
-                    )
-                    .with_help(format!("fields: {}", FIELDS.join(", "))))
-                }
+                _ => {} // `mapping` let only FIELDS through
             }
         }
         cfg.excluded = globs
@@ -204,6 +185,64 @@ mod tests {
         assert!(excluded("['a*a*a*a*a*a*a*a']", &name));
         // A backtracking matcher takes hours here.
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn unknown_fields_and_wrong_types_are_errors_at_their_node() {
+        let error = |text: &str| {
+            let e = config(text).unwrap_err();
+            let help = miette::Diagnostic::help(&e).map(|h| h.to_string());
+            (
+                e.message().to_string(),
+                e.location().unwrap_or_default(),
+                help,
+            )
+        };
+        assert_eq!(
+            error("fail-level: warning\nexlude: [a]\n"),
+            (
+                "unknown field \"exlude\" in the lint config".into(),
+                ".kdm.yaml:2:1".into(),
+                Some("did you mean `exclude`?".into())
+            )
+        );
+        assert_eq!(
+            error("verbose: true\n").2.as_deref(),
+            Some("valid fields: kubernetes-version, fail-level, exclude, rules")
+        );
+        assert_eq!(
+            error("rules: [a]\n"),
+            (
+                "rules must be a mapping".into(),
+                ".kdm.yaml:1:8".into(),
+                None
+            )
+        );
+        assert_eq!(
+            error("exclude: {a: b}\n").0,
+            "expected a glob pattern or a list of them"
+        );
+        assert_eq!(
+            error("exclude: [a, [b]]\n"),
+            (
+                "expected a glob pattern".into(),
+                ".kdm.yaml:1:14".into(),
+                None
+            )
+        );
+        assert_eq!(
+            error("kubernetes-version: [\"1.37\"]\n").0,
+            "expected a version like \"1.37\""
+        );
+        assert_eq!(error("- a\n").0, "the lint config must be a mapping");
+        let e = LintConfig::from_source(
+            &Source::new(".kdm.yaml", "rules:\n  host-path-writeable: off\n"),
+            &["host-path-writable"],
+        )
+        .unwrap_err();
+        assert_eq!(e.location().as_deref(), Some(".kdm.yaml:2:3"));
+        // Empty sections are no settings.
+        assert!(config("rules:\nexclude:\n").is_ok());
     }
 
     #[test]

@@ -20,6 +20,17 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     all().into_iter().find(|r| r.meta().id == id)
 }
 
+/// The help for an id that names no rule: the closest rule id, when one is
+/// close, and where the ids are listed.
+pub fn unknown_rule_help(id: &str) -> String {
+    const LIST: &str = "`kdm lint --list-rules` lists the rules";
+    let rules = all();
+    match crate::suggest::closest(id, rules.iter().map(|r| r.meta().id)) {
+        Some(best) => format!("{} {LIST}", crate::suggest::did_you_mean(best)),
+        None => LIST.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +58,17 @@ mod tests {
             }
             assert!(!m.summary.is_empty());
         }
+    }
+
+    #[test]
+    fn unknown_ids_get_the_closest_rule() {
+        assert_eq!(
+            unknown_rule_help("host-path-writeable"),
+            "did you mean `host-path-writable`? `kdm lint --list-rules` lists the rules"
+        );
+        assert_eq!(
+            unknown_rule_help("no-such-rule"),
+            "`kdm lint --list-rules` lists the rules"
+        );
     }
 }

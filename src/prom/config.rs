@@ -3,10 +3,11 @@
 //! Decoding is strict like Prometheus's (unknown fields are errors), and every
 //! error points at the offending YAML node.
 
+use crate::decode::{Decoder, Dialect};
 use crate::diag::{Error, Result};
 use crate::k8s_sd::{AttachMetadata, Role, RoleSelector, SdConfig};
 use crate::relabel::{parse_rules, Flavor, NameScheme, Rule, RuleContext};
-use crate::yaml::{Node, NodeKind, Resolved, Source, Span};
+use crate::yaml::{Node, NodeKind, Source, Span};
 
 use super::duration;
 
@@ -192,72 +193,30 @@ impl Ctx<'_> {
         Error::at(self.src, span, msg, label)
     }
 
+    fn d(&self) -> Decoder<'_> {
+        Decoder::new(self.src, Dialect::Go)
+    }
+
     /// Rejects keys outside `allowed`, as Go's strict YAML decoding does.
     fn check_fields(&self, node: &Node, allowed: &[&str], go_type: &str) -> Result<()> {
-        let Some(entries) = node.as_map() else {
-            return Err(self.err(
-                node.span,
-                format!("cannot unmarshal !!{} into {go_type}", node.short_tag()),
-                "expected a mapping",
-            ));
-        };
-        for (k, _) in entries {
-            let name = k.key_string();
-            let known = allowed.contains(&name.as_str())
-                || (go_type == "config.ScrapeConfig" && name.ends_with("_sd_configs"));
-            if !known {
-                let mut e = self.err(
-                    k.span,
-                    format!("field {name} not found in type {go_type}"),
-                    "unknown field",
-                );
-                if let Some(s) = closest(&name, allowed) {
-                    e = e.with_help(format!("did you mean `{s}`?"));
-                }
-                return Err(e);
-            }
-        }
-        Ok(())
+        // A scrape config may name any discovery mechanism.
+        let sd = go_type == "config.ScrapeConfig";
+        self.d()
+            .mapping_where(node, go_type, allowed, |k| sd && k.ends_with("_sd_configs"))
+            .map(drop)
     }
 
     fn string(&self, node: &Node) -> Result<String> {
-        match &node.kind {
-            NodeKind::Scalar { text, .. } => Ok(if node.is_null() {
-                String::new()
-            } else {
-                text.to_string()
-            }),
-            _ => Err(self.err(
-                node.span,
-                format!("cannot unmarshal !!{} into string", node.short_tag()),
-                "expected a string",
-            )),
-        }
+        self.d().string(node, "string")
     }
 
     fn opt_string(&self, parent: &Node, key: &str) -> Result<Option<String>> {
         parent.get(key).map(|n| self.string(n)).transpose()
     }
 
-    fn bool(&self, node: &Node) -> Result<Option<bool>> {
-        match node.resolve() {
-            Some(Resolved::Null) => Ok(None),
-            Some(Resolved::Bool(b)) => Ok(Some(b)),
-            _ => Err(self.err(
-                node.span,
-                format!(
-                    "cannot unmarshal !!{} `{}` into bool",
-                    node.short_tag(),
-                    node.key_string()
-                ),
-                "expected true or false",
-            )),
-        }
-    }
-
     fn opt_bool(&self, parent: &Node, key: &str) -> Result<Option<bool>> {
         match parent.get(key) {
-            Some(n) => self.bool(n),
+            Some(n) => self.d().bool(n, "bool"),
             None => Ok(None),
         }
     }
@@ -276,32 +235,8 @@ impl Ctx<'_> {
     }
 
     fn string_list(&self, node: &Node, go_type: &str) -> Result<Vec<String>> {
-        if node.is_null() {
-            return Ok(Vec::new());
-        }
-        let Some(items) = node.as_seq() else {
-            return Err(self.err(
-                node.span,
-                format!(
-                    "cannot unmarshal !!{} `{}` into {go_type}",
-                    node.short_tag(),
-                    node.key_string()
-                ),
-                "expected a list",
-            ));
-        };
-        items.iter().map(|i| self.string(i)).collect()
+        self.d().strings(node, go_type, "string")
     }
-}
-
-/// The allowed name closest to a misspelt one (edit distance ≤ 2).
-fn closest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|a| (crate::text::edit_distance(name, a), *a))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a)
 }
 
 /// Reads `--config`: a prometheus.yml, one scrape config, a list of scrape
@@ -436,12 +371,9 @@ fn parse_full(ctx: &Ctx<'_>, root: &Node) -> Result<Vec<ScrapeJob>> {
         return Ok(Vec::new());
     };
     let Some(items) = list.as_seq() else {
-        return Err(ctx.err(
-            list.span,
-            format!(
-                "cannot unmarshal !!{} into []*config.ScrapeConfig",
-                list.short_tag()
-            ),
+        return Err(ctx.d().mismatch(
+            list,
+            "[]*config.ScrapeConfig",
             "expected a list of scrape configs",
         ));
     };
@@ -508,11 +440,9 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
     let mut params = Vec::new();
     if let Some(p) = node.get("params").filter(|n| !n.is_null()) {
         let Some(entries) = p.as_map() else {
-            return Err(ctx.err(
-                p.span,
-                format!("cannot unmarshal !!{} into url.Values", p.short_tag()),
-                "expected a mapping of lists",
-            ));
+            return Err(ctx
+                .d()
+                .mismatch(p, "url.Values", "expected a mapping of lists"));
         };
         for (k, v) in entries {
             params.push((k.key_string(), ctx.string_list(v, "[]string")?));
@@ -596,16 +526,7 @@ fn scrape_defaults(job: &ScrapeJob, flavor: Flavor) -> Vec<(&'static str, String
 }
 
 fn seq_items<'n>(ctx: &Ctx<'_>, node: &'n Node, go_type: &str) -> Result<&'n [Node]> {
-    if node.is_null() {
-        return Ok(&[]);
-    }
-    node.as_seq().ok_or_else(|| {
-        ctx.err(
-            node.span,
-            format!("cannot unmarshal !!{} into {go_type}", node.short_tag()),
-            "expected a list",
-        )
-    })
+    ctx.d().seq(node, go_type)
 }
 
 fn parse_discovery(ctx: &Ctx<'_>, node: &Node, job: &mut ScrapeJob) -> Result<()> {
@@ -621,7 +542,7 @@ fn parse_discovery(ctx: &Ctx<'_>, node: &Node, job: &mut ScrapeJob) -> Result<()
                     };
                     let mut labels = Vec::new();
                     if let Some(l) = item.get("labels").filter(|n| !n.is_null()) {
-                        for (lk, lv) in l.as_map().unwrap_or(&[]) {
+                        for (lk, lv) in ctx.d().map(l, "model.LabelSet")? {
                             labels.push((lk.key_string(), ctx.string(lv)?));
                         }
                     }

@@ -1,5 +1,6 @@
+use crate::decode::{Decoder, Dialect};
 use crate::diag::{Error, Result};
-use crate::yaml::{Node, NodeKind, Resolved, Source, Span};
+use crate::yaml::{Node, Resolved, Source, Span};
 
 use super::goregex::GoRegex;
 use super::{is_legacy_label_name, Flavor};
@@ -80,6 +81,13 @@ pub struct RuleContext<'a> {
     pub metric: bool,
 }
 
+impl<'a> RuleContext<'a> {
+    /// Prometheus reads relabel rules with Go's strict decoding.
+    fn decoder(&self) -> Decoder<'a> {
+        Decoder::new(self.source, Dialect::Go)
+    }
+}
+
 /// One validated relabel rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -110,19 +118,7 @@ const RULE_FIELDS: [&str; 7] = [
 ];
 
 fn string_field(ctx: &RuleContext<'_>, value: &Node, go_type: &str) -> Result<String> {
-    match &value.kind {
-        NodeKind::Scalar { text, .. } => Ok(if value.is_null() {
-            String::new()
-        } else {
-            text.to_string()
-        }),
-        _ => Err(Error::at(
-            ctx.source,
-            value.span,
-            format!("cannot unmarshal !!{} into {go_type}", value.short_tag()),
-            format!("expected a {go_type}"),
-        )),
-    }
+    ctx.decoder().string(value, go_type)
 }
 
 /// Parses and validates a `relabel_configs` / `metric_relabel_configs` list,
@@ -132,13 +128,9 @@ pub fn parse_rules(list: &Node, ctx: &RuleContext<'_>) -> Result<Vec<Rule>> {
         return Ok(Vec::new());
     }
     let Some(items) = list.as_seq() else {
-        return Err(Error::at(
-            ctx.source,
-            list.span,
-            format!(
-                "cannot unmarshal !!{} into []*relabel.Config",
-                list.short_tag()
-            ),
+        return Err(ctx.decoder().mismatch(
+            list,
+            "[]*relabel.Config",
             "expected a list of relabel rules",
         ));
     };
@@ -160,14 +152,7 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
             "empty rule",
         ));
     }
-    let Some(entries) = node.as_map() else {
-        return Err(Error::at(
-            src,
-            node.span,
-            format!("cannot unmarshal !!{} into relabel.plain", node.short_tag()),
-            "expected a mapping",
-        ));
-    };
+    let entries = ctx.decoder().map(node, "relabel.plain")?;
     let mut rule = Rule {
         index,
         span: node.span,
@@ -192,14 +177,9 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
                     continue;
                 }
                 let Some(items) = value.as_seq() else {
-                    return Err(Error::at(
-                        src,
-                        value.span,
-                        format!(
-                            "cannot unmarshal !!{} `{}` into model.LabelNames",
-                            value.short_tag(),
-                            value.key_string()
-                        ),
+                    return Err(ctx.decoder().mismatch(
+                        value,
+                        "model.LabelNames",
                         "expected a list of label names",
                     ));
                 };
@@ -243,14 +223,9 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
                         }
                     },
                     _ => {
-                        return Err(Error::at(
-                            src,
-                            value.span,
-                            format!(
-                                "cannot unmarshal !!{} `{}` into uint64",
-                                value.short_tag(),
-                                value.key_string()
-                            ),
+                        return Err(ctx.decoder().mismatch(
+                            value,
+                            "uint64",
                             "expected a non-negative integer",
                         ))
                     }
@@ -284,13 +259,9 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
                 }
             }
             _ => {
-                return Err(Error::at(
-                    src,
-                    key.span,
-                    format!("field {} not found in type relabel.plain", key.key_string()),
-                    "unknown field",
-                )
-                .with_help(format!("valid fields: {}", RULE_FIELDS.join(", "))))
+                return Err(ctx
+                    .decoder()
+                    .unknown_field(key, "relabel.plain", &RULE_FIELDS))
             }
         }
     }

@@ -8,6 +8,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::decode::{Decoder, Dialect};
 use crate::diag::{Error, Result};
 use crate::input::load_yaml;
 use crate::k8s_sd::{discover_objects, KubeObject, SdConfig};
@@ -649,7 +650,7 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
             for (k, v) in entries {
                 match k.key_string().as_str() {
                     "targets" => {
-                        for t in v.as_seq().unwrap_or(&[]) {
+                        for t in Decoder::new(src, Dialect::Go).seq(v, "[]string")? {
                             let Some(addr) = t.as_str() else {
                                 return Err(Error::at(src, t.span, "a target must be a string", "not a string"));
                             };
@@ -660,14 +661,12 @@ fn from_yaml_docs(src: &Source, docs: &[Node], flavor: Flavor) -> Result<Targets
                         }
                     }
                     "labels" => labels = to_pairs(yaml_labels(src, v, flavor)?),
-                    other => {
-                        return Err(Error::at(
-                            src,
-                            k.span,
-                            format!("field {other} not found in type struct {{ Targets []string \"yaml:\\\"targets\\\"\"; Labels model.LabelSet \"yaml:\\\"labels\\\"\" }}"),
-                            "unknown field",
-                        )
-                        .with_help("a file_sd target group has only `targets` and `labels`"))
+                    _ => {
+                        return Err(Decoder::new(src, Dialect::Go).unknown_field(
+                            k,
+                            "struct { Targets []string \"yaml:\\\"targets\\\"\"; Labels model.LabelSet \"yaml:\\\"labels\\\"\" }",
+                            &["targets", "labels"],
+                        ))
                     }
                 }
             }

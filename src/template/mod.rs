@@ -91,13 +91,9 @@ impl Template {
         }
         let Some(builtin) = BUILTINS.iter().find(|b| b.name == spec) else {
             let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
-            let closest = names
-                .iter()
-                .min_by_key(|n| crate::text::edit_distance(n, spec))
-                .filter(|n| crate::text::edit_distance(n, spec) <= 3);
             let mut help = format!("built-in templates: {}", names.join(", "));
-            if let Some(c) = closest {
-                help = format!("did you mean {c:?}? {help}");
+            if let Some(c) = crate::suggest::closest(spec, names.iter().copied()) {
+                help = format!("{} {help}", crate::suggest::did_you_mean(c));
             }
             return Err(Error::plain(format!(
                 "unknown template {spec:?}: not a built-in template nor a directory"
@@ -418,6 +414,6 @@ mod tests {
             panic!("a misspelt template loads");
         };
         let shown = crate::report::human::render(&e, crate::report::Term::PLAIN);
-        assert!(shown.contains("did you mean \"node-exporter\""), "{shown}");
+        assert!(shown.contains("did you mean `node-exporter`?"), "{shown}");
     }
 }

@@ -14,6 +14,7 @@ use std::path::Path;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
+use crate::decode::{self, Step};
 use crate::diag::{Error, Result};
 use crate::input::{load_yaml, read_source};
 use crate::relabel::{Flavor, Labels};
@@ -223,45 +224,36 @@ fn validate(source: &Source, root: &Node) -> Result<()> {
     let Some(err) = validator.iter_errors(&json).next() else {
         return Ok(());
     };
-    let pointer = err.instance_path().to_string();
-    let (node, key) = root.at_pointer(&pointer).unwrap_or((root, None));
-    let path = if pointer.is_empty() {
+    let Some(mut problem) = decode::explain(&err, Some(&schema)).into_iter().next() else {
+        return Ok(());
+    };
+    // The schema's `oneOf`s say "exactly one of these keys".
+    if matches!(
+        err.kind(),
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::OneOfMultipleValid { .. }
+    ) {
+        problem.message = if problem.path.iter().any(|s| *s == Step::Key("expect".into())) {
+            "an expectation is one of `kept` (with optional `exact` and `scrape_url`), `dropped` or `error`"
+        } else {
+            "a test has exactly one input: `targets`, `objects`, `manifests` or `series`"
+        }
+        .to_string();
+    }
+    let path = if problem.path.is_empty() {
         "the test file".to_string()
     } else {
-        crate::values::dotted(&pointer)
+        crate::values::dotted(&problem.pointer())
     };
-    let (message, span) = match err.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let name = unexpected.first().cloned().unwrap_or_default();
-            let at = node
-                .as_map()
-                .and_then(|m| m.iter().rev().find(|(k, _)| k.key_string() == name))
-                .map_or(node.span, |(k, _)| k.span);
-            (format!("{path}: unknown field {name:?}"), at)
-        }
-        ValidationErrorKind::Required { property } => (
-            format!("{path}: missing {}", property.as_str().unwrap_or("a field")),
-            key.map_or(node.span, |k| k.span),
-        ),
-        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::OneOfMultipleValid { .. }
-            if pointer.contains("/expect/") =>
-        {
-            (
-                format!("{path}: an expectation is one of `kept` (with optional `exact` and `scrape_url`), `dropped` or `error`"),
-                node.span,
-            )
-        }
-        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::OneOfMultipleValid { .. } => (
-            format!("{path}: a test has exactly one input: `targets`, `objects`, `manifests` or `series`"),
-            node.span,
-        ),
-        _ => (format!("{path}: {err}"), node.span),
-    };
+    let node = problem.node(root).unwrap_or(root);
+    const FORMAT: &str = "the format is described by schemas/kdm-test.schema.json";
     Err(Error::at(
         source,
-        span,
-        format!("invalid test file: {message}"),
+        node.span,
+        format!("invalid test file: {path}: {}", problem.message),
         "here",
     )
-    .with_help("the format is described by schemas/kdm-test.schema.json"))
+    .with_help(match problem.help {
+        Some(hint) => format!("{hint} {FORMAT}"),
+        None => FORMAT.to_string(),
+    }))
 }

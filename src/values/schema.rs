@@ -5,6 +5,7 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 use super::{dotted, escape, Values};
+use crate::decode::{self, Target};
 use crate::diag::Error;
 use crate::yaml::{Source, Span};
 
@@ -27,67 +28,50 @@ pub fn validate(values: &Values, schema: &(Source, Value)) -> Vec<Error> {
     };
     let mut errors = Vec::new();
     for err in validator.iter_errors(&values.tree) {
-        let pointer = err.instance_path().to_string();
-        let (message, pointer, on_key) = match err.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let name = unexpected.first().cloned().unwrap_or_default();
-                let child = format!("{pointer}/{}", escape(&name));
-                let known = known_properties(schema, err.schema_path().to_string().as_str());
-                let mut msg = format!("unknown value {}", dotted(&child));
-                if let Some(best) = known
-                    .iter()
-                    .filter(|k| crate::text::edit_distance(k, &name) <= 3)
-                    .min_by_key(|k| crate::text::edit_distance(k, &name))
-                {
-                    msg.push_str(&format!(" (did you mean {best}?)"));
+        for problem in decode::explain(&err, Some(schema)) {
+            let pointer = problem.pointer();
+            let message = match err.kind() {
+                ValidationErrorKind::MinLength { limit: 1 } => {
+                    format!("value {} is empty", dotted(&pointer))
                 }
-                (msg, child, true)
+                ValidationErrorKind::AnyOf { .. } if pointer == "/image" => {
+                    "image needs a tag or a digest".to_string()
+                }
+                _ if pointer.is_empty() => problem.message.clone(),
+                _ => format!("{}: {}", dotted(&pointer), problem.message),
+            };
+            // Where the value (or the key that set it) was written.
+            let (at, on_key) = match &problem.target {
+                Target::Value => (pointer.clone(), false),
+                Target::Key => (pointer.clone(), true),
+                Target::Field(name) => (format!("{pointer}/{}", escape(name)), true),
+            };
+            let mut error = match values.locate(&at) {
+                Some((src, span, key)) => {
+                    let span = if on_key { key.unwrap_or(span) } else { span };
+                    Error::at(src, span, format!("invalid values: {message}"), "set here")
+                }
+                None => Error::plain(format!("invalid values: {message}")),
+            };
+            let wants_string = matches!(err.kind(), ValidationErrorKind::Type { kind }
+                if format!("{kind:?}").contains("String"));
+            let mut help: Vec<String> = problem.help.into_iter().collect();
+            if wants_string && !err.instance().is_string() {
+                help.push(format!(
+                    "YAML reads this as a {}; write it in quotes to keep it a string",
+                    json_type(err.instance())
+                ));
+            } else if at == "/image" || at.starts_with("/image/") {
+                help.push(
+                    "set the image with --image REPOSITORY:TAG (or REPOSITORY@sha256:DIGEST)"
+                        .to_string(),
+                );
             }
-            ValidationErrorKind::Required { property } => (
-                format!(
-                    "{} needs {}",
-                    name_of(&pointer),
-                    property.as_str().unwrap_or("a value")
-                ),
-                pointer.clone(),
-                false,
-            ),
-            ValidationErrorKind::MinLength { limit: 1 } => (
-                format!("{} is empty", name_of(&pointer)),
-                pointer.clone(),
-                false,
-            ),
-            ValidationErrorKind::AnyOf { .. } if pointer == "/image" => (
-                "image needs a tag or a digest".to_string(),
-                pointer.clone(),
-                false,
-            ),
-            _ => (
-                format!("{}: {}", name_of(&pointer), short(&err.to_string())),
-                pointer.clone(),
-                false,
-            ),
-        };
-        let mut error = match values.locate(&pointer) {
-            Some((src, span, key)) => {
-                let span = if on_key { key.unwrap_or(span) } else { span };
-                Error::at(src, span, format!("invalid values: {message}"), "set here")
+            if !help.is_empty() {
+                error = error.with_help(help.join(" "));
             }
-            None => Error::plain(format!("invalid values: {message}")),
-        };
-        let wants_string = matches!(err.kind(), ValidationErrorKind::Type { kind }
-            if format!("{kind:?}").contains("String"));
-        if wants_string && !err.instance().is_string() {
-            error = error.with_help(format!(
-                "YAML reads this as a {}; write it in quotes to keep it a string",
-                json_type(err.instance())
-            ));
-        } else if pointer == "/image" || pointer.starts_with("/image/") {
-            error = error.with_help(
-                "set the image with --image REPOSITORY:TAG (or REPOSITORY@sha256:DIGEST)",
-            );
+            errors.push((values.position(&at), error));
         }
-        errors.push((values.position(&pointer), error));
     }
     // In the order the user wrote them.
     errors.sort_by_key(|(order, _)| *order);
@@ -103,50 +87,6 @@ fn json_type(v: &Value) -> &'static str {
         Value::Array(_) => "list",
         Value::Object(_) => "mapping",
     }
-}
-
-fn name_of(pointer: &str) -> String {
-    if pointer.is_empty() {
-        "the values".to_string()
-    } else {
-        format!("value {}", dotted(pointer))
-    }
-}
-
-/// jsonschema's messages repeat the whole value; keep them short.
-fn short(message: &str) -> String {
-    if message.chars().count() > 200 {
-        let cut: String = message.chars().take(200).collect();
-        format!("{cut}…")
-    } else {
-        message.to_string()
-    }
-}
-
-/// The `properties` names of the schema object at `schema_path`'s parent.
-fn known_properties(schema: &Value, schema_path: &str) -> Vec<String> {
-    let parent = schema_path
-        .strip_suffix("/additionalProperties")
-        .unwrap_or(schema_path);
-    let mut node = schema;
-    for token in parent.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        node = match node {
-            Value::Object(m) => match m.get(&token) {
-                Some(v) => v,
-                None => return Vec::new(),
-            },
-            Value::Array(a) => match token.parse::<usize>().ok().and_then(|i| a.get(i)) {
-                Some(v) => v,
-                None => return Vec::new(),
-            },
-            _ => return Vec::new(),
-        };
-    }
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -174,18 +114,27 @@ mod tests {
             .iter()
             .map(|e| (e.message().to_string(), e.location()))
             .collect();
+        let help = errors
+            .first()
+            .and_then(|e| miette::Diagnostic::help(e).map(|h| h.to_string()));
+        assert_eq!(
+            help.as_deref(),
+            Some(
+                "did you mean `tag`? set the image with --image REPOSITORY:TAG \
+                 (or REPOSITORY@sha256:DIGEST)"
+            )
+        );
         assert!(
             shown.contains(&(
-                "invalid values: unknown value image.tagg (did you mean tag?)".into(),
+                "invalid values: image: unknown field \"tagg\"".into(),
                 Some("v.yaml:2:3".into())
             )),
             "{shown:?}"
         );
         assert!(
-            shown
-                .iter()
-                .any(|(m, l)| m.starts_with("invalid values: value port:")
-                    && l.as_deref() == Some("v.yaml:3:7")),
+            shown.iter().any(|(m, l)| m
+                .starts_with("invalid values: port: \"nine\" is not of type integer")
+                && l.as_deref() == Some("v.yaml:3:7")),
             "{shown:?}"
         );
     }

@@ -3,6 +3,7 @@
 //! Names are kept without the prefix.
 
 use crate::k8s_sd::Role;
+use crate::suggest;
 use crate::yaml::{Node, Resolved};
 
 pub const PREFIX: &str = "__meta_kubernetes_";
@@ -232,7 +233,8 @@ impl Produced {
     /// The closest name this job's roles produce, if close enough to be a
     /// likely typo or a resource mix-up (`service_annotation_x` in role pod).
     pub fn suggest(&self, rest: &str) -> Option<String> {
-        // Ranked by edit distance, then by length difference.
+        // Close names only (see `crate::suggest`), ranked by edits, then by
+        // length difference.
         let mut best: Option<((usize, usize), String)> = None;
         let mut consider = |d: usize, cand: String| {
             let key = (d, cand.len().abs_diff(rest.len()));
@@ -241,7 +243,9 @@ impl Produced {
             }
         };
         for f in &self.fixed {
-            consider(super::distance(rest, f), f.clone());
+            if let Some(d) = suggest::edits_if_close(rest, f) {
+                consider(d, f.clone());
+            }
         }
         // A family name: the part before the suffix may be misspelt; the
         // suffix may need sanitizing.
@@ -249,8 +253,7 @@ impl Produced {
         for fam in &self.families {
             for &(i, _) in chars.iter().skip(1) {
                 let (head, tail) = rest.split_at(i);
-                let d = super::distance(head, fam);
-                if d <= fam.len() / 3 {
+                if let Some(d) = suggest::edits_if_close(head, fam) {
                     consider(
                         d,
                         format!("{fam}{}", crate::k8s_sd::sanitize_label_name(tail)),
@@ -266,11 +269,8 @@ impl Produced {
                 }
             }
         }
-        let limit = (rest.len() / 5).max(2);
-        if let Some(((d, _), s)) = best.as_ref() {
-            if *d <= limit {
-                return Some(s.clone());
-            }
+        if let Some((_, s)) = best {
+            return Some(s);
         }
         // The same family or name on another resource of this role.
         let resources = [

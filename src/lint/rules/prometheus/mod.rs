@@ -155,8 +155,6 @@ fn scalar(text: &str, span: Span) -> Node {
     }
 }
 
-use crate::text::edit_distance as distance;
-
 /// The literal text a regex matches when it has no metacharacters (after
 /// Go's anchoring, such a regex matches exactly that one string).
 fn literal_regex(pattern: &str) -> Option<&str> {
@@ -199,12 +197,5 @@ mod tests {
         assert_eq!(literal_regex("a.b"), None);
         assert_eq!(literal_regex("(.+)"), None);
         assert_eq!(literal_regex(""), None);
-    }
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(distance("lable", "label"), 2);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("pod", "pod"), 0);
     }
 }

@@ -1,13 +1,12 @@
-use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
-use jsonschema::{JsonType, ValidationError};
-use serde_json::Value;
+use jsonschema::ValidationError;
 
 use super::bundle;
 use super::instance::Instance;
+use crate::decode::{self, Step, Target};
 use crate::k8s::Object;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
-use crate::yaml::{Node, Span};
 
 pub struct SchemaInvalid;
 
@@ -150,146 +149,49 @@ fn at_api_version(o: &Object<'_>, message: String, help: String) -> Finding {
 
 /// Turns one validation error into findings at the YAML nodes it is about.
 fn report(o: &Object<'_>, err: &ValidationError<'_>, out: &mut Vec<Finding>) {
-    let segments: Vec<LocationSegment<'_>> = err.instance_path().segments().collect();
-    let path = display_path(&segments);
-    let at = locate(o.node, &segments);
-    let (value_span, key_span) = match at {
-        Some(At { value, key }) => (value.span, key.map(|k| k.span)),
-        None => (o.anchor(), None),
-    };
-    let prefix = if path.is_empty() {
-        o.kind.to_string()
-    } else {
-        path.clone()
-    };
-    let in_status = matches!(segments.first(), Some(LocationSegment::Property(p)) if p == "status");
-    let finding = |span: Span, message: String| Finding::new(&META, o.file, span, message);
-    match err.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            for name in unexpected {
-                let span = at
-                    .and_then(|a| last_entry(a.value, name))
-                    .map_or(value_span, |(k, _)| k.span);
-                out.push(finding(span, format!("{prefix}: unknown field {name:?}")));
-            }
-        }
-        ValidationErrorKind::FalseSchema => {
-            out.push(finding(
-                key_span.unwrap_or(value_span),
-                format!("{path}: unknown field"),
-            ));
-        }
-        ValidationErrorKind::Type { kind } => {
-            out.push(finding(
-                value_span,
-                format!(
-                    "{prefix}: {} is not of type {}",
-                    show(err.instance()),
-                    type_names(kind)
-                ),
-            ));
-        }
-        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-            // int-or-string and quantity: every branch is a type check
-            let mut names = Vec::new();
-            for branch in context {
-                for e in branch {
-                    if let ValidationErrorKind::Type { kind } = e.kind() {
-                        names.push(type_names(kind));
-                    }
-                }
-            }
-            let expected = if names.is_empty() {
-                err.to_string()
-            } else {
-                format!("is not of type {}", names.join(" or "))
-            };
-            out.push(finding(
-                value_span,
-                format!("{prefix}: {} {expected}", show(err.instance())),
-            ));
-        }
-        // The API server drops `status` on create and update, so a status
-        // missing what a controller would fill in is never rejected; unknown
-        // fields and wrong types there still fail decoding.
-        ValidationErrorKind::Required { .. } if in_status => {}
-        ValidationErrorKind::Required { property } => {
-            let name = property
-                .as_str()
-                .map_or_else(|| property.to_string(), String::from);
-            // The whole parent would be a huge span; its key is where to look.
-            let span = if segments.is_empty() {
+    // The API server drops `status` on create and update, so a status
+    // missing what a controller would fill in is never rejected; unknown
+    // fields and wrong types there still fail decoding.
+    let in_status = matches!(err.instance_path().segments().next(),
+        Some(LocationSegment::Property(p)) if p == "status");
+    if in_status && matches!(err.kind(), ValidationErrorKind::Required { .. }) {
+        return;
+    }
+    for problem in decode::explain(err, None) {
+        let path = display_path(&problem.path);
+        let span = match problem.target {
+            // The whole object would be a huge span; its kind is where to look.
+            Target::Key if problem.path.is_empty() => {
                 o.node.get("kind").map_or(o.node.span, |n| n.span)
-            } else {
-                key_span.unwrap_or(value_span)
-            };
-            out.push(finding(
-                span,
-                format!("{prefix}: missing required field {name:?}"),
-            ));
-        }
-        ValidationErrorKind::Enum { options } => {
-            out.push(finding(
-                value_span,
-                format!(
-                    "{prefix}: {} is not one of {}",
-                    show(err.instance()),
-                    options
-                ),
-            ));
-        }
-        _ => out.push(finding(value_span, format!("{prefix}: {err}"))),
-    }
-}
-
-/// A node an instance path leads to, with its mapping key when it has one.
-#[derive(Clone, Copy)]
-struct At<'a> {
-    value: &'a Node,
-    key: Option<&'a Node>,
-}
-
-/// Follows a JSON pointer's segments through the YAML tree.
-fn locate<'a>(root: &'a Node, segments: &[LocationSegment<'_>]) -> Option<At<'a>> {
-    let mut at = At {
-        value: root,
-        key: None,
-    };
-    for seg in segments {
-        at = match seg {
-            LocationSegment::Property(name) => {
-                let (k, v) = last_entry(at.value, name)?;
-                At {
-                    value: v,
-                    key: Some(k),
-                }
             }
-            LocationSegment::Index(i) => At {
-                value: at.value.as_seq()?.get(*i)?,
-                key: None,
-            },
+            _ => problem.node(o.node).map_or(o.anchor(), |n| n.span),
         };
+        let subject = if path.is_empty() {
+            o.kind.to_string()
+        } else {
+            path
+        };
+        let mut f = Finding::new(
+            &META,
+            o.file,
+            span,
+            format!("{subject}: {}", problem.message),
+        );
+        if let Some(help) = problem.help {
+            f = f.help(help);
+        }
+        out.push(f);
     }
-    Some(at)
-}
-
-/// The entry `to_json` keeps for a key: the last one (duplicates overwrite).
-fn last_entry<'a>(map: &'a Node, name: &str) -> Option<(&'a Node, &'a Node)> {
-    map.as_map()?
-        .iter()
-        .rev()
-        .find(|(k, _)| k.key_string() == name)
-        .map(|(k, v)| (k, v))
 }
 
 /// `spec.template.spec.containers[0]`; keys that are not identifiers are
 /// quoted: `metadata.annotations["prometheus.io/port"]`.
-fn display_path(segments: &[LocationSegment<'_>]) -> String {
+fn display_path(path: &[Step]) -> String {
     let mut s = String::new();
-    for seg in segments {
-        match seg {
-            LocationSegment::Index(i) => s.push_str(&format!("[{i}]")),
-            LocationSegment::Property(name) => {
+    for step in path {
+        match step {
+            Step::Index(i) => s.push_str(&format!("[{i}]")),
+            Step::Key(name) => {
                 let plain = !name.is_empty()
                     && name
                         .chars()
@@ -308,42 +210,11 @@ fn display_path(segments: &[LocationSegment<'_>]) -> String {
     s
 }
 
-/// Expected types without `null` (nullable is not what the user got wrong).
-fn type_names(kind: &TypeKind) -> String {
-    let types: Vec<JsonType> = match kind {
-        TypeKind::Single(t) => vec![*t],
-        TypeKind::Multiple(set) => set.iter().collect(),
-    };
-    let names: Vec<&str> = types
-        .iter()
-        .filter(|t| **t != JsonType::Null || types.len() == 1)
-        .map(|t| t.as_str())
-        .collect();
-    names.join(" or ")
-}
-
-/// A short rendering of the offending value.
-fn show(v: &Value) -> String {
-    match v {
-        Value::Object(_) => "a mapping".to_string(),
-        Value::Array(_) => "a sequence".to_string(),
-        Value::Null => "null".to_string(),
-        _ => {
-            let s = v.to_string();
-            if s.chars().count() > 40 {
-                let cut: String = s.chars().take(37).collect();
-                format!("{cut}...")
-            } else {
-                s
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{load_stream, Limits, Source};
+    use crate::decode::locate;
+    use crate::yaml::{load_stream, Limits, Node, Source, Span};
 
     fn parse(text: &str) -> (Source, Node) {
         let source = Source::new("t.yaml", text);
@@ -363,12 +234,12 @@ mod tests {
         let text = "spec:\n  containers:\n    - name: a\n    - name: b\n      ports:\n        - containerPort: nine\n";
         let (source, root) = parse(text);
         let segs = [
-            LocationSegment::Property("spec".into()),
-            LocationSegment::Property("containers".into()),
-            LocationSegment::Index(1),
-            LocationSegment::Property("ports".into()),
-            LocationSegment::Index(0),
-            LocationSegment::Property("containerPort".into()),
+            Step::Key("spec".into()),
+            Step::Key("containers".into()),
+            Step::Index(1),
+            Step::Key("ports".into()),
+            Step::Index(0),
+            Step::Key("containerPort".into()),
         ];
         let Some(at) = locate(&root, &segs) else {
             panic!("path resolves");
@@ -383,12 +254,12 @@ mod tests {
             display_path(&segs),
             "spec.containers[1].ports[0].containerPort"
         );
-        let missing = [LocationSegment::Property("nope".into())];
+        let missing = [Step::Key("nope".into())];
         assert!(locate(&root, &missing).is_none());
         let out_of_range = [
-            LocationSegment::Property("spec".into()),
-            LocationSegment::Property("containers".into()),
-            LocationSegment::Index(7),
+            Step::Key("spec".into()),
+            Step::Key("containers".into()),
+            Step::Index(7),
         ];
         assert!(locate(&root, &out_of_range).is_none());
     }
@@ -396,9 +267,9 @@ mod tests {
     #[test]
     fn annotation_keys_are_quoted_in_paths() {
         let segs = [
-            LocationSegment::Property("metadata".into()),
-            LocationSegment::Property("annotations".into()),
-            LocationSegment::Property("prometheus.io/port".into()),
+            Step::Key("metadata".into()),
+            Step::Key("annotations".into()),
+            Step::Key("prometheus.io/port".into()),
         ];
         assert_eq!(
             display_path(&segs),

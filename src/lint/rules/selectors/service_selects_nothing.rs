@@ -5,7 +5,7 @@ use super::{namespace_key, NamespaceKey};
 use crate::k8s::Workload;
 use crate::lint::rules::string_entries;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
-use crate::text::edit_distance;
+use crate::suggest;
 use crate::yaml::Node;
 
 /// How a label set stands to one `key: value` pair a selector wants.
@@ -36,7 +36,7 @@ fn near_miss_score(wanted: &[(&Node, &Node, &str, &str)], labels: &BTreeMap<&str
     for (_, _, k, v) in wanted {
         score += match fit(labels, k, v) {
             PairFit::Has => 3,
-            PairFit::Differs(have) if is_typo(have, v) => 2,
+            PairFit::Differs(have) if suggest::is_close(have, v) => 2,
             PairFit::Elsewhere(_) => 2,
             PairFit::Differs(_) | PairFit::Lacks => 0,
         };
@@ -55,13 +55,6 @@ fn gaps(wanted: &[(&Node, &Node, &str, &str)], labels: &BTreeMap<&str, &str>) ->
             PairFit::Lacks => Some(format!("lacks {k}: {v}")),
         })
         .collect()
-}
-
-/// At most two edits, and a small part of the value (`db` is not a typo
-/// of `mq`).
-fn is_typo(a: &str, b: &str) -> bool {
-    let d = edit_distance(a, b);
-    d <= 2 && d * 4 <= a.len().max(b.len())
 }
 
 pub struct ServiceSelectsNothing;
@@ -195,20 +188,5 @@ impl Rule for ServiceSelectsNothing {
             }
             out.push(f);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("node-exporter", "node-exporter"), 0);
-        assert_eq!(edit_distance("node-exportr", "node-exporter"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert!(is_typo("node-exportr", "node-exporter"));
-        assert!(!is_typo("db", "mq"));
-        assert!(!is_typo("kube-dns", "node-local-dns"));
     }
 }
