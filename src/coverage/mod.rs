@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::k8s::kinds::pod_template;
 use crate::k8s::simulate::{simulate, SimNode, Simulation};
 use crate::k8s_sd::{discover, Role};
 use crate::prom::config::ScrapeJob;
@@ -303,12 +304,7 @@ fn record(
 
 /// Pod template containers and their ports, as discovery lists them.
 fn template_ports(object: &Value, kind: &str) -> Vec<PortCoverage> {
-    let spec = match kind {
-        "Pod" => object.get("spec"),
-        "CronJob" => object.pointer("/spec/jobTemplate/spec/template/spec"),
-        _ => object.pointer("/spec/template/spec"),
-    };
-    let Some(spec) = spec else {
+    let Some(spec) = pod_template(kind, object).and_then(|t| t.get("spec")) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -363,17 +359,13 @@ fn asks_to_be_scraped(
     sim: &Simulation,
     pods: &[String],
 ) -> Option<String> {
-    let annotations_at = match kind {
-        "Pod" => "/metadata/annotations",
-        "CronJob" => "/spec/jobTemplate/spec/template/metadata/annotations",
-        _ => "/spec/template/metadata/annotations",
-    };
     let scrape = |a: Option<&Value>| {
         a.and_then(|a| a.get("prometheus.io/scrape"))
             .and_then(Value::as_str)
             == Some("true")
     };
-    if scrape(object.pointer(annotations_at)) {
+    let template = pod_template(kind, object);
+    if scrape(template.and_then(|t| t.pointer("/metadata/annotations"))) {
         return Some("pod annotation prometheus.io/scrape: \"true\"".into());
     }
     // A Service annotated for scraping whose endpoints include these pods.

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::k8s::kinds::PodTemplate;
 use crate::k8s_sd::sanitize_label_name;
 
 /// Builds `{scrape_configs: [job]}` for a DaemonSet object.
@@ -16,7 +17,7 @@ pub fn scrape_config(ds: &Value) -> Result<Value, String> {
         .and_then(Value::as_object)
         .filter(|m| !m.is_empty())
         .ok_or("the DaemonSet selector has no matchLabels to select its pods by")?;
-    let pod = ds.pointer("/spec/template").unwrap_or(&Value::Null);
+    let pod = PodTemplate::Spec.template(ds).unwrap_or(&Value::Null);
     let annotations = pod
         .pointer("/metadata/annotations")
         .and_then(Value::as_object);

@@ -1,11 +1,13 @@
 //! A span-aware view of Kubernetes objects: each object keeps its YAML node,
 //! so checks can point at `file:line:col`. Workload kinds share one accessor
-//! for their pod template (kube-linter's `extract.PodSpec` idea).
+//! for their pod template ([`kinds::PodTemplate`]).
 
+pub mod kinds;
 pub mod simulate;
 pub mod typed;
 
 use crate::yaml::{Node, Span};
+use kinds::PodTemplate;
 
 /// One Kubernetes object (Lists are flattened).
 #[derive(Debug, Clone, Copy)]
@@ -88,25 +90,14 @@ fn collect<'a>(file: usize, node: &'a Node, out: &mut Vec<Object<'a>>, depth: us
     });
 }
 
-/// Kinds that carry a pod template (or are a pod).
-pub const WORKLOAD_KINDS: [&str; 8] = [
-    "DaemonSet",
-    "Deployment",
-    "StatefulSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-    "Pod",
-];
-
 /// A workload and the parts of it that pod-level checks look at.
 #[derive(Debug, Clone, Copy)]
 pub struct Workload<'a> {
     pub object: Object<'a>,
-    /// The object's `spec` (for a CronJob, the CronJob's own spec).
-    pub spec: Option<&'a Node>,
-    /// `spec.selector` where the kind has one.
+    /// The spec holding `selector` and `template`: the object's own, or a
+    /// CronJob's job template's; a Pod has none.
+    pub workload_spec: Option<&'a Node>,
+    /// `selector` of the workload spec where the kind has one.
     pub selector: Option<&'a Node>,
     /// The pod template (`metadata` + `spec`); for a Pod, the Pod itself.
     pub template: Option<&'a Node>,
@@ -116,30 +107,13 @@ pub struct Workload<'a> {
 
 impl<'a> Workload<'a> {
     pub fn from_object(object: Object<'a>) -> Option<Workload<'a>> {
-        if !WORKLOAD_KINDS.contains(&object.kind) {
-            return None;
-        }
-        let spec = object.node.get("spec");
-        let (selector, template) = match object.kind {
-            "Pod" => (None, Some(object.node)),
-            "CronJob" => {
-                let job_spec = spec
-                    .and_then(|s| s.get("jobTemplate"))
-                    .and_then(|t| t.get("spec"));
-                (
-                    job_spec.and_then(|s| s.get("selector")),
-                    job_spec.and_then(|s| s.get("template")),
-                )
-            }
-            _ => (
-                spec.and_then(|s| s.get("selector")),
-                spec.and_then(|s| s.get("template")),
-            ),
-        };
+        let at = PodTemplate::of(object.kind)?;
+        let workload_spec = at.workload_spec(object.node);
+        let template = at.template(object.node);
         Some(Workload {
             object,
-            spec,
-            selector,
+            workload_spec,
+            selector: workload_spec.and_then(|s| s.get("selector")),
             template,
             pod_spec: template.and_then(|t| t.get("spec")),
         })

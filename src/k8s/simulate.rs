@@ -7,6 +7,8 @@
 
 use serde_json::{json, Value};
 
+use super::kinds::PodTemplate;
+
 /// One simulated node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimNode {
@@ -36,7 +38,7 @@ pub fn daemonset_pods(ds: &Value, nodes: &[SimNode]) -> Vec<Value> {
         .pointer("/metadata/namespace")
         .and_then(Value::as_str)
         .unwrap_or("default");
-    let template = ds.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let template = PodTemplate::Spec.template(ds).cloned().unwrap_or(json!({}));
     nodes
         .iter()
         .enumerate()
@@ -66,18 +68,6 @@ pub fn daemonset_pods(ds: &Value, nodes: &[SimNode]) -> Vec<Value> {
         })
         .collect()
 }
-
-/// Workload kinds whose pods are simulated, and where their pod template is.
-const WORKLOADS: &[(&str, &str)] = &[
-    ("DaemonSet", "/spec/template"),
-    ("Deployment", "/spec/template"),
-    ("StatefulSet", "/spec/template"),
-    ("ReplicaSet", "/spec/template"),
-    ("ReplicationController", "/spec/template"),
-    ("Job", "/spec/template"),
-    ("CronJob", "/spec/jobTemplate/spec/template"),
-    ("Pod", ""),
-];
 
 /// One workload of the input and its simulated pods.
 #[derive(Debug, Clone)]
@@ -123,7 +113,7 @@ pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
     let mut pods = Vec::new();
     for (index, object) in input.iter().enumerate() {
         let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
-        let Some((_, template_at)) = WORKLOADS.iter().find(|(k, _)| *k == kind) else {
+        let Some(template_at) = PodTemplate::of(kind) else {
             if matches!(kind, "Service" | "Namespace" | "Node") {
                 sim.objects.push(with_namespace(object));
             }
@@ -136,11 +126,10 @@ pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
         let name = str_at(&object, "/metadata/name")
             .unwrap_or("unnamed")
             .to_string();
-        let (made, note) = if kind == "Pod" {
+        let (made, note) = if template_at == PodTemplate::Itself {
             (vec![running(object.clone(), &nodes[0], 0)], None)
         } else {
-            let template = object.pointer(template_at).cloned().unwrap_or(json!({}));
-            workload_pods(&object, kind, &template, &nodes)
+            workload_pods(&object, kind, template_at, &nodes)
         };
         sim.workloads.push(SimWorkload {
             object: index,
@@ -188,28 +177,24 @@ fn with_namespace(object: &Value) -> Value {
 fn workload_pods(
     object: &Value,
     kind: &str,
-    template: &Value,
+    template_at: PodTemplate,
     nodes: &[SimNode],
 ) -> (Vec<Value>, Option<String>) {
     if kind == "DaemonSet" {
         return (daemonset_pods(object, nodes), None);
     }
+    let template = template_at.template(object).cloned().unwrap_or(json!({}));
     let name = str_at(object, "/metadata/name").unwrap_or("unnamed");
     let namespace = str_at(object, "/metadata/namespace").unwrap_or("default");
-    let replicas = match kind {
-        "Job" | "CronJob" => object
-            .pointer(if kind == "Job" {
-                "/spec/parallelism"
-            } else {
-                "/spec/jobTemplate/spec/parallelism"
-            })
-            .and_then(Value::as_u64)
-            .unwrap_or(1),
-        _ => object
-            .pointer("/spec/replicas")
-            .and_then(Value::as_u64)
-            .unwrap_or(1),
+    let count_key = match kind {
+        "Job" | "CronJob" => "parallelism",
+        _ => "replicas",
     };
+    let replicas = template_at
+        .workload_spec(object)
+        .and_then(|s| s.get(count_key))
+        .and_then(Value::as_u64)
+        .unwrap_or(1);
     if replicas == 0 {
         return (
             Vec::new(),

@@ -67,7 +67,7 @@ impl Rule for UpdateStrategyUnsafe {
             if w.object.kind != "DaemonSet" {
                 continue;
             }
-            let Some(strategy) = w.spec.and_then(|s| s.get("updateStrategy")) else {
+            let Some(strategy) = w.workload_spec.and_then(|s| s.get("updateStrategy")) else {
                 continue;
             };
             if let Some(t) = strategy

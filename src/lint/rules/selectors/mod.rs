@@ -47,15 +47,8 @@ pub(crate) fn is_true(node: Option<&Node>) -> bool {
 
 /// `spec.manualSelector: true` of a Job, or of a CronJob's job template.
 pub(crate) fn manual_selector(w: &Workload<'_>) -> bool {
-    let job_spec = match w.object.kind {
-        "Job" => w.spec,
-        "CronJob" => w
-            .spec
-            .and_then(|s| s.get("jobTemplate"))
-            .and_then(|t| t.get("spec")),
-        _ => return false,
-    };
-    is_true(job_spec.and_then(|s| s.get("manualSelector")))
+    matches!(w.object.kind, "Job" | "CronJob")
+        && is_true(w.workload_spec.and_then(|s| s.get("manualSelector")))
 }
 
 /// The selector a controller uses to count and adopt its pods, when the
@@ -71,12 +64,5 @@ pub(crate) fn controller_selector<'a>(w: &Workload<'a>) -> Option<&'a Node> {
 
 /// The key node of `spec.selector` (a one-token place to report at).
 pub(crate) fn selector_key<'a>(w: &Workload<'a>) -> Option<&'a Node> {
-    let spec = match w.object.kind {
-        "CronJob" => w
-            .spec
-            .and_then(|s| s.get("jobTemplate"))
-            .and_then(|t| t.get("spec")),
-        _ => w.spec,
-    };
-    spec?.entry("selector").map(|(k, _)| k)
+    w.workload_spec?.entry("selector").map(|(k, _)| k)
 }
