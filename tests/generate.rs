@@ -102,7 +102,7 @@ fn value_combinations_produce_valid_objects() {
             );
             for doc in docs(&run.stdout) {
                 assert_eq!(
-                    kdm::k8s::typed::round_trip(&doc),
+                    kdm::k8s::kinds::round_trip(&doc),
                     Ok(true),
                     "{name} {combo:?}: {doc}"
                 );

@@ -116,7 +116,7 @@ fn read_back(rendered: &Source) -> Result<Vec<(Value, Span)>> {
                 "no apiVersion and kind",
             ));
         }
-        if let Err(why) = crate::k8s::typed::round_trip(&json) {
+        if let Err(why) = crate::k8s::kinds::round_trip(&json) {
             return Err(Error::at(
                 rendered,
                 doc.span,

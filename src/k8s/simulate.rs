@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use super::kinds::PodTemplate;
+use super::kinds::{lookup, PodTemplate, Scope};
 
 /// One simulated node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +163,10 @@ pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
 
 fn with_namespace(object: &Value) -> Value {
     let mut o = object.clone();
-    let cluster_scoped = matches!(o["kind"].as_str(), Some("Namespace" | "Node"));
+    let cluster_scoped = o["kind"]
+        .as_str()
+        .and_then(lookup)
+        .is_some_and(|k| k.scope == Scope::Cluster);
     if !cluster_scoped && str_at(&o, "/metadata/namespace").is_none() {
         if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert("namespace".into(), json!("default"));

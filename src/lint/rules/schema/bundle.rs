@@ -7,28 +7,31 @@ use std::sync::OnceLock;
 use jsonschema::Validator;
 
 use super::instance::YamlJson;
+use crate::k8s::kinds::{kind_table, KIND_COUNT};
 
 /// The schema of one kind at one Kubernetes minor version.
 pub struct Entry {
     pub kind: &'static str,
     /// The only apiVersion the bundled version serves for this kind.
     pub api_version: &'static str,
-    text: &'static str,
+    /// `None` for kinds of the table without a bundled schema.
+    text: Option<&'static str>,
     validator: OnceLock<Result<Validator<YamlJson>, String>>,
 }
 
 impl Entry {
     #[cfg(test)]
     pub fn schema_text(&self) -> &'static str {
-        self.text
+        self.text.unwrap_or_default()
     }
 
     /// The compiled validator; `Err` only if the bundled schema is broken.
     pub fn validator(&self) -> Result<&Validator<YamlJson>, &str> {
         self.validator
             .get_or_init(|| {
+                let text = self.text.ok_or("no schema is bundled")?;
                 let schema: serde_json::Value =
-                    serde_json::from_str(self.text).map_err(|e| e.to_string())?;
+                    serde_json::from_str(text).map_err(|e| e.to_string())?;
                 // Formats (int32, date-time, byte) are annotations to the API
                 // server's schema validation too.
                 jsonschema::options_for::<YamlJson>()
@@ -42,55 +45,46 @@ impl Entry {
     }
 }
 
+/// One entry per row of the kind table, for one version directory.
 macro_rules! entries {
-    ($dir:literal: $(($kind:literal, $api:literal, $file:literal)),* $(,)?) => {
+    ($dir:literal; $([$name:literal, $api:literal, $scope:ident, $template:tt, $schema:tt,
+        $($typed:tt)+]),* $(,)?) => {
         [$(Entry {
-            kind: $kind,
+            kind: $name,
             api_version: $api,
-            text: include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"), "/schemas/kubernetes/", $dir, "/", $file, ".json"
-            )),
+            text: entries!(@text $dir, $schema),
             validator: OnceLock::new(),
         }),*]
     };
-}
-
-/// The kinds `tools/gen_k8s_schemas.py` bundles, for one version directory.
-macro_rules! kinds {
-    ($dir:literal) => {
-        entries!($dir:
-            ("ClusterRole", "rbac.authorization.k8s.io/v1", "clusterrole-rbac-v1"),
-            ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebinding-rbac-v1"),
-            ("ConfigMap", "v1", "configmap-v1"),
-            ("CronJob", "batch/v1", "cronjob-batch-v1"),
-            ("DaemonSet", "apps/v1", "daemonset-apps-v1"),
-            ("Deployment", "apps/v1", "deployment-apps-v1"),
-            ("Endpoints", "v1", "endpoints-v1"),
-            ("EndpointSlice", "discovery.k8s.io/v1", "endpointslice-discovery-v1"),
-            ("Ingress", "networking.k8s.io/v1", "ingress-networking-v1"),
-            ("Job", "batch/v1", "job-batch-v1"),
-            ("Namespace", "v1", "namespace-v1"),
-            ("NetworkPolicy", "networking.k8s.io/v1", "networkpolicy-networking-v1"),
-            ("Pod", "v1", "pod-v1"),
-            ("PodDisruptionBudget", "policy/v1", "poddisruptionbudget-policy-v1"),
-            ("PriorityClass", "scheduling.k8s.io/v1", "priorityclass-scheduling-v1"),
-            ("ReplicaSet", "apps/v1", "replicaset-apps-v1"),
-            ("ReplicationController", "v1", "replicationcontroller-v1"),
-            ("Role", "rbac.authorization.k8s.io/v1", "role-rbac-v1"),
-            ("RoleBinding", "rbac.authorization.k8s.io/v1", "rolebinding-rbac-v1"),
-            ("Secret", "v1", "secret-v1"),
-            ("Service", "v1", "service-v1"),
-            ("ServiceAccount", "v1", "serviceaccount-v1"),
-            ("StatefulSet", "apps/v1", "statefulset-apps-v1"),
-        )
+    (@text $dir:literal, -) => { None };
+    (@text $dir:literal, $file:literal) => {
+        Some(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"), "/schemas/kubernetes/", $dir, "/", $file, ".json"
+        )))
     };
 }
 
-static V1_36: [Entry; 23] = kinds!("v1.36");
-static V1_37: [Entry; 23] = kinds!("v1.37");
+static V1_36: [Entry; KIND_COUNT] = kind_table!(entries!("v1.36"));
+static V1_37: [Entry; KIND_COUNT] = kind_table!(entries!("v1.37"));
 
 /// Bundled minor versions, oldest first.
-static VERSIONS: [(&str, &[Entry]); 2] = [("1.36", &V1_36), ("1.37", &V1_37)];
+static VERSIONS: [(&str, Schemas); 2] = [("1.36", Schemas(&V1_36)), ("1.37", Schemas(&V1_37))];
+
+/// The schemas of one Kubernetes version.
+#[derive(Clone, Copy)]
+pub struct Schemas(&'static [Entry]);
+
+impl Schemas {
+    /// The schema of `kind`, when one is bundled.
+    pub fn get(self, kind: &str) -> Option<&'static Entry> {
+        self.iter().find(|e| e.kind == kind)
+    }
+
+    /// Every bundled schema, by kind.
+    pub fn iter(self) -> impl Iterator<Item = &'static Entry> {
+        self.0.iter().filter(|e| e.text.is_some())
+    }
+}
 
 /// The bundled minor versions, oldest first.
 pub fn versions() -> impl Iterator<Item = &'static str> {
@@ -99,7 +93,7 @@ pub fn versions() -> impl Iterator<Item = &'static str> {
 
 /// The schemas of a Kubernetes version: `1.37`, `v1.37` and `1.37.2` all
 /// select 1.37 (patch releases do not change the API's schema).
-pub fn for_version(version: &str) -> Option<&'static [Entry]> {
+pub fn for_version(version: &str) -> Option<Schemas> {
     let v = version.trim().trim_start_matches('v');
     let mut parts = v.splitn(3, '.');
     let minor = match (parts.next(), parts.next()) {
@@ -109,7 +103,7 @@ pub fn for_version(version: &str) -> Option<&'static [Entry]> {
     VERSIONS
         .iter()
         .find(|(name, _)| *name == minor)
-        .map(|(_, entries)| *entries)
+        .map(|(_, schemas)| *schemas)
 }
 
 #[cfg(test)]
@@ -141,9 +135,9 @@ mod tests {
     #[test]
     fn every_bundled_schema_compiles_and_is_strict() {
         let invalid = serde_json::json!({"spec": {}, "metadata": {"nmae": "x"}});
-        for (version, entries) in &VERSIONS {
-            assert_eq!(entries.len(), 23);
-            for e in entries.iter() {
+        for (version, schemas) in &VERSIONS {
+            assert_eq!(schemas.iter().count(), 23);
+            for e in schemas.iter() {
                 let v = e
                     .validator()
                     .unwrap_or_else(|err| panic!("{version} {}: {err}", e.kind));
@@ -178,10 +172,10 @@ mod tests {
 
     #[test]
     fn int_or_string_and_quantity_accept_what_the_api_server_accepts() {
-        let Some(entries) = for_version("1.37") else {
+        let Some(schemas) = for_version("1.37") else {
             panic!("1.37 is bundled");
         };
-        let Some(ds) = entries.iter().find(|e| e.kind == "DaemonSet") else {
+        let Some(ds) = schemas.get("DaemonSet") else {
             panic!("DaemonSet is bundled");
         };
         let Ok(v) = ds.validator() else {

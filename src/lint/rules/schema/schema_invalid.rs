@@ -77,13 +77,13 @@ impl Rule for SchemaInvalid {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-        let Some(entries) = bundle::for_version(&ctx.kubernetes_version) else {
+        let Some(schemas) = bundle::for_version(&ctx.kubernetes_version) else {
             // One finding for the run, at the first object a schema exists for.
             let bundled = bundle::versions().last().and_then(bundle::for_version);
             let first = ctx
                 .objects
                 .iter()
-                .find(|o| bundled.is_some_and(|entries| entries.iter().any(|e| e.kind == o.kind)));
+                .find(|o| bundled.is_some_and(|schemas| schemas.get(o.kind).is_some()));
             if let Some(o) = first {
                 let versions: Vec<&str> = bundle::versions().collect();
                 out.push(at_api_version(
@@ -103,7 +103,7 @@ impl Rule for SchemaInvalid {
         // The costliest rule: objects are shared out over all cores.
         let found = crate::map_on_all_cores(&ctx.objects, |o| {
             let mut found = Vec::new();
-            check_object(ctx, entries, o, &mut found);
+            check_object(ctx, schemas, o, &mut found);
             found
         });
         out.extend(found.into_iter().flatten());
@@ -112,11 +112,11 @@ impl Rule for SchemaInvalid {
 
 fn check_object(
     ctx: &Context<'_>,
-    entries: &[bundle::Entry],
+    schemas: bundle::Schemas,
     o: &Object<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(entry) = entries.iter().find(|e| e.kind == o.kind) else {
+    let Some(entry) = schemas.get(o.kind) else {
         return; // custom resources and other kinds: no schema
     };
     if entry.api_version != o.api_version {

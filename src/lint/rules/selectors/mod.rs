@@ -23,7 +23,10 @@ pub const RULES: &[&dyn Rule] = &[
 ];
 
 /// apps/v1 kinds whose `spec.selector` is required and must not be empty.
-pub(crate) const APPS_KINDS: [&str; 4] = ["DaemonSet", "Deployment", "StatefulSet", "ReplicaSet"];
+pub(crate) fn is_apps_workload(kind: &str) -> bool {
+    crate::k8s::kinds::lookup(kind)
+        .is_some_and(|k| k.api_version == "apps/v1" && k.pod_template.is_some())
+}
 
 /// Which objects end up in the same namespace. An object without
 /// `metadata.namespace` goes wherever it is applied, so it is only grouped

@@ -1,4 +1,4 @@
-use super::{manual_selector, selector_key, APPS_KINDS};
+use super::{is_apps_workload, manual_selector, selector_key};
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::yaml::Node;
 
@@ -67,7 +67,7 @@ impl Rule for SelectorEmpty {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         for w in &ctx.workloads {
             let o = &w.object;
-            if !(APPS_KINDS.contains(&o.kind) || manual_selector(w)) {
+            if !(is_apps_workload(o.kind) || manual_selector(w)) {
                 continue;
             }
             let Some(selector) = w.selector else { continue };

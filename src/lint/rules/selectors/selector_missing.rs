@@ -1,4 +1,4 @@
-use super::{selector_key, APPS_KINDS};
+use super::{is_apps_workload, selector_key};
 use crate::lint::rules::string_entries;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 
@@ -54,7 +54,7 @@ impl Rule for SelectorMissing {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         for w in &ctx.workloads {
             let o = &w.object;
-            if o.api_version != "apps/v1" || !APPS_KINDS.contains(&o.kind) {
+            if o.api_version != "apps/v1" || !is_apps_workload(o.kind) {
                 continue;
             }
             if w.selector.is_some_and(|s| !s.is_null()) {
