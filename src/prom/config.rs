@@ -595,7 +595,13 @@ fn parse_kubernetes_sd(ctx: &Ctx<'_>, node: &Node) -> Result<KubernetesSd> {
         } else {
             format!("unknown Kubernetes SD role {role_name:?}")
         };
-        return Err(ctx.err(span, msg, "invalid role"));
+        let error = ctx.err(span, msg, "invalid role");
+        return Err(
+            match crate::suggest::closest(&role_name, Role::ALL.map(|r| r.as_str())) {
+                Some(r) => error.with_help(crate::suggest::did_you_mean(r)),
+                None => error,
+            },
+        );
     };
     let mut sd = KubernetesSd {
         span: node.span,

@@ -1,5 +1,6 @@
 use crate::decode::{Decoder, Dialect};
 use crate::diag::{Error, Result};
+use crate::suggest;
 use crate::yaml::{Node, Resolved, Source, Span};
 
 use super::goregex::GoRegex;
@@ -21,21 +22,25 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, in the order Prometheus documents them.
+    pub const ALL: [Action; 11] = [
+        Action::Replace,
+        Action::Keep,
+        Action::Drop,
+        Action::KeepEqual,
+        Action::DropEqual,
+        Action::HashMod,
+        Action::LabelMap,
+        Action::LabelDrop,
+        Action::LabelKeep,
+        Action::Lowercase,
+        Action::Uppercase,
+    ];
+
+    /// Prometheus reads action names in any case.
     pub fn parse(s: &str) -> Option<Action> {
-        Some(match s.to_lowercase().as_str() {
-            "replace" => Action::Replace,
-            "keep" => Action::Keep,
-            "drop" => Action::Drop,
-            "keepequal" => Action::KeepEqual,
-            "dropequal" => Action::DropEqual,
-            "hashmod" => Action::HashMod,
-            "labelmap" => Action::LabelMap,
-            "labeldrop" => Action::LabelDrop,
-            "labelkeep" => Action::LabelKeep,
-            "lowercase" => Action::Lowercase,
-            "uppercase" => Action::Uppercase,
-            _ => return None,
-        })
+        let s = s.to_lowercase();
+        Action::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -245,16 +250,19 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
                         action_seen = Some((false, value.span));
                     }
                     None => {
+                        let names = Action::ALL.map(|a| a.as_str());
+                        let list = format!("valid actions: {}", names.join(", "));
+                        let help = match suggest::closest(&text.to_lowercase(), names) {
+                            Some(a) => format!("{} {list}", suggest::did_you_mean(a)),
+                            None => list,
+                        };
                         return Err(Error::at(
                             src,
                             value.span,
                             format!("unknown relabel action {text:?}"),
                             "unknown action",
                         )
-                        .with_help(
-                            "valid actions: replace, keep, drop, keepequal, dropequal, hashmod, \
-                             labelmap, labeldrop, labelkeep, lowercase, uppercase",
-                        ))
+                        .with_help(help));
                     }
                 }
             }
@@ -432,4 +440,65 @@ fn validate(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{load_stream, Limits};
+
+    fn parse(text: &str) -> Result<Vec<Rule>> {
+        let source = Source::new("r.yml", text);
+        let docs = load_stream(&source, Limits::default()).expect("yaml");
+        let flavor = Flavor::V3;
+        parse_rules(
+            &docs[0],
+            &RuleContext {
+                source: &source,
+                flavor,
+                scheme: flavor.label_scheme(),
+                metric: false,
+            },
+        )
+    }
+
+    fn help(e: &Error) -> Option<String> {
+        miette::Diagnostic::help(e).map(|h| h.to_string())
+    }
+
+    #[test]
+    fn actions_are_read_in_any_case_and_typos_get_the_closest() {
+        assert_eq!(Action::parse("LabelMap"), Some(Action::LabelMap));
+        assert!(Action::ALL
+            .iter()
+            .all(|a| Action::parse(a.as_str()) == Some(*a)));
+        let e = parse("- action: keepif\n  source_labels: [a]\n").unwrap_err();
+        assert_eq!(e.message(), "unknown relabel action \"keepif\"");
+        assert_eq!(e.location().as_deref(), Some("r.yml:1:11"));
+        assert!(help(&e)
+            .is_some_and(|h| h.starts_with("did you mean `keep`? valid actions: replace, keep,")));
+        let e = parse("- action: scramble\n").unwrap_err();
+        assert!(help(&e).is_some_and(|h| h.starts_with("valid actions: ")));
+    }
+
+    #[test]
+    fn fields_and_types_are_decoded_as_prometheus_does() {
+        let e = parse("- source_label: [a]\n").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "field source_label not found in type relabel.plain"
+        );
+        assert_eq!(help(&e).as_deref(), Some("did you mean `source_labels`?"));
+        let e = parse("- source_labels: a\n").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "cannot unmarshal !!str `a` into model.LabelNames"
+        );
+        let e = parse("- regex: {a: b}\n").unwrap_err();
+        assert_eq!(e.message(), "cannot unmarshal !!map into string");
+        let e = parse("- modulus: [1]\n  action: hashmod\n").unwrap_err();
+        assert_eq!(e.message(), "cannot unmarshal !!seq into uint64");
+        let e = parse("action: keep\n").unwrap_err();
+        assert_eq!(e.message(), "cannot unmarshal !!map into []*relabel.Config");
+    }
 }

@@ -202,7 +202,7 @@ fn check_name(
             format!("regex matches no label that kubernetes_sd_configs role {roles} produces: no label starts with `{name}`"),
         )
         .help(match p.suggest(rest) {
-            Some(s) => format!("did you mean `{PREFIX}{s}`?"),
+            Some(s) => crate::suggest::did_you_mean(&format!("{PREFIX}{s}")),
             None => format!("see the labels of role {roles} in the kubernetes_sd_config documentation"),
         }));
     }
@@ -236,7 +236,7 @@ fn check_name(
                 message.push_str(&format!(" (produced by role {})", others.join(", ")));
             }
             let help = match p.suggest(rest) {
-                Some(s) => format!("did you mean `{PREFIX}{s}`?"),
+                Some(s) => crate::suggest::did_you_mean(&format!("{PREFIX}{s}")),
                 None => "a missing label reads as the empty string; check the name against the \
                          role's meta labels"
                     .to_string(),
