@@ -7,7 +7,8 @@ use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::relabel::Flavor;
 use crate::report::{self, Term};
 use crate::sim::report::Format;
-use crate::sim::run::{self, Sink};
+use crate::sim::run;
+use crate::sim::sink::Sink;
 use crate::sim::{series, targets};
 
 pub fn run(args: &RelabelSimArgs, term: Term, out: &mut dyn Write) -> Result<()> {

@@ -1,8 +1,12 @@
 //! `kdm relabel-sim`: discovered targets through a job's relabeling and
 //! target population, reported per job.
 pub mod config;
+mod groups;
+mod name;
+mod ordered;
 pub mod report;
 pub mod result;
 pub mod run;
 pub mod series;
+pub mod sink;
 pub mod targets;

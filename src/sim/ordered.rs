@@ -1,0 +1,156 @@
+//! Parallel rendering in input order with bounded memory.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
+
+use super::result::Counts;
+use crate::diag::Result;
+
+const CHUNK: usize = 2048;
+
+/// Stops the other workers when one panics: they would otherwise wait
+/// forever for the writer to pass the chunk that never came.
+struct StopOnPanic<'a>(&'a Mutex<Option<usize>>, &'a Condvar);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            self.1.notify_all();
+        }
+    }
+}
+
+/// Maps chunks of `items` on all cores and hands the results to `sink` in
+/// input order. Workers take the next chunk as soon as they finish one, but
+/// stay at most a few chunks ahead of the writer, so memory stays bounded.
+pub(super) fn for_each_chunk_ordered<T: Sync>(
+    items: &[T],
+    render: impl Fn(usize, &[T]) -> (String, Counts) + Sync,
+    mut sink: impl FnMut(String, Counts) -> Result<()>,
+) -> Result<()> {
+    let threads = crate::worker_threads();
+    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
+    if threads == 1 || chunks.len() <= 1 {
+        for (i, c) in chunks.iter().enumerate() {
+            let (out, counts) = render(i * CHUNK, c);
+            sink(out, counts)?;
+        }
+        return Ok(());
+    }
+    let ahead = threads * 2;
+    let next = AtomicUsize::new(0);
+    // How many chunks the writer has written, or `None` once it stopped.
+    let written = Mutex::new(Some(0usize));
+    let progress = Condvar::new();
+    let (tx, rx) = mpsc::channel::<(usize, String, Counts)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (chunks, next, written, progress, render) =
+                (&chunks, &next, &written, &progress, &render);
+            scope.spawn(move || {
+                let _guard = StopOnPanic(written, progress);
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= chunks.len() {
+                        return;
+                    }
+                    {
+                        let mut w = written.lock().unwrap_or_else(|e| e.into_inner());
+                        loop {
+                            match *w {
+                                None => return,
+                                Some(done) if i < done + ahead => break,
+                                Some(_) => w = progress.wait(w).unwrap_or_else(|e| e.into_inner()),
+                            }
+                        }
+                    }
+                    let (out, counts) = render(i * CHUNK, chunks[i]);
+                    if tx.send((i, out, counts)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        let mut result = Ok(());
+        for (i, out, counts) in rx.iter() {
+            pending.insert(i, (out, counts));
+            while let Some((out, counts)) = pending.remove(&want) {
+                result = sink(out, counts);
+                want += 1;
+                let mut w = written.lock().unwrap_or_else(|e| e.into_inner());
+                *w = if result.is_ok() { Some(want) } else { None };
+                progress.notify_all();
+                if result.is_err() {
+                    break;
+                }
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Error;
+
+    #[test]
+    fn chunks_are_written_in_order_and_errors_stop_the_workers() {
+        let items: Vec<usize> = (0..CHUNK * 9 + 7).collect();
+        let render = |start: usize, chunk: &[usize]| {
+            let out: String = chunk.iter().map(|i| format!("{i},")).collect();
+            assert_eq!(chunk[0], start);
+            (
+                out,
+                Counts {
+                    kept: chunk.len(),
+                    ..Counts::default()
+                },
+            )
+        };
+        let mut all = String::new();
+        let mut kept = 0;
+        for_each_chunk_ordered(&items, render, |out, counts| {
+            all.push_str(&out);
+            kept += counts.kept;
+            Ok(())
+        })
+        .unwrap();
+        let want: String = items.iter().map(|i| format!("{i},")).collect();
+        assert_eq!(all, want);
+        assert_eq!(kept, items.len());
+
+        let mut calls = 0;
+        let result = for_each_chunk_ordered(&items, render, |_, _| {
+            calls += 1;
+            if calls == 3 {
+                Err(Error::plain("broken pipe"))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(result.is_err());
+        assert_eq!(calls, 3);
+
+        // A worker that panics ends the run (with its panic), not a hang.
+        let panicked = std::panic::catch_unwind(|| {
+            for_each_chunk_ordered(
+                &items,
+                |start, chunk| {
+                    assert_ne!(start, 0, "boom");
+                    render(start, chunk)
+                },
+                |_, _| Ok(()),
+            )
+        });
+        assert!(panicked.is_err());
+    }
+}
