@@ -20,7 +20,7 @@ use kdm::prom::config::{parse_config, ConfigInput};
 use kdm::prom::target::populate;
 use kdm::prom::url::scrape_url;
 use kdm::relabel::{
-    parse_rules, process, Flavor, LabelBuilder, Labels, NameScheme, Rule, RuleContext,
+    parse_rules, process, Flavor, LabelBuilder, Labels, NameScheme, Rule, RuleContext, SortedLabels,
 };
 use kdm::yaml::{load_stream, Limits, Node, Source};
 use serde_json::Value;
@@ -302,10 +302,10 @@ fn population_upstream() {
                 return Err(format!("expected a target, got {}", got()));
             };
             if let Some(discovered) = case.get("discovered") {
-                compare("discovered labels", &labels(discovered), &r.discovered)?;
+                compare("discovered labels", &labels(discovered), &r.discovered.to_labels())?;
             }
             match case.get("result") {
-                Some(result) => compare("populated labels", &labels(result), target),
+                Some(result) => compare("populated labels", &labels(result), &target.to_labels()),
                 None if flag(case, "kept") => Ok(()),
                 None => panic!("case {:?} has no expectation", name(case)),
             }
@@ -333,7 +333,7 @@ fn scrape_url_upstream() {
             })
             .collect();
         params.sort();
-        let got = scrape_url(&labels(field(case, "labels")), &params);
+        let got = scrape_url(&SortedLabels::of(&labels(field(case, "labels"))), &params);
         let want = text(case, "url").expect("url");
         let outcome = if got == want {
             Ok(())

@@ -253,7 +253,7 @@ fn record(
     port: &mut PortCoverage,
     job: &ScrapeJob,
     job_index: usize,
-    r: &crate::prom::target::TargetResult,
+    r: &crate::prom::target::TargetResult<'_>,
 ) {
     let slot = match port.jobs.iter().position(|j| j.job_index == job_index) {
         Some(i) => &mut port.jobs[i],
@@ -281,7 +281,7 @@ fn record(
                 target
                     .iter()
                     .filter(|(k, _)| !k.starts_with("__"))
-                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
             );
             slot.scrape_url = r.scrape_url.clone();

@@ -9,20 +9,23 @@ use serde::Serialize;
 use super::config::ScrapeJob;
 use super::duration;
 use super::url::scrape_url;
-use crate::relabel::{pair_get, process, to_pairs, Flavor, LabelBuilder, Labels, Step};
+use crate::relabel::{
+    pair_get, process, Flavor, LabelBuilder, LabelPairs, Labels, SortedLabels, Step,
+};
 
 /// Everything relabel-sim and kdm test report about one discovered target
-/// (or, with only relabeling run, one series).
+/// (or, with only relabeling run, one series). Label sets borrow from the
+/// input and the job where they can.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TargetResult {
+pub struct TargetResult<'a> {
     /// Labels after scrape defaults, before relabeling (what the UI calls
     /// "discovered labels").
-    pub discovered: Labels,
+    pub discovered: SortedLabels<'a>,
     /// What relabel processing returned; `None` when dropped.
-    pub relabeled: Option<Labels>,
+    pub relabeled: Option<SortedLabels<'a>>,
     pub dropped_by_rule: Option<usize>,
     /// The populated target labels, `__`-prefixed ones included.
-    pub target: Option<Labels>,
+    pub target: Option<SortedLabels<'a>>,
     pub scrape_url: Option<String>,
     pub error: Option<String>,
     pub steps: Vec<Step>,
@@ -36,7 +39,7 @@ pub enum Outcome {
     Failed,
 }
 
-impl TargetResult {
+impl TargetResult<'_> {
     pub fn outcome(&self) -> Outcome {
         if self.error.is_some() {
             Outcome::Failed
@@ -44,6 +47,19 @@ impl TargetResult {
             Outcome::Kept
         } else {
             Outcome::Dropped
+        }
+    }
+
+    /// A copy that borrows nothing, to keep beyond its input.
+    pub fn into_owned(self) -> TargetResult<'static> {
+        TargetResult {
+            discovered: self.discovered.into_owned(),
+            relabeled: self.relabeled.map(SortedLabels::into_owned),
+            dropped_by_rule: self.dropped_by_rule,
+            target: self.target.map(SortedLabels::into_owned),
+            scrape_url: self.scrape_url,
+            error: self.error,
+            steps: self.steps,
         }
     }
 }
@@ -119,10 +135,14 @@ pub fn populate(
     group: &Labels,
     flavor: Flavor,
     trace: bool,
-) -> TargetResult {
-    let target = to_pairs(target.clone());
-    let group = to_pairs(group.clone());
-    populate_with(job, &target, &group, flavor, trace, true)
+) -> TargetResult<'static> {
+    fn pairs(l: &Labels) -> LabelPairs<'_> {
+        l.iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str())))
+            .collect()
+    }
+    let (target, group) = (pairs(target), pairs(group));
+    populate_with(job, &target, &group, flavor, trace, true).into_owned()
 }
 
 /// [`populate`] over sorted label pairs, optionally without the
@@ -135,9 +155,13 @@ pub fn populate_with<'a>(
     flavor: Flavor,
     trace: bool,
     detail: bool,
-) -> TargetResult {
+) -> TargetResult<'a> {
     let mut lb = discovered_builder(job, target, group, flavor);
-    let discovered = if detail { lb.labels() } else { Labels::new() };
+    let discovered = if detail {
+        lb.sorted()
+    } else {
+        SortedLabels::default()
+    };
     let outcome = process(&job.relabel, &mut lb, flavor, trace);
     let mut result = TargetResult {
         discovered,
@@ -151,15 +175,15 @@ pub fn populate_with<'a>(
     if outcome.dropped_by.is_some() {
         return result;
     }
-    result.relabeled = Some(if detail { lb.labels() } else { Labels::new() });
-    // Meta labels are removed after relabeling; skip copying them.
-    let mut relabeled = Labels::new();
-    lb.for_each(|n, v| {
-        if !n.starts_with("__meta_") {
-            relabeled.insert(n.to_string(), v.to_string());
-        }
+    let relabeled = lb.into_sorted();
+    // Meta labels are removed after relabeling.
+    let target = relabeled.filtered(|n| !n.starts_with("__meta_"));
+    result.relabeled = Some(if detail {
+        relabeled
+    } else {
+        SortedLabels::default()
     });
-    match finish(job, relabeled, flavor) {
+    match finish(job, target, flavor) {
         Ok(labels) => {
             result.scrape_url = Some(scrape_url(&labels, &job.params));
             result.target = Some(labels);
@@ -169,35 +193,36 @@ pub fn populate_with<'a>(
     result
 }
 
-fn get<'a>(l: &'a Labels, k: &str) -> &'a str {
-    l.get(k).map(String::as_str).unwrap_or("")
-}
-
 /// The checks and finishing touches after relabeling (`PopulateLabels`).
-fn finish(job: &ScrapeJob, mut labels: Labels, flavor: Flavor) -> Result<Labels, String> {
-    let mut addr = get(&labels, "__address__").to_string();
+fn finish<'a>(
+    job: &ScrapeJob,
+    mut labels: SortedLabels<'a>,
+    flavor: Flavor,
+) -> Result<SortedLabels<'a>, String> {
+    let get = |l: &SortedLabels<'_>, k: &str| l.get(k).unwrap_or("").to_string();
+    let mut addr = get(&labels, "__address__");
     if addr.is_empty() {
         return Err("no address".into());
     }
     if flavor == Flavor::V2 && needs_default_port(&addr) {
-        match get(&labels, "__scheme__") {
+        match labels.get("__scheme__").unwrap_or("") {
             "http" | "" => addr.push_str(":80"),
             "https" => addr.push_str(":443"),
             // 2.x printed the job's configured scheme, not the label.
             _ => return Err(format!("invalid scheme: {:?}", job.scheme)),
         }
-        labels.insert("__address__".into(), addr.clone());
+        labels.insert(Cow::Borrowed("__address__"), Cow::Owned(addr.clone()));
     }
     if addr.contains('/') {
         return Err(format!("{addr:?} is not a valid hostname"));
     }
-    let interval_text = get(&labels, "__scrape_interval__").to_string();
+    let interval_text = get(&labels, "__scrape_interval__");
     let interval = duration::parse(&interval_text, flavor)
         .map_err(|e| format!("error parsing scrape interval: {e}"))?;
     if interval == 0 {
         return Err("scrape interval cannot be 0".into());
     }
-    let timeout_text = get(&labels, "__scrape_timeout__").to_string();
+    let timeout_text = get(&labels, "__scrape_timeout__");
     let timeout = duration::parse(&timeout_text, flavor)
         .map_err(|e| format!("error parsing scrape timeout: {e}"))?;
     if timeout == 0 {
@@ -220,7 +245,7 @@ fn finish(job: &ScrapeJob, mut labels: Labels, flavor: Flavor) -> Result<Labels,
             ),
             ("__scrape_native_histograms__", "scrape native histograms"),
         ] {
-            let v = get(&labels, name);
+            let v = labels.get(name).unwrap_or("");
             if !v.is_empty() && parse_go_bool(v).is_none() {
                 return Err(format!(
                     "error parsing {desc}: strconv.ParseBool: parsing {v:?}: invalid syntax"
@@ -228,9 +253,8 @@ fn finish(job: &ScrapeJob, mut labels: Labels, flavor: Flavor) -> Result<Labels,
             }
         }
     }
-    labels.retain(|k, _| !k.starts_with("__meta_"));
-    if get(&labels, "instance").is_empty() {
-        labels.insert("instance".into(), addr);
+    if labels.get("instance").unwrap_or("").is_empty() {
+        labels.insert(Cow::Borrowed("instance"), Cow::Owned(addr));
     }
     Ok(labels)
 }

@@ -1,7 +1,7 @@
 //! The scrape URL, built like Go's `url.URL.String()` from the target's
 //! `__scheme__`, `__address__`, `__metrics_path__` and params.
 
-use crate::relabel::Labels;
+use crate::relabel::SortedLabels;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
@@ -75,18 +75,18 @@ fn escape(s: &str, mode: Mode) -> String {
 }
 
 /// Builds the URL Prometheus would scrape for a populated target.
-pub fn scrape_url(labels: &Labels, params: &[(String, Vec<String>)]) -> String {
-    let get = |k: &str| labels.get(k).map(String::as_str).unwrap_or("");
-    let mut query: std::collections::BTreeMap<String, Vec<String>> =
-        params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    for (name, value) in labels.range("__param_".to_string()..) {
-        let Some(key) = name.strip_prefix("__param_") else {
-            break;
-        };
-        let slot = query.entry(key.to_string()).or_default();
+pub fn scrape_url(labels: &SortedLabels<'_>, params: &[(String, Vec<String>)]) -> String {
+    let get = |k: &str| labels.get(k).unwrap_or("");
+    let mut query: std::collections::BTreeMap<&str, Vec<&str>> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect()))
+        .collect();
+    for (name, value) in labels.with_prefix("__param_") {
+        let key = &name["__param_".len()..];
+        let slot = query.entry(key).or_default();
         match slot.first_mut() {
-            Some(first) => *first = value.clone(),
-            None => slot.push(value.clone()),
+            Some(first) => *first = value,
+            None => slot.push(value),
         }
     }
     let mut url = String::new();
@@ -128,12 +128,17 @@ pub fn scrape_url(labels: &Labels, params: &[(String, Vec<String>)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::relabel::Labels;
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    fn scrape_url(labels: &Labels, params: &[(String, Vec<String>)]) -> String {
+        super::scrape_url(&SortedLabels::of(labels), params)
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use super::Labels;
+use super::{Labels, SortedLabels};
 
 /// Mirrors Prometheus's `labels.Builder`: a sorted base plus ordered
 /// additions and deletions. The order matters for `labelmap`, which visits
@@ -217,9 +217,9 @@ impl<'a> LabelBuilder<'a> {
         out
     }
 
-    /// Folds additions and deletions into a new sorted base, as Prometheus
-    /// 2.x did before every rule.
-    pub fn rebase(&mut self) {
+    /// The labels sorted by name, sharing the builder's borrowed names and
+    /// values (owned ones are copied).
+    fn merged(&self) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
         let mut merged: Vec<(Cow<'a, str>, Cow<'a, str>)> =
             Vec::with_capacity(self.base.len() + self.add.len());
         for (n, v) in &self.base {
@@ -228,9 +228,47 @@ impl<'a> LabelBuilder<'a> {
             }
         }
         merged.extend(self.live_additions().cloned());
-        merged.sort_by(|a, b| a.0.cmp(&b.0));
+        merged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        merged
+    }
+
+    /// The labels as a sorted set.
+    pub fn sorted(&self) -> SortedLabels<'a> {
+        SortedLabels::from_sorted(self.merged())
+    }
+
+    /// [`sorted`](Self::sorted), moving the labels out instead of copying
+    /// the owned ones.
+    pub fn into_sorted(mut self) -> SortedLabels<'a> {
+        let keep: Vec<bool> = self
+            .base
+            .iter()
+            .map(|(n, _)| !self.is_deleted(n) && self.added(n).is_none())
+            .collect();
+        let dead = self.index.take().map(|ix| ix.dead);
+        let mut merged = Vec::with_capacity(self.base.len() + self.add.len());
+        merged.extend(
+            std::mem::take(&mut self.base)
+                .into_iter()
+                .zip(keep)
+                .filter_map(|(pair, keep)| keep.then_some(pair)),
+        );
+        merged.extend(
+            std::mem::take(&mut self.add)
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !dead.as_ref().is_some_and(|d| d[*i]))
+                .map(|(_, pair)| pair),
+        );
+        merged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        SortedLabels::from_sorted(merged)
+    }
+
+    /// Folds additions and deletions into a new sorted base, as Prometheus
+    /// 2.x did before every rule.
+    pub fn rebase(&mut self) {
         *self = LabelBuilder {
-            base: merged,
+            base: self.merged(),
             ..Default::default()
         };
     }
@@ -358,6 +396,16 @@ mod tests {
                     _ => assert_eq!(b.get(&name), m.get(&name), "get {name}"),
                 }
                 assert_eq!(b.snapshot(), m.range(), "round {round}");
+                let mut sorted = m.range();
+                sorted.sort();
+                let got: Vec<(String, String)> = b
+                    .clone()
+                    .into_sorted()
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                assert_eq!(got, sorted, "round {round}, into_sorted");
+                assert_eq!(b.clone().into_sorted(), b.sorted(), "round {round}");
                 indexed |= b.index.is_some();
             }
             // Rounds without rebasing grow past the index threshold.

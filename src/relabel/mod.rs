@@ -5,10 +5,12 @@ mod builder;
 mod engine;
 pub mod goregex;
 mod rule;
+mod sorted;
 
 pub use builder::LabelBuilder;
 pub use engine::{process, Outcome, Step};
 pub use rule::{parse_rules, Action, NameScheme, Rule, RuleContext};
+pub use sorted::SortedLabels;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

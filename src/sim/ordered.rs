@@ -3,7 +3,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
-use super::result::Counts;
 use crate::diag::Result;
 
 const CHUNK: usize = 2048;
@@ -24,17 +23,16 @@ impl Drop for StopOnPanic<'_> {
 /// Maps chunks of `items` on all cores and hands the results to `sink` in
 /// input order. Workers take the next chunk as soon as they finish one, but
 /// stay at most a few chunks ahead of the writer, so memory stays bounded.
-pub(super) fn for_each_chunk_ordered<T: Sync>(
+pub(super) fn for_each_chunk_ordered<T: Sync, R: Send>(
     items: &[T],
-    render: impl Fn(usize, &[T]) -> (String, Counts) + Sync,
-    mut sink: impl FnMut(String, Counts) -> Result<()>,
+    render: impl Fn(usize, &[T]) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<()>,
 ) -> Result<()> {
     let threads = crate::worker_threads();
     let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
     if threads == 1 || chunks.len() <= 1 {
         for (i, c) in chunks.iter().enumerate() {
-            let (out, counts) = render(i * CHUNK, c);
-            sink(out, counts)?;
+            sink(render(i * CHUNK, c))?;
         }
         return Ok(());
     }
@@ -43,7 +41,7 @@ pub(super) fn for_each_chunk_ordered<T: Sync>(
     // How many chunks the writer has written, or `None` once it stopped.
     let written = Mutex::new(Some(0usize));
     let progress = Condvar::new();
-    let (tx, rx) = mpsc::channel::<(usize, String, Counts)>();
+    let (tx, rx) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
@@ -66,8 +64,7 @@ pub(super) fn for_each_chunk_ordered<T: Sync>(
                             }
                         }
                     }
-                    let (out, counts) = render(i * CHUNK, chunks[i]);
-                    if tx.send((i, out, counts)).is_err() {
+                    if tx.send((i, render(i * CHUNK, chunks[i]))).is_err() {
                         return;
                     }
                 }
@@ -77,10 +74,10 @@ pub(super) fn for_each_chunk_ordered<T: Sync>(
         let mut pending = std::collections::BTreeMap::new();
         let mut want = 0;
         let mut result = Ok(());
-        for (i, out, counts) in rx.iter() {
-            pending.insert(i, (out, counts));
-            while let Some((out, counts)) = pending.remove(&want) {
-                result = sink(out, counts);
+        for (i, out) in rx.iter() {
+            pending.insert(i, out);
+            while let Some(out) = pending.remove(&want) {
+                result = sink(out);
                 want += 1;
                 let mut w = written.lock().unwrap_or_else(|e| e.into_inner());
                 *w = if result.is_ok() { Some(want) } else { None };
@@ -106,30 +103,20 @@ mod tests {
     fn chunks_are_written_in_order_and_errors_stop_the_workers() {
         let items: Vec<usize> = (0..CHUNK * 9 + 7).collect();
         let render = |start: usize, chunk: &[usize]| {
-            let out: String = chunk.iter().map(|i| format!("{i},")).collect();
             assert_eq!(chunk[0], start);
-            (
-                out,
-                Counts {
-                    kept: chunk.len(),
-                    ..Counts::default()
-                },
-            )
+            chunk.iter().map(|i| format!("{i},")).collect::<String>()
         };
         let mut all = String::new();
-        let mut kept = 0;
-        for_each_chunk_ordered(&items, render, |out, counts| {
+        for_each_chunk_ordered(&items, render, |out| {
             all.push_str(&out);
-            kept += counts.kept;
             Ok(())
         })
         .unwrap();
         let want: String = items.iter().map(|i| format!("{i},")).collect();
         assert_eq!(all, want);
-        assert_eq!(kept, items.len());
 
         let mut calls = 0;
-        let result = for_each_chunk_ordered(&items, render, |_, _| {
+        let result = for_each_chunk_ordered(&items, render, |_| {
             calls += 1;
             if calls == 3 {
                 Err(Error::plain("broken pipe"))
@@ -148,7 +135,7 @@ mod tests {
                     assert_ne!(start, 0, "boom");
                     render(start, chunk)
                 },
-                |_, _| Ok(()),
+                |_| Ok(()),
             )
         });
         assert!(panicked.is_err());

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::result::{Counts, JobInfo, Outcome, TargetResult};
-use crate::relabel::{is_legacy_label_name, Labels};
+use crate::relabel::{is_legacy_label_name, Labels, SortedLabels};
 use crate::report::style::{paint, BAD, CHANGED, DROPPED, GOOD, TITLE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,18 +22,22 @@ pub enum Format {
 struct Contract<'a> {
     job: Option<&'a str>,
     #[serde(flatten)]
-    result: &'a TargetResult,
+    result: &'a TargetResult<'a>,
 }
 
-/// One result as compact JSON (one line per result keeps big outputs
-/// greppable and fast to write).
-pub fn json_result(job: Option<&str>, r: &TargetResult) -> String {
-    serde_json::to_string(&Contract { job, result: r })
-        .unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+/// Appends one result as compact JSON (one line per result keeps big
+/// outputs greppable and fast to write), serialized straight from the
+/// result's borrowed labels.
+pub fn write_json_result(out: &mut Vec<u8>, job: Option<&str>, r: &TargetResult<'_>) {
+    let start = out.len();
+    if let Err(e) = serde_json::to_writer(&mut *out, &Contract { job, result: r }) {
+        out.truncate(start);
+        out.extend_from_slice(format!("{{\"error\":{:?}}}", e.to_string()).as_bytes());
+    }
 }
 
 /// One result as a YAML sequence item under `results:`.
-pub fn yaml_result(job: Option<&str>, r: &TargetResult) -> String {
+pub fn yaml_result(job: Option<&str>, r: &TargetResult<'_>) -> String {
     let body = crate::yaml::to_yaml(&Contract { job, result: r })
         .unwrap_or_else(|e| format!("error: {e}\n"));
     let mut out = String::with_capacity(body.len() + 64);
@@ -95,23 +99,27 @@ fn label_name(n: &str) -> String {
 /// front like PromQL does (`up{job="x"}`).
 pub fn fmt_labels(l: &Labels, name_first: bool) -> String {
     let mut out = String::new();
-    push_labels(&mut out, l.iter(), name_first);
+    push_labels(
+        &mut out,
+        l.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        name_first,
+    );
     out
 }
 
 /// Appends labels as [`fmt_labels`] formats them.
 fn push_labels<'l>(
     out: &mut String,
-    labels: impl Iterator<Item = (&'l String, &'l String)> + Clone,
+    labels: impl Iterator<Item = (&'l str, &'l str)> + Clone,
     name_first: bool,
 ) {
     let name = labels
         .clone()
-        .find(|(k, _)| k.as_str() == "__name__")
+        .find(|(k, _)| *k == "__name__")
         .map(|(_, v)| v)
         .filter(|n| name_first && is_legacy_label_name(n));
     let mut parts = labels
-        .filter(|(k, _)| !(name.is_some() && k.as_str() == "__name__"))
+        .filter(|(k, _)| !(name.is_some() && *k == "__name__"))
         .peekable();
     if let Some(n) = name {
         out.push_str(n);
@@ -134,7 +142,7 @@ fn push_labels<'l>(
 }
 
 /// Target labels that reach scraped series (no `__` prefix).
-fn public(l: &Labels) -> impl Iterator<Item = (&String, &String)> + Clone {
+fn public<'l>(l: &'l SortedLabels<'_>) -> impl Iterator<Item = (&'l str, &'l str)> + Clone {
     l.iter().filter(|(k, _)| !k.starts_with("__"))
 }
 
@@ -154,7 +162,7 @@ pub fn text_job_header(info: &JobInfo, color: bool) -> String {
 
 const PAD: &str = "          ";
 
-pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult, color: bool) -> String {
+pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool) -> String {
     let mut out = String::new();
     match r.outcome() {
         Outcome::Failed => {

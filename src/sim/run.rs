@@ -16,7 +16,7 @@ use crate::diag::{Error, Result};
 use crate::k8s_sd::{Role, SdConfig};
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::prom::target::populate_with;
-use crate::relabel::{process, to_pairs, Flavor, LabelBuilder, Labels, Rule};
+use crate::relabel::{process, to_pairs, Flavor, LabelBuilder, Labels, Rule, SortedLabels};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -29,16 +29,13 @@ pub struct Options {
 }
 
 /// Relabeling alone, without target population (bare rule lists, series).
-fn run_rules(rules: &[Rule], labels: &Labels, opts: &Options) -> TargetResult {
-    let discovered: Labels = labels
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let mut lb = LabelBuilder::from_sorted(&discovered);
+fn run_rules<'a>(rules: &[Rule], labels: &'a Labels, opts: &Options) -> TargetResult<'a> {
+    // The builder leaves out empty values, as discovery does.
+    let mut lb = LabelBuilder::from_sorted(labels);
+    let discovered = lb.sorted();
     let outcome = process(rules, &mut lb, opts.flavor, opts.trace);
     TargetResult {
-        relabeled: outcome.dropped_by.is_none().then(|| lb.labels()),
+        relabeled: outcome.dropped_by.is_none().then(|| lb.into_sorted()),
         discovered,
         dropped_by_rule: outcome.dropped_by,
         target: None,
@@ -82,7 +79,7 @@ pub fn run_targets(
                 rules: rule_refs(rules),
                 notes: Vec::new(),
             };
-            sink.job(&info, &items, |i, (group, target), named| {
+            sink.job(&info, &items, |i, (group, target), named, emit| {
                 let group = group.pairs();
                 let mut merged: Labels = group
                     .iter()
@@ -94,7 +91,7 @@ pub fn run_targets(
                 } else {
                     String::new()
                 };
-                (name, run_rules(rules, &merged, opts))
+                emit(&name, &run_rules(rules, &merged, opts));
             })?;
         }
         ConfigInput::Jobs(jobs) => {
@@ -109,7 +106,7 @@ pub fn run_targets(
                     rules: rule_refs(&job.relabel),
                     notes,
                 };
-                sink.job(&info, &items, |i, (group, target), named| {
+                sink.job(&info, &items, |i, (group, target), named, emit| {
                     let group = group.pairs();
                     let r = populate_with(job, target, &group, opts.flavor, opts.trace, detail);
                     let name = if named {
@@ -117,7 +114,7 @@ pub fn run_targets(
                     } else {
                         String::new()
                     };
-                    (name, r)
+                    emit(&name, &r);
                 })?;
             }
         }
@@ -148,10 +145,10 @@ pub fn run_series(
             rules: rule_refs(rules),
             notes: Vec::new(),
         };
-        sink.job(&info, series, |_, s, named| {
+        sink.job(&info, series, |_, s, named, emit| {
             let mut result = run_rules(rules, &s.labels, opts);
             // An empty label set after relabeling also drops the series.
-            if result.relabeled.as_ref().is_some_and(Labels::is_empty) {
+            if result.relabeled.as_ref().is_some_and(SortedLabels::is_empty) {
                 result.relabeled = None;
             }
             let name = if named {
@@ -159,7 +156,7 @@ pub fn run_series(
             } else {
                 String::new()
             };
-            (name, result)
+            emit(&name, &result);
         })?;
     }
     sink.end()
@@ -171,14 +168,14 @@ pub fn job_results(
     job: &ScrapeJob,
     targets: &Targets,
     flavor: Flavor,
-) -> Result<Vec<(String, TargetResult)>> {
+) -> Result<Vec<(String, TargetResult<'static>)>> {
     let (groups, _) = job_groups(job, Some(targets))?;
     Ok(group_targets(&groups)
         .into_iter()
         .enumerate()
         .map(|(i, (group, target))| {
             let group = group.pairs();
-            let r = populate_with(job, target, &group, flavor, true, true);
+            let r = populate_with(job, target, &group, flavor, true, true).into_owned();
             (target_name(&group, target, i), r)
         })
         .collect())
@@ -189,7 +186,7 @@ pub fn series_results(
     job: &ScrapeJob,
     series: &[Series],
     flavor: Flavor,
-) -> Vec<(String, TargetResult)> {
+) -> Vec<(String, TargetResult<'static>)> {
     let opts = Options {
         flavor,
         trace: true,
@@ -199,8 +196,8 @@ pub fn series_results(
     series
         .iter()
         .map(|s| {
-            let mut r = run_rules(&job.metric_relabel, &s.labels, &opts);
-            if r.relabeled.as_ref().is_some_and(Labels::is_empty) {
+            let mut r = run_rules(&job.metric_relabel, &s.labels, &opts).into_owned();
+            if r.relabeled.as_ref().is_some_and(SortedLabels::is_empty) {
                 r.relabeled = None;
             }
             (report::fmt_labels(&s.labels, true), r)

@@ -34,8 +34,12 @@ impl<'w> Sink<'w> {
     }
 
     fn write(&mut self, s: &str) -> Result<()> {
+        self.write_bytes(s.as_bytes())
+    }
+
+    fn write_bytes(&mut self, b: &[u8]) -> Result<()> {
         self.out
-            .write_all(s.as_bytes())
+            .write_all(b)
             .map_err(|e| Error::plain(format!("cannot write output: {e}")))
     }
 
@@ -74,13 +78,14 @@ impl<'w> Sink<'w> {
     }
 
     /// Renders and writes one job's results, in parallel chunks. `eval`
-    /// gets an item's index and whether the report shows names, and returns
-    /// the name (empty when not wanted) and the result.
+    /// gets an item's index, whether the report shows names, and `emit`, to
+    /// which it hands the item's name (empty when not shown) and result;
+    /// the result is rendered there, while it can still borrow the item.
     pub(super) fn job<T: Sync>(
         &mut self,
         info: &JobInfo,
         items: &[T],
-        eval: impl Fn(usize, &T, bool) -> (String, TargetResult) + Sync,
+        eval: impl Fn(usize, &T, bool, &mut Emit<'_>) + Sync,
     ) -> Result<()> {
         self.jobs += 1;
         self.any_series |= info.is_series();
@@ -90,34 +95,36 @@ impl<'w> Sink<'w> {
             self.write(&s)?;
         }
         let format = self.format;
-        let render = |start: usize, chunk: &[T]| -> (String, Counts) {
-            let mut out = String::new();
+        let render = |start: usize, chunk: &[T]| -> (Vec<u8>, Counts) {
+            let mut out = Vec::new();
             let mut counts = Counts::default();
             // Only the text report shows a name for each input.
             let named = matches!(format, Format::Text { .. });
-            for (i, item) in chunk.iter().enumerate() {
-                let (name, result) = eval(start + i, item, named);
+            let mut emit = |name: &str, result: &TargetResult<'_>| {
                 counts.add(result.outcome());
                 match format {
-                    Format::Text { color } => {
-                        out.push_str(&report::text_entry(info, &name, &result, color))
-                    }
+                    Format::Text { color } => out.extend_from_slice(
+                        report::text_entry(info, name, result, color).as_bytes(),
+                    ),
                     Format::Json => {
-                        if i > 0 {
-                            out.push(',');
+                        if !out.is_empty() {
+                            out.push(b',');
                         }
-                        out.push_str("\n  ");
-                        out.push_str(&report::json_result(info.job.as_deref(), &result));
+                        out.extend_from_slice(b"\n  ");
+                        report::write_json_result(&mut out, info.job.as_deref(), result);
                     }
-                    Format::Yaml => {
-                        out.push_str(&report::yaml_result(info.job.as_deref(), &result))
-                    }
+                    Format::Yaml => out.extend_from_slice(
+                        report::yaml_result(info.job.as_deref(), result).as_bytes(),
+                    ),
                 }
+            };
+            for (i, item) in chunk.iter().enumerate() {
+                eval(start + i, item, named, &mut emit);
             }
             (out, counts)
         };
         let mut job_counts = Counts::default();
-        for_each_chunk_ordered(items, render, |chunk_out, counts| {
+        for_each_chunk_ordered(items, render, |(chunk_out, counts)| {
             if chunk_out.is_empty() {
                 return Ok(());
             }
@@ -126,7 +133,7 @@ impl<'w> Sink<'w> {
             }
             self.wrote_result = true;
             job_counts.merge(counts);
-            self.write(&chunk_out)
+            self.write_bytes(&chunk_out)
         })?;
         self.counts.merge(job_counts);
         if let Format::Text { color } = self.format {
@@ -136,3 +143,6 @@ impl<'w> Sink<'w> {
         Ok(())
     }
 }
+
+/// Takes one result and its name (empty when the report shows none).
+pub(super) type Emit<'e> = dyn FnMut(&str, &TargetResult<'_>) + 'e;

@@ -5,7 +5,7 @@ use super::{Expectation, Expected, Input, TestCase, TestFile};
 use crate::diag::{Error, Result};
 use crate::k8s_sd::KubeObject;
 use crate::prom::config::{ConfigInput, ScrapeJob};
-use crate::relabel::{to_pairs, Labels};
+use crate::relabel::{to_pairs, Labels, SortedLabels};
 use crate::sim::result::{JobInfo, TargetResult};
 use crate::sim::run::{job_results, series_results};
 use crate::sim::series::parse_series;
@@ -20,7 +20,7 @@ pub struct TestOutcome {
     pub job: String,
     pub failures: Vec<Failure>,
     /// What the job did with each target, for `--update` and reports.
-    pub results: Vec<(String, TargetResult)>,
+    pub results: Vec<(String, TargetResult<'static>)>,
     pub info: JobInfo,
 }
 
@@ -187,7 +187,7 @@ fn run_test(file: &TestFile, jobs: &[ScrapeJob], test: &TestCase) -> Result<Test
 
 /// The labels a result ends with: the target's for scrape targets, the
 /// relabeled set for series.
-pub fn final_labels(r: &TargetResult, series: bool) -> Option<&Labels> {
+pub fn final_labels<'r>(r: &'r TargetResult<'_>, series: bool) -> Option<&'r SortedLabels<'r>> {
     if series {
         r.relabeled.as_ref()
     } else {
@@ -196,7 +196,7 @@ pub fn final_labels(r: &TargetResult, series: bool) -> Option<&Labels> {
 }
 
 /// One line about a result.
-pub fn describe(r: &TargetResult, series: bool) -> String {
+pub fn describe(r: &TargetResult<'_>, series: bool) -> String {
     if let Some(e) = &r.error {
         return format!("error: {e}");
     }
@@ -205,7 +205,7 @@ pub fn describe(r: &TargetResult, series: bool) -> String {
             let shown: Labels = l
                 .iter()
                 .filter(|(k, _)| series || !k.starts_with("__"))
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
             format!("kept {}", crate::sim::report::fmt_labels(&shown, series))
         }
@@ -216,7 +216,7 @@ pub fn describe(r: &TargetResult, series: bool) -> String {
     }
 }
 
-fn compare(e: &Expectation, r: &TargetResult, series: bool) -> Option<Failure> {
+fn compare(e: &Expectation, r: &TargetResult<'_>, series: bool) -> Option<Failure> {
     let fail = |message: String, diff: Vec<String>| {
         Some(Failure {
             target: None,
@@ -269,7 +269,7 @@ fn compare(e: &Expectation, r: &TargetResult, series: bool) -> Option<Failure> {
                     }
                 }
                 if e.exact {
-                    for (k, g) in got {
+                    for (k, g) in got.iter() {
                         let public = series || !k.starts_with("__");
                         if public && !want.contains_key(k) {
                             diff.push(format!("+ {k}={g:?}"));
@@ -296,7 +296,7 @@ fn compare(e: &Expectation, r: &TargetResult, series: bool) -> Option<Failure> {
 }
 
 /// The expectation that describes a result exactly (for `--update`).
-pub fn expectation_for(r: &TargetResult, series: bool) -> serde_json::Value {
+pub fn expectation_for(r: &TargetResult<'_>, series: bool) -> serde_json::Value {
     use serde_json::json;
     if let Some(e) = &r.error {
         return json!({"error": e});
@@ -306,7 +306,7 @@ pub fn expectation_for(r: &TargetResult, series: bool) -> serde_json::Value {
             let labels: serde_json::Map<String, serde_json::Value> = l
                 .iter()
                 .filter(|(k, _)| series || !k.starts_with("__"))
-                .map(|(k, v)| (k.clone(), json!(v)))
+                .map(|(k, v)| (k.to_string(), json!(v)))
                 .collect();
             let mut e = serde_json::Map::new();
             e.insert("kept".into(), serde_json::Value::Object(labels));

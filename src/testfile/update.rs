@@ -23,7 +23,7 @@ pub fn rewrite(file: &TestFile, outcomes: &[TestOutcome]) -> Result<Option<(Stri
             continue;
         }
         let series = test.input.is_series();
-        let new = |i: usize, r: &TargetResult| match test.expect.get(i) {
+        let new = |i: usize, r: &TargetResult<'_>| match test.expect.get(i) {
             Some(e) => updated(e, r, series),
             None => expectation_for(r, series),
         };
@@ -75,7 +75,7 @@ pub fn rewrite(file: &TestFile, outcomes: &[TestOutcome]) -> Result<Option<(Stri
 /// `e` brought up to date with `r`, in the same form: the same labels of a
 /// subset (less those the target lost), `exact` and `scrape_url` where they
 /// were written. A different outcome is written out in full.
-fn updated(e: &Expectation, r: &TargetResult, series: bool) -> Value {
+fn updated(e: &Expectation, r: &TargetResult<'_>, series: bool) -> Value {
     let (want, got) = match (&e.outcome, final_labels(r, series)) {
         (Expected::Kept(want), Some(got)) if r.error.is_none() => (want, got),
         _ => return expectation_for(r, series),
@@ -92,7 +92,7 @@ fn updated(e: &Expectation, r: &TargetResult, series: bool) -> Value {
             }
             if e.exact {
                 for (k, v) in got.iter().filter(|(k, _)| public(k)) {
-                    labels.insert(k.clone(), json!(v));
+                    labels.insert(k.to_string(), json!(v));
                 }
             }
             out.insert("kept".into(), Value::Object(labels));
