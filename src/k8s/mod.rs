@@ -3,6 +3,7 @@
 //! for their pod template ([`kinds::PodTemplate`]).
 
 pub mod kinds;
+pub mod names;
 pub mod simulate;
 pub mod typed;
 

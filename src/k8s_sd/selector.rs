@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::k8s::names;
+
 /// Operator of one label selector requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelectorOperator {
@@ -427,43 +429,13 @@ pub fn parse_label_selector(s: &str) -> Result<LabelSelector, String> {
     Ok(LabelSelector { requirements })
 }
 
-fn is_label_name_part(s: &str) -> bool {
-    // ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]
-    let bytes = s.as_bytes();
-    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {
-        return false;
-    };
-    first.is_ascii_alphanumeric()
-        && last.is_ascii_alphanumeric()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
-fn is_dns1123_subdomain(s: &str) -> bool {
-    s.len() <= 253
-        && s.split('.').all(|part| {
-            let bytes = part.as_bytes();
-            match (bytes.first(), bytes.last()) {
-                (Some(f), Some(l)) => {
-                    (f.is_ascii_lowercase() || f.is_ascii_digit())
-                        && (l.is_ascii_lowercase() || l.is_ascii_digit())
-                        && bytes
-                            .iter()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-                }
-                _ => false,
-            }
-        })
-}
-
 fn validate_label_key(key: &str) -> Result<(), String> {
     let (prefix, name) = match key.split_once('/') {
         Some((p, n)) => (Some(p), n),
         None => (None, key),
     };
     if let Some(p) = prefix {
-        if p.is_empty() || !is_dns1123_subdomain(p) {
+        if p.is_empty() || !names::is_dns1123_subdomain(p) {
             return Err(format!(
                 "invalid label key {key:?}: prefix part must be a lowercase RFC 1123 subdomain"
             ));
@@ -474,7 +446,7 @@ fn validate_label_key(key: &str) -> Result<(), String> {
             "invalid label key {key:?}: a qualified name must consist of an optional prefix and a name separated by '/'"
         ));
     }
-    if name.len() > 63 || !is_label_name_part(name) {
+    if !names::is_qualified_name_part(name) {
         return Err(format!(
             "invalid label key {key:?}: name part must be at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric"
         ));
@@ -483,7 +455,7 @@ fn validate_label_key(key: &str) -> Result<(), String> {
 }
 
 fn validate_label_value(key: &str, value: &str) -> Result<(), String> {
-    if value.is_empty() || (value.len() <= 63 && is_label_name_part(value)) {
+    if names::is_label_value(value) {
         Ok(())
     } else {
         Err(format!(

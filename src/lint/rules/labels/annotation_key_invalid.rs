@@ -1,5 +1,5 @@
 use super::annotation_maps;
-use super::validation::qualified_name_errors;
+use crate::k8s::names::qualified_name_errors;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 
 pub struct AnnotationKeyInvalid;

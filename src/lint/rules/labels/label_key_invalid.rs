@@ -1,5 +1,5 @@
-use super::validation::qualified_name_errors;
 use super::{label_maps, requirements};
+use crate::k8s::names::qualified_name_errors;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::yaml::Node;
 

@@ -6,8 +6,6 @@ mod label_key_invalid;
 mod label_value_invalid;
 mod missing_recommended_labels;
 
-pub mod validation;
-
 use std::borrow::Cow;
 
 use super::selectors::selector::label_selectors;

@@ -1,4 +1,5 @@
 use super::container_name;
+use crate::k8s::names::iana_service_name_problem;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::yaml::Node;
 
@@ -44,32 +45,6 @@ ports:
 ",
 };
 
-/// Why `name` is not an IANA service name (RFC 6335 5.1), if it is not.
-pub(crate) fn iana_problem(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        return Some("is empty");
-    }
-    if name.len() > 15 {
-        return Some("is longer than 15 characters");
-    }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Some("may contain only lowercase letters, digits and '-'");
-    }
-    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
-        return Some("must contain at least one letter");
-    }
-    if name.starts_with('-') || name.ends_with('-') {
-        return Some("must not begin or end with '-'");
-    }
-    if name.contains("--") {
-        return Some("must not contain '--'");
-    }
-    None
-}
-
 /// The `ports` entries of a container.
 pub(crate) fn ports(c: &Node) -> &[Node] {
     c.get("ports").and_then(Node::as_seq).unwrap_or(&[])
@@ -86,7 +61,7 @@ impl Rule for PortNameInvalid {
                 for p in ports(c) {
                     let Some(n) = p.get("name") else { continue };
                     let Some(name) = n.as_str() else { continue };
-                    let Some(problem) = iana_problem(name) else {
+                    let Some(problem) = iana_service_name_problem(name) else {
                         continue;
                     };
                     out.push(
@@ -104,44 +79,6 @@ impl Rule for PortNameInvalid {
                     );
                 }
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::iana_problem;
-
-    #[test]
-    fn valid_names() {
-        for n in [
-            "http",
-            "metrics",
-            "http-metrics",
-            "dns-tcp",
-            "p9100",
-            "a",
-            "abcdefghijklmno",
-        ] {
-            assert_eq!(iana_problem(n), None, "{n}");
-        }
-    }
-
-    #[test]
-    fn invalid_names() {
-        for n in [
-            "",
-            "abcdefghijklmnop",
-            "http_metrics",
-            "HTTP",
-            "9100",
-            "-http",
-            "http-",
-            "http--metrics",
-            "prometheus-metrics",
-            "métrics",
-        ] {
-            assert!(iana_problem(n).is_some(), "{n}");
         }
     }
 }
