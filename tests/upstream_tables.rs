@@ -302,7 +302,11 @@ fn population_upstream() {
                 return Err(format!("expected a target, got {}", got()));
             };
             if let Some(discovered) = case.get("discovered") {
-                compare("discovered labels", &labels(discovered), &r.discovered.to_labels())?;
+                compare(
+                    "discovered labels",
+                    &labels(discovered),
+                    &r.discovered.to_labels(),
+                )?;
             }
             match case.get("result") {
                 Some(result) => compare("populated labels", &labels(result), &target.to_labels()),

@@ -148,7 +148,11 @@ pub fn run_series(
         sink.job(&info, series, |_, s, named, emit| {
             let mut result = run_rules(rules, &s.labels, opts);
             // An empty label set after relabeling also drops the series.
-            if result.relabeled.as_ref().is_some_and(SortedLabels::is_empty) {
+            if result
+                .relabeled
+                .as_ref()
+                .is_some_and(SortedLabels::is_empty)
+            {
                 result.relabeled = None;
             }
             let name = if named {
