@@ -146,16 +146,27 @@ pub struct Found {
     pub bytes: u64,
 }
 
+/// What [`discover`] found: the files to read, the paths it could not read
+/// (input errors), and what a directory walk passed over on purpose.
+#[derive(Default)]
+pub struct Discovery {
+    pub files: Vec<Found>,
+    pub errors: Vec<Error>,
+    /// One line per entry that has an input file's name but is not a
+    /// regular file (a FIFO, a socket, a device): reading it could block
+    /// forever or never end, so a walk reports it instead of opening it.
+    pub skipped: Vec<String>,
+}
+
 /// Expands directories (recursively: .yaml, .yml, .json), keeps explicit
-/// files as given, drops paths found in directories that `excluded` names,
-/// and survives symlink loops.
-pub fn discover(paths: &[String], excluded: &dyn Fn(&str) -> bool) -> (Vec<Found>, Vec<Error>) {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
+/// files as given (a FIFO named on the command line is read), drops paths
+/// found in directories that `excluded` names, and survives symlink loops.
+pub fn discover(paths: &[String], excluded: &dyn Fn(&str) -> bool) -> Discovery {
+    let mut found = Discovery::default();
     let mut seen_dirs = HashSet::new();
     for p in paths {
         if p == "-" {
-            out.push(Found {
+            found.files.push(Found {
                 path: p.clone(),
                 bytes: 0,
             });
@@ -163,25 +174,24 @@ pub fn discover(paths: &[String], excluded: &dyn Fn(&str) -> bool) -> (Vec<Found
         }
         let path = Path::new(p);
         match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => walk(path, excluded, &mut seen_dirs, &mut out, &mut errors),
-            Ok(m) => out.push(Found {
+            Ok(m) if m.is_dir() => walk(path, excluded, &mut seen_dirs, &mut found),
+            Ok(m) => found.files.push(Found {
                 path: p.clone(),
                 bytes: m.len(),
             }),
-            Err(e) => {
-                errors.push(Error::plain(format!("cannot read {p}: {}", io_reason(&e))).in_file(p))
-            }
+            Err(e) => found
+                .errors
+                .push(Error::plain(format!("cannot read {p}: {}", io_reason(&e))).in_file(p)),
         }
     }
-    (out, errors)
+    found
 }
 
 fn walk(
     dir: &Path,
     excluded: &dyn Fn(&str) -> bool,
     seen: &mut HashSet<PathBuf>,
-    out: &mut Vec<Found>,
-    errors: &mut Vec<Error>,
+    found: &mut Discovery,
 ) {
     let Ok(canonical) = dir.canonicalize() else {
         return;
@@ -192,7 +202,7 @@ fn walk(
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(Error::plain(format!(
+            found.errors.push(Error::plain(format!(
                 "cannot read {}: {}",
                 dir.display(),
                 io_reason(&e)
@@ -211,25 +221,45 @@ fn walk(
         if name.starts_with('.') && name != "." {
             continue;
         }
+        let wanted = [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
         match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => walk(&path, excluded, seen, out, errors),
-            Ok(m) => {
-                if [".yaml", ".yml", ".json"]
-                    .iter()
-                    .any(|ext| name.ends_with(ext))
-                {
-                    out.push(Found {
-                        path: display,
-                        bytes: m.len(),
-                    });
-                }
-            }
+            Ok(m) if m.is_dir() => walk(&path, excluded, seen, found),
+            Ok(m) if wanted && m.is_file() => found.files.push(Found {
+                path: display,
+                bytes: m.len(),
+            }),
+            Ok(m) if wanted => found.skipped.push(format!(
+                "skipped {display}: {} (name it on the command line to read it)",
+                not_regular(&m.file_type())
+            )),
+            Ok(_) => {}
             // Dangling symlinks and unreadable entries are reported, not skipped.
-            Err(e) => errors.push(
+            Err(e) => found.errors.push(
                 Error::plain(format!("cannot read {display}: {}", io_reason(&e))).in_file(&display),
             ),
         }
     }
+}
+
+/// Says what a file that is neither a directory nor a regular file is.
+fn not_regular(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO, not a regular file";
+        }
+        if kind.is_socket() {
+            return "a socket, not a regular file";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device, not a regular file";
+        }
+    }
+    let _ = kind;
+    "not a regular file"
 }
 
 #[cfg(test)]

@@ -356,3 +356,128 @@ fn many_workloads_sharing_one_selector() {
     // Pairwise reporting would print about n²/2 findings: hundreds of MB.
     assert!(r.stdout.len() < 40 << 20, "{} bytes", r.stdout.len());
 }
+
+/// Runs `kdm` in `dir`, killing it (and failing) if it has not ended within
+/// a minute: a hang must fail the test, not stall the suite.
+#[cfg(unix)]
+fn kdm_within_a_minute(dir: &std::path::Path, args: &[&str]) -> Run {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kdm"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kdm");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kdm {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().expect("stdout"),
+        stderr: stderr.join().expect("stderr"),
+    }
+}
+
+/// A FIFO named like a manifest inside a linted directory is reported and
+/// passed over, not opened (which would wait forever for a writer); named
+/// on the command line, it is read.
+#[cfg(unix)]
+#[test]
+fn fifos_in_directories_are_skipped() {
+    use std::process::Command;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifests = dir.path().join("manifests");
+    std::fs::create_dir(&manifests).expect("mkdir");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/corpus/daemonsets/falco-exporter__daemonset.yaml"
+        ),
+        manifests.join("good.yaml"),
+    )
+    .expect("copy");
+    let made = Command::new("mkfifo")
+        .arg(manifests.join("pipe.yaml"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let skipped = "skipped manifests/pipe.yaml: a FIFO, not a regular file";
+
+    let r = kdm_within_a_minute(dir.path(), &["lint", "manifests"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains(skipped), "{}", r.stderr);
+    assert!(r.stdout.contains("1 file checked"), "{}", r.stdout);
+    let r = kdm_within_a_minute(dir.path(), &["lint", "-f", "json", "manifests"]);
+    assert!(r.stderr.contains(skipped), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json report");
+    assert!(
+        v["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with(skipped))),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(v["summary"]["files"], 1, "{}", r.stdout);
+
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/scrape-configs/prometheus-community__prometheus.yml"
+        ),
+        dir.path().join("prometheus.yml"),
+    )
+    .expect("copy");
+    let r = kdm_within_a_minute(
+        dir.path(),
+        &[
+            "relabel-sim",
+            "-c",
+            "prometheus.yml",
+            "--manifests",
+            "manifests",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains(skipped), "{}", r.stderr);
+
+    // Named explicitly, a FIFO is read like `-`: here its writer sends a
+    // manifest, then closes it.
+    let fifo = manifests.join("pipe.yaml");
+    let writer = std::thread::spawn(move || {
+        std::fs::write(
+            fifo,
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n",
+        )
+    });
+    let r = kdm_within_a_minute(dir.path(), &["lint", "manifests/pipe.yaml"]);
+    writer.join().expect("writer").expect("write to the FIFO");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 file checked"), "{}", r.stdout);
+}

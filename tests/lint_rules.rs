@@ -103,6 +103,7 @@ fn every_rule_has_fixtures_and_findings_match_expectations() {
             files: result.files,
             errors: Vec::new(),
             notes: Vec::new(),
+            skipped: Vec::new(),
         };
         insta::assert_snapshot!(
             format!("{id}.human"),

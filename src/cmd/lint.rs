@@ -85,6 +85,16 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
             ),
         );
     }
+    // What a walk passed over goes to stderr in every format, and into the
+    // notes of the formats that carry notes.
+    let mut stderr = String::new();
+    for skipped in &result.skipped {
+        let warning = Error::plain(skipped.as_str()).with_severity(miette::Severity::Warning);
+        stderr.push_str(&crate::report::human::render(&warning, err));
+    }
+    if args.format != Format::Human {
+        result.notes.extend(result.skipped.iter().cloned());
+    }
     let out = match args.format {
         Format::Human => report::human(&result, out),
         Format::Json => report::json(&result),
@@ -96,7 +106,6 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
     if !result.errors.is_empty() {
         // Unreadable or malformed input: report every one, exit 2; the
         // findings of the other files are still printed.
-        let mut stderr = String::new();
         for e in &result.errors {
             stderr.push_str(&crate::report::human::render(e, err));
         }
@@ -111,5 +120,9 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
     // The process ends once the report is printed: freeing every parsed
     // node of 10,000 documents one by one would only delay it.
     std::mem::forget(result);
-    Ok(done(i32::from(failed), out))
+    Ok(Outcome {
+        code: i32::from(failed),
+        stdout: out,
+        stderr,
+    })
 }

@@ -11,7 +11,7 @@ use crate::sim::run;
 use crate::sim::sink::Sink;
 use crate::sim::{series, targets};
 
-pub fn run(args: &RelabelSimArgs, term: Term, out: &mut dyn Write) -> Result<()> {
+pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<()> {
     let flavor = match args.prometheus_version {
         PromVersion::V2 => Flavor::V2,
         PromVersion::V3 => Flavor::V3,
@@ -36,7 +36,7 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut dyn Write) -> Result<()>
         other => return Err(other.unsupported("relabel-sim")),
     };
     if !args.manifests.is_empty() {
-        let text = coverage_report(args, &config, flavor, format)?;
+        let text = coverage_report(args, &config, flavor, format, out)?;
         return out
             .write_all(text.as_bytes())
             .map_err(crate::report::write_error);
@@ -76,6 +76,7 @@ fn coverage_report(
     config: &ConfigInput,
     flavor: Flavor,
     format: Format,
+    sink: &mut report::Sink,
 ) -> Result<String> {
     let ConfigInput::Jobs(all) = config else {
         return Err(Error::plain(
@@ -94,12 +95,16 @@ fn coverage_report(
             )));
         }
     }
-    let (paths, mut errors) = discover(&args.manifests, &|_| false);
-    if let Some(e) = errors.drain(..).next() {
+    let found = discover(&args.manifests, &|_| false);
+    if let Some(e) = found.errors.into_iter().next() {
         return Err(e);
     }
+    for skipped in &found.skipped {
+        let warning = Error::plain(skipped.as_str()).with_severity(miette::Severity::Warning);
+        sink.error(&warning);
+    }
     let mut files = Vec::new();
-    for p in &paths {
+    for p in &found.files {
         let src = read_source(&p.path)?;
         let docs = load_yaml(&src)?;
         files.push((src, docs));

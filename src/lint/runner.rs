@@ -26,6 +26,8 @@ pub struct LintResult {
     pub errors: Vec<Error>,
     /// Things skipped on purpose (unknown kinds, non-manifest YAML).
     pub notes: Vec<String>,
+    /// Entries a directory walk passed over: not regular files.
+    pub skipped: Vec<String>,
 }
 
 /// Reads and parses files on all cores, largest first so that a big file
@@ -55,9 +57,10 @@ pub fn enabled_rules(config: &LintConfig) -> Vec<(&'static dyn Rule, Severity)> 
 }
 
 pub fn run(opts: &LintOptions) -> LintResult {
-    let (paths, mut errors) = discover(&opts.paths, &|p| opts.config.is_excluded(p));
+    let found = discover(&opts.paths, &|p| opts.config.is_excluded(p));
+    let mut errors = found.errors;
     let mut files = Vec::new();
-    for loaded in load_all(&paths) {
+    for loaded in load_all(&found.files) {
         match loaded {
             Ok(f) => files.push(f),
             Err(e) => errors.push(e),
@@ -66,6 +69,7 @@ pub fn run(opts: &LintOptions) -> LintResult {
     let mut result = run_loaded(files, opts);
     errors.append(&mut result.errors);
     result.errors = errors;
+    result.skipped = found.skipped;
     result
 }
 
@@ -112,6 +116,7 @@ pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
         findings,
         errors,
         notes,
+        skipped: Vec::new(),
     }
 }
 
