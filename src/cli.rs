@@ -102,8 +102,10 @@ Examples:
 
 Output: --format json (or yaml; --output is another name for the flag) prints
   {\"results\": [{\"job\", \"discovered\", \"relabeled\", \"dropped_by_rule\",
-                 \"target\", \"scrape_url\", \"error\", \"steps\"}]}
-in input order per job; \"steps\" is filled with --trace.
+                 \"target\", \"scrape_url\", \"error\", \"steps\"}],
+   \"errors\": [{\"file\", \"line\", \"column\", \"message\", \"help\"}]}
+in input order per job; \"steps\" is filled with --trace; \"errors\" holds
+the input error that stopped the run.
 
 Exit codes: 0 success, 2 usage or input error (with file:line:col).";
 

@@ -99,6 +99,7 @@ fn yaml_output_matches_json() {
     let src = kdm::yaml::Source::new("out.yaml", yaml.stdout.clone());
     let docs = kdm::yaml::load_stream(&src, kdm::yaml::Limits::default()).expect("yaml");
     assert_eq!(docs[0].to_json(), from_json);
+    insta::assert_snapshot!(yaml.stdout);
 }
 
 #[test]
@@ -331,4 +332,83 @@ fn format_is_one_flag_everywhere() {
         assert_eq!(r.code, 2, "{args:?}");
         assert!(r.stderr.contains(offered), "{args:?}: {}", r.stderr);
     }
+}
+
+/// An input error (a bad config, a bad targets file) stops relabel-sim: the
+/// JSON and YAML reports end with it in their `errors`, placed as lint's
+/// are, standard error shows the same diagnostic as the human report, and
+/// the exit code is 2.
+#[test]
+fn relabel_sim_input_errors_are_in_every_report() {
+    for (name, inputs, file, line) in [
+        (
+            "config",
+            [
+                "-c",
+                "testdata/errors/unknown-action.yml",
+                "-t",
+                "testdata/relabel-sim/pods.yaml",
+            ],
+            "testdata/errors/unknown-action.yml",
+            5,
+        ),
+        (
+            "targets",
+            [
+                "-c",
+                "testdata/relabel-sim/rules.yaml",
+                "-t",
+                "testdata/relabel-sim/broken-targets.yaml",
+            ],
+            "testdata/relabel-sim/broken-targets.yaml",
+            3,
+        ),
+    ] {
+        let sim = |format: &str| {
+            let mut args = vec!["relabel-sim", "--format", format];
+            args.extend_from_slice(&inputs);
+            kdm(&args)
+        };
+        let human = sim("human");
+        assert_eq!(human.code, 2, "{name}");
+        assert_eq!(human.stdout, "", "{name}");
+        assert!(
+            human.stderr.contains(&format!("{file}:{line}:")),
+            "{name}: {}",
+            human.stderr
+        );
+        let json = sim("json");
+        assert_eq!((json.code, &json.stderr), (2, &human.stderr), "{name}");
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+        assert_eq!(v["results"], serde_json::json!([]), "{name}");
+        assert_eq!(v["errors"][0]["file"], file, "{name}");
+        assert_eq!(v["errors"][0]["line"], line, "{name}");
+        insta::assert_snapshot!(format!("relabel-sim-input-error-{name}.json"), json.stdout);
+        let yaml = sim("yaml");
+        assert_eq!((yaml.code, &yaml.stderr), (2, &human.stderr), "{name}");
+        let src = kdm::yaml::Source::new("out.yaml", yaml.stdout.clone());
+        let docs = kdm::yaml::load_stream(&src, kdm::yaml::Limits::default()).expect("YAML");
+        assert_eq!(docs[0].to_json(), v, "{name}");
+        insta::assert_snapshot!(format!("relabel-sim-input-error-{name}.yaml"), yaml.stdout);
+    }
+}
+
+/// Without input errors the JSON and YAML reports still carry an empty
+/// `errors`, and the YAML report ends its last line.
+#[test]
+fn relabel_sim_reports_end_with_their_errors() {
+    let sim = |format: &str| {
+        kdm(&[
+            "relabel-sim",
+            "-c",
+            "testdata/relabel-sim/rules.yaml",
+            "-t",
+            "testdata/relabel-sim/labels.json",
+            "--format",
+            format,
+        ])
+        .stdout
+    };
+    assert!(sim("json").ends_with("\n], \"errors\": []}\n"));
+    assert!(sim("yaml").ends_with("\n  steps: []\nerrors: []\n"));
 }

@@ -77,6 +77,10 @@ fn documentation_example_with_a_service() {
     let yaml = coverage(DOCS, &[NODE_LOCAL_DNS], &["--output", "yaml"]);
     assert_eq!(yaml.code, 0);
     assert!(yaml.stdout.contains("scraped_twice:"), "{}", yaml.stdout);
+    let src = kdm::yaml::Source::new("out.yaml", yaml.stdout.clone());
+    let docs = kdm::yaml::load_stream(&src, kdm::yaml::Limits::default()).expect("YAML report");
+    assert_eq!(docs[0].to_json(), v);
+    insta::assert_snapshot!("docs-node-local-dns.yaml", yaml.stdout);
 }
 
 #[test]
@@ -230,4 +234,38 @@ fn embedded_prometheus_configs() {
         "{}",
         run.stdout
     );
+}
+
+/// An input error stops the coverage report: JSON and YAML name it in
+/// `errors` (the analysis is null), standard error shows the diagnostic,
+/// and the exit code is 2.
+#[test]
+fn input_errors_are_in_every_report() {
+    for (name, config, manifest, place) in [
+        (
+            "config",
+            "testdata/relabel-sim/rules.yaml",
+            NODE_LOCAL_DNS,
+            ("testdata/relabel-sim/rules.yaml", serde_json::Value::Null),
+        ),
+        (
+            "manifest",
+            DOCS,
+            "testdata/lint-cli/broken.yaml",
+            ("testdata/lint-cli/broken.yaml", serde_json::json!(5)),
+        ),
+    ] {
+        let human = coverage(config, &[manifest], &[]);
+        assert_eq!((human.code, human.stdout.as_str()), (2, ""), "{name}");
+        let json = coverage(config, &[manifest], &["--format", "json"]);
+        assert_eq!((json.code, &json.stderr), (2, &human.stderr), "{name}");
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+        assert!(v["coverage"].is_null(), "{name}");
+        assert_eq!(v["errors"][0]["file"], place.0, "{name}");
+        assert_eq!(v["errors"][0]["line"], place.1, "{name}");
+        insta::assert_snapshot!(format!("input-error-{name}.json"), json.stdout);
+        let yaml = coverage(config, &[manifest], &["--format", "yaml"]);
+        assert_eq!((yaml.code, &yaml.stderr), (2, &human.stderr), "{name}");
+        insta::assert_snapshot!(format!("input-error-{name}.yaml"), yaml.stdout);
+    }
 }

@@ -1,27 +1,41 @@
 use std::io::Write;
 
 use crate::cli::{PromVersion, RelabelSimArgs};
+use crate::coverage::Coverage;
 use crate::diag::{Error, Result};
 use crate::input::{discover, load_yaml, read_source};
 use crate::prom::config::{ConfigInput, ScrapeJob};
 use crate::relabel::Flavor;
-use crate::report::{self, Term};
-use crate::sim::report::Format;
+use crate::report::{self, Format, Term};
 use crate::sim::run;
 use crate::sim::sink::Sink;
 use crate::sim::{series, targets};
 
+/// Runs `kdm relabel-sim`. An input error ends the JSON and YAML reports
+/// too, in their `errors`, besides going to standard error.
 pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<()> {
+    if !matches!(args.format, Format::Human | Format::Json | Format::Yaml) {
+        return Err(args.format.unsupported("relabel-sim"));
+    }
     let flavor = match args.prometheus_version {
         PromVersion::V2 => Flavor::V2,
         PromVersion::V3 => Flavor::V3,
     };
-    let stdin_readers = usize::from(args.config == "-")
-        + args.targets.iter().filter(|t| *t == "-").count()
-        + usize::from(args.series.as_deref() == Some("-"));
-    if stdin_readers > 1 {
-        return Err(Error::plain("only one input can be read from stdin (`-`)"));
+    if !args.manifests.is_empty() {
+        return coverage(args, flavor, out);
     }
+    let mut sink = Sink::new(out, args.format, term.color);
+    let result = simulate(args, flavor, &mut sink);
+    if let Err(e) = &result {
+        // After a failed write there is nothing more to say on stdout.
+        let _ = sink.fail(e);
+    }
+    result
+}
+
+/// Relabels `--targets` (or `--series`) and streams the results.
+fn simulate(args: &RelabelSimArgs, flavor: Flavor, sink: &mut Sink<'_>) -> Result<()> {
+    check_stdin(args)?;
     let config = crate::sim::config::load(&args.config, flavor)?;
     let opts = run::Options {
         flavor,
@@ -29,23 +43,10 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<
         jobs: args.jobs.clone(),
         role: args.role,
     };
-    let format = match args.format {
-        report::Format::Human => Format::Text { color: term.color },
-        report::Format::Json => Format::Json,
-        report::Format::Yaml => Format::Yaml,
-        other => return Err(other.unsupported("relabel-sim")),
-    };
-    if !args.manifests.is_empty() {
-        let text = coverage_report(args, &config, flavor, format, out)?;
-        return out
-            .write_all(text.as_bytes())
-            .map_err(crate::report::write_error);
-    }
-    let mut sink = Sink::new(out, format);
     if let Some(path) = &args.series {
         let src = read_source(path)?;
         let s = series::parse_series(&src)?;
-        run::run_series(&config, &s, &opts, &mut sink)
+        run::run_series(&config, &s, &opts, sink)
     } else {
         let sources = args
             .targets
@@ -61,7 +62,7 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<
         } else {
             Some(targets::Targets::merge(parsed)?)
         };
-        let result = run::run_targets(&config, t.as_ref(), &opts, &mut sink);
+        let result = run::run_targets(&config, t.as_ref(), &opts, sink);
         // The process ends next: freeing 100k target groups one by one would
         // only delay it.
         std::mem::forget(t);
@@ -70,18 +71,58 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<
     }
 }
 
-/// `--manifests`: the coverage report of the selected jobs.
-fn coverage_report(
+fn check_stdin(args: &RelabelSimArgs) -> Result<()> {
+    let stdin_readers = usize::from(args.config == "-")
+        + args.targets.iter().filter(|t| *t == "-").count()
+        + usize::from(args.series.as_deref() == Some("-"));
+    if stdin_readers > 1 {
+        return Err(Error::plain("only one input can be read from stdin (`-`)"));
+    }
+    Ok(())
+}
+
+/// `--manifests`: the coverage report of the selected jobs, or of the
+/// input error that stopped it.
+fn coverage(args: &RelabelSimArgs, flavor: Flavor, out: &mut report::Sink) -> Result<()> {
+    let analysis = analyze(args, flavor, out);
+    let text = match (&analysis, args.format) {
+        (Ok((c, places)), Format::Human) => {
+            crate::coverage::report::text(c, &|i| places.get(i).cloned().unwrap_or_default())
+        }
+        (Err(_), Format::Human) => String::new(),
+        (Ok((c, _)), format) => machine(format, &crate::coverage::report::document(Some(c), &[]))?,
+        (Err(e), format) => machine(
+            format,
+            &crate::coverage::report::document(None, std::slice::from_ref(e)),
+        )?,
+    };
+    out.write_all(text.as_bytes())
+        .map_err(crate::report::write_error)?;
+    analysis.map(|_| ())
+}
+
+/// A report document in JSON or YAML.
+fn machine(format: Format, doc: &serde_json::Value) -> Result<String> {
+    match format {
+        Format::Yaml => report::yaml::document(doc),
+        _ => Ok(report::json::document(doc)),
+    }
+}
+
+/// The coverage of the selected jobs over `--manifests`, with the place
+/// of each object found; files passed over are warned about on `sink`.
+fn analyze(
     args: &RelabelSimArgs,
-    config: &ConfigInput,
     flavor: Flavor,
-    format: Format,
     sink: &mut report::Sink,
-) -> Result<String> {
-    let ConfigInput::Jobs(all) = config else {
+) -> Result<(Coverage, Vec<String>)> {
+    check_stdin(args)?;
+    let config = crate::sim::config::load(&args.config, flavor)?;
+    let ConfigInput::Jobs(all) = &config else {
         return Err(Error::plain(
             "--manifests needs scrape jobs (a prometheus.yml or scrape configs), not a bare rule list",
-        ));
+        )
+        .in_file(&args.config));
     };
     let jobs: Vec<&ScrapeJob> = all
         .iter()
@@ -89,10 +130,10 @@ fn coverage_report(
         .collect();
     for name in &args.jobs {
         if !all.iter().any(|j| &j.name == name) {
-            return Err(Error::plain(format!(
-                "no job named {name:?} in {}",
-                args.config
-            )));
+            return Err(
+                Error::plain(format!("no job named {name:?} in {}", args.config))
+                    .in_file(&args.config),
+            );
         }
     }
     let found = discover(&args.manifests, &|_| false);
@@ -124,15 +165,5 @@ fn coverage_report(
         )));
     }
     let c = crate::coverage::analyze(&objects, &jobs, usize::from(args.nodes), flavor);
-    Ok(match format {
-        Format::Text { .. } => {
-            crate::coverage::report::text(&c, &|i| places.get(i).cloned().unwrap_or_default())
-        }
-        Format::Json => crate::coverage::report::json(&c),
-        Format::Yaml => {
-            let json: serde_json::Value =
-                serde_json::from_str(&crate::coverage::report::json(&c)).unwrap_or_default();
-            crate::yaml::to_yaml(&json).map_err(Error::plain)?
-        }
-    })
+    Ok((c, places))
 }

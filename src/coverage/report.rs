@@ -2,6 +2,7 @@
 //! which job scrapes it (labels and URL) and why each other job does not.
 
 use super::{duplicates, why_not, Coverage, JobOutcome, JobSummary};
+use crate::diag::Error;
 use crate::relabel::Labels;
 
 /// The text report.
@@ -155,8 +156,17 @@ fn show_labels(l: &Labels) -> String {
     format!("{{{}}}", parts.join(", "))
 }
 
-/// The JSON report: the whole analysis, plus findings.
-pub fn json(c: &Coverage) -> String {
+/// The JSON and YAML report: the whole analysis, its findings, and the
+/// input error that stopped it (then without an analysis).
+pub fn document(c: Option<&Coverage>, errors: &[Error]) -> serde_json::Value {
+    let Some(c) = c else {
+        return serde_json::json!({
+            "coverage": null,
+            "not_scraped": [],
+            "scraped_twice": [],
+            "errors": crate::report::json::errors(errors),
+        });
+    };
     let missing: Vec<serde_json::Value> = c
         .workloads
         .iter()
@@ -179,12 +189,10 @@ pub fn json(c: &Coverage) -> String {
                 "port": wc.ports[p].describe(), "jobs": jobs})
         })
         .collect();
-    let value = serde_json::json!({
+    serde_json::json!({
         "coverage": c,
         "not_scraped": missing,
         "scraped_twice": dups,
-    });
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
-    s.push('\n');
-    s
+        "errors": crate::report::json::errors(errors),
+    })
 }

@@ -6,6 +6,13 @@ use serde::Serialize;
 use super::Region;
 use crate::diag::Error;
 
+/// A whole report, pretty-printed, ending in a newline.
+pub fn document<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// An input error in a JSON report. `line` and `column` are null when the
 /// error has no place in its file (one that cannot be read), `file` too
 /// when it is about no file.

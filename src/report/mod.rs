@@ -11,6 +11,7 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 pub mod style;
+pub mod yaml;
 
 use std::io::{self, BufWriter, StdoutLock, Write};
 

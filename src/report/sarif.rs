@@ -63,7 +63,5 @@ pub fn document(rules: Vec<Value>, results: Vec<Value>, errors: &[Error]) -> Str
             "results": results,
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    super::json::document(&doc)
 }

@@ -9,13 +9,6 @@ use super::result::{Counts, JobInfo, Outcome, TargetResult};
 use crate::relabel::{is_legacy_label_name, Labels, SortedLabels};
 use crate::report::style::{paint, BAD, CHANGED, DROPPED, GOOD, TITLE};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text { color: bool },
-    Json,
-    Yaml,
-}
-
 /// One result in the stable JSON and YAML contract: the job, then the
 /// result's fields.
 #[derive(Serialize)]
@@ -38,14 +31,7 @@ pub fn write_json_result(out: &mut Vec<u8>, job: Option<&str>, r: &TargetResult<
 
 /// One result as a YAML sequence item under `results:`.
 pub fn yaml_result(job: Option<&str>, r: &TargetResult<'_>) -> String {
-    let body = crate::yaml::to_yaml(&Contract { job, result: r })
-        .unwrap_or_else(|e| format!("error: {e}\n"));
-    let mut out = String::with_capacity(body.len() + 64);
-    for (i, line) in body.lines().enumerate() {
-        out.push_str(if i == 0 { "\n- " } else { "\n  " });
-        out.push_str(line);
-    }
-    out
+    crate::report::yaml::sequence_item(&Contract { job, result: r })
 }
 
 /// Go-style quoting of a label value.

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use super::groups::{group_targets, job_groups, select_jobs};
 use super::name::target_name;
-use super::report::{self, Format};
+use super::report;
 use super::result::{rule_refs, JobInfo, TargetResult};
 use super::series::Series;
 use super::sink::Sink;
@@ -95,7 +95,7 @@ pub fn run_targets(
             })?;
         }
         ConfigInput::Jobs(jobs) => {
-            let detail = !matches!(sink.format, Format::Text { .. });
+            let detail = sink.format != crate::report::Format::Human;
             for job in select_jobs(jobs, &opts.jobs)? {
                 let (groups, notes) = job_groups(job, targets)?;
                 let items = group_targets(&groups);

@@ -5,14 +5,19 @@
 use std::io::Write;
 
 use super::ordered::for_each_chunk_ordered;
-use super::report::{self, Format};
+use super::report;
 use super::result::{Counts, JobInfo, TargetResult};
 use crate::diag::{Error, Result};
+use crate::report::Format;
 
 /// Where results go: the format, and the writer with its JSON comma state.
 pub struct Sink<'w> {
     out: &'w mut dyn Write,
+    /// Human, JSON or YAML.
     pub(super) format: Format,
+    /// Colours in the human report.
+    color: bool,
+    began: bool,
     wrote_result: bool,
     pub counts: Counts,
     jobs: usize,
@@ -21,10 +26,12 @@ pub struct Sink<'w> {
 }
 
 impl<'w> Sink<'w> {
-    pub fn new(out: &'w mut dyn Write, format: Format) -> Self {
+    pub fn new(out: &'w mut dyn Write, format: Format, color: bool) -> Self {
         Sink {
             out,
             format,
+            color,
+            began: false,
             wrote_result: false,
             counts: Counts::default(),
             jobs: 0,
@@ -44,37 +51,63 @@ impl<'w> Sink<'w> {
     }
 
     pub(super) fn begin(&mut self) -> Result<()> {
+        self.began = true;
         match self.format {
             Format::Json => self.write("{\"results\": ["),
             Format::Yaml => self.write("results:"),
-            Format::Text { .. } => Ok(()),
+            _ => Ok(()),
         }
     }
 
     pub(super) fn end(&mut self) -> Result<()> {
         match self.format {
-            Format::Json => {
-                let close = if self.wrote_result { "\n]}\n" } else { "]}\n" };
-                self.write(close)
-            }
-            Format::Yaml => {
-                if self.wrote_result {
-                    Ok(())
-                } else {
-                    self.write(" []\n")
-                }
-            }
-            Format::Text { color } => {
+            Format::Json | Format::Yaml => self.close(&[]),
+            _ => {
                 let s = report::text_summary(
                     self.jobs,
                     self.only_rule_list,
                     self.any_series,
                     self.counts,
-                    color,
+                    self.color,
                 );
                 self.write(&s)
             }
         }
+    }
+
+    /// Ends the JSON and YAML reports of a run stopped by an input error
+    /// with that error, after the results written so far. The human report
+    /// leaves it to standard error alone.
+    pub fn fail(&mut self, error: &Error) -> Result<()> {
+        if matches!(self.format, Format::Json | Format::Yaml) {
+            if !self.began {
+                self.begin()?;
+            }
+            self.close(std::slice::from_ref(error))?;
+        }
+        Ok(())
+    }
+
+    /// Closes the results and writes the input errors after them, as
+    /// every report's `errors` array.
+    fn close(&mut self, errors: &[Error]) -> Result<()> {
+        let results_end = match (self.format, self.wrote_result) {
+            (Format::Json, true) => "\n]",
+            (Format::Json, false) => "]",
+            (_, true) => "\n",
+            (_, false) => " []\n",
+        };
+        self.write(results_end)?;
+        if self.format == Format::Yaml {
+            return self.write(&crate::report::yaml::errors(errors));
+        }
+        let errors = crate::report::json::errors(errors);
+        self.write(", \"errors\": [")?;
+        for (i, e) in errors.iter().enumerate() {
+            let e = serde_json::to_string(e).unwrap_or_default();
+            self.write(&format!("{}\n  {e}", if i > 0 { "," } else { "" }))?;
+        }
+        self.write(if errors.is_empty() { "]}\n" } else { "\n]}\n" })
     }
 
     /// Renders and writes one job's results, in parallel chunks. `eval`
@@ -90,7 +123,9 @@ impl<'w> Sink<'w> {
         self.jobs += 1;
         self.any_series |= info.is_series();
         self.only_rule_list &= info.job.is_none();
-        if let Format::Text { color } = self.format {
+        let color = self.color;
+        let human = self.format == Format::Human;
+        if human {
             let s = report::text_job_header(info, color);
             self.write(&s)?;
         }
@@ -99,13 +134,10 @@ impl<'w> Sink<'w> {
             let mut out = Vec::new();
             let mut counts = Counts::default();
             // Only the text report shows a name for each input.
-            let named = matches!(format, Format::Text { .. });
+            let named = human;
             let mut emit = |name: &str, result: &TargetResult<'_>| {
                 counts.add(result.outcome());
                 match format {
-                    Format::Text { color } => out.extend_from_slice(
-                        report::text_entry(info, name, result, color).as_bytes(),
-                    ),
                     Format::Json => {
                         if !out.is_empty() {
                             out.push(b',');
@@ -115,6 +147,9 @@ impl<'w> Sink<'w> {
                     }
                     Format::Yaml => out.extend_from_slice(
                         report::yaml_result(info.job.as_deref(), result).as_bytes(),
+                    ),
+                    _ => out.extend_from_slice(
+                        report::text_entry(info, name, result, color).as_bytes(),
                     ),
                 }
             };
@@ -136,7 +171,7 @@ impl<'w> Sink<'w> {
             self.write_bytes(&chunk_out)
         })?;
         self.counts.merge(job_counts);
-        if let Format::Text { color } = self.format {
+        if human {
             let s = report::text_job_footer(info, job_counts, color);
             self.write(&s)?;
         }

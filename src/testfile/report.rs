@@ -98,9 +98,7 @@ pub fn json(files: &[FileReport<'_>], errors: &[Error]) -> String {
         "passed": passed,
         "failed": failed,
     });
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::report::json::document(&value)
 }
 
 /// JUnit XML: a test suite per file, a test case per test, a `<failure>`
