@@ -263,20 +263,28 @@ fn every_format_names_every_input_error() {
     assert_eq!(doc.root_element().attribute("errors"), Some("2"));
 }
 
-/// Nothing to lint is an input error, not a clean run.
+/// Nothing to lint is an input error, not a clean run; the human report
+/// then shows only the error, no "0 files checked".
 #[test]
 fn paths_without_yaml_are_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let empty = kdm_in(dir.path(), &["lint", "."]);
+    assert_eq!(empty.code, 2, "{}{}", empty.stdout, empty.stderr);
+    assert_eq!(empty.stdout, "");
+    insta::assert_snapshot!("nothing-to-lint", empty.stderr);
     std::fs::write(dir.path().join("notes.txt"), "not yaml").expect("write");
     let path = dir.path().to_str().expect("utf-8");
     let r = kdm(&["lint", path]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "");
     assert!(
         r.stderr
             .contains("nothing to lint: no YAML or JSON files in"),
         "{}",
         r.stderr
     );
+    let missing = kdm(&["lint", "testdata/no-such.yaml"]);
+    assert_eq!((missing.code, missing.stdout.as_str()), (2, ""));
     let r = kdm(&["lint", "--format", "json", path]);
     assert_eq!(r.code, 2);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");

@@ -57,6 +57,15 @@ fn invalid_files_are_errors_at_their_line() {
         "{}",
         run.stderr
     );
+    // Only the error: no "0 passed, 0 failed" for a run that ran nothing.
+    assert_eq!(run.stdout, "");
+    let json = kdm(&["test", "--format", "json", "testdata/errors"]);
+    assert_eq!(json.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    assert_eq!(
+        v["errors"][0]["message"],
+        "no *.test.yaml files in testdata/errors"
+    );
 }
 
 #[test]

@@ -81,7 +81,7 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
                 args.paths.join(", ")
             ))
             .with_help(
-                "kdm lint reads .yaml, .yml and .json files below each directory, and every file named",
+                "kdm lint reads .yaml, .yml and .json files below each directory, and every file named on the command line",
             ),
         );
     }
@@ -96,6 +96,8 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
         result.notes.extend(result.skipped.iter().cloned());
     }
     let out = match args.format {
+        // With no file checked, the errors say it all: no "0 files checked".
+        Format::Human if result.files.is_empty() => String::new(),
         Format::Human => report::human(&result, out),
         Format::Json => report::json(&result),
         Format::Sarif => report::sarif(&result),
