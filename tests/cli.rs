@@ -412,3 +412,37 @@ fn relabel_sim_reports_end_with_their_errors() {
     assert!(sim("json").ends_with("\n], \"errors\": []}\n"));
     assert!(sim("yaml").ends_with("\n  steps: []\nerrors: []\n"));
 }
+
+/// An input error met after some results were written (the second job
+/// cannot decode a Pod) ends the JSON and YAML reports after those results.
+#[test]
+fn relabel_sim_input_error_after_results() {
+    let sim = |format: &str| {
+        kdm(&[
+            "relabel-sim",
+            "-c",
+            "testdata/relabel-sim/stopped/prometheus.yml",
+            "-t",
+            "testdata/relabel-sim/stopped/objects.yaml",
+            "--format",
+            format,
+        ])
+    };
+    let json = sim("json");
+    assert_eq!(json.code, 2, "{}", json.stderr);
+    assert!(
+        json.stderr.contains("stopped/objects.yaml:8:1"),
+        "{}",
+        json.stderr
+    );
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    assert_eq!(v["results"][0]["job"], "nodes");
+    assert_eq!(v["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["errors"][0]["line"], 8);
+    let yaml = sim("yaml");
+    assert_eq!(yaml.code, 2);
+    let src = kdm::yaml::Source::new("out.yaml", yaml.stdout.clone());
+    let docs = kdm::yaml::load_stream(&src, kdm::yaml::Limits::default()).expect("YAML");
+    assert_eq!(docs[0].to_json(), v);
+    insta::assert_snapshot!(yaml.stdout);
+}
