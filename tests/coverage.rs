@@ -269,3 +269,44 @@ fn input_errors_are_in_every_report() {
         insta::assert_snapshot!(format!("input-error-{name}.yaml"), yaml.stdout);
     }
 }
+
+/// Every manifest is read: each one that cannot be read or parsed is an
+/// error in the report and on standard error, not only the first.
+#[test]
+fn every_manifest_error_is_reported() {
+    let manifests = [
+        "testdata/lint-cli/broken.yaml",
+        NODE_LOCAL_DNS,
+        "testdata/errors/duplicate-key.yml",
+    ];
+    let run = coverage(DOCS, &manifests, &["--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let places: Vec<String> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}:{}",
+                e["file"].as_str().unwrap_or(""),
+                e["line"],
+                e["column"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "testdata/lint-cli/broken.yaml:5:3",
+            "testdata/errors/duplicate-key.yml:6:9"
+        ]
+    );
+    for place in &places {
+        assert!(
+            run.stderr.contains(place.as_str()),
+            "{place}: {}",
+            run.stderr
+        );
+    }
+}

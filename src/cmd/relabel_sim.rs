@@ -91,14 +91,21 @@ fn coverage(args: &RelabelSimArgs, flavor: Flavor, out: &mut report::Sink) -> Re
         }
         (Err(_), Format::Human) => String::new(),
         (Ok((c, _)), format) => machine(format, &crate::coverage::report::document(Some(c), &[]))?,
-        (Err(e), format) => machine(
-            format,
-            &crate::coverage::report::document(None, std::slice::from_ref(e)),
-        )?,
+        (Err(errors), format) => machine(format, &crate::coverage::report::document(None, errors))?,
     };
     out.write_all(text.as_bytes())
         .map_err(crate::report::write_error)?;
-    analysis.map(|_| ())
+    match analysis {
+        Ok(_) => Ok(()),
+        // Every error on stderr too; the last one ends the run.
+        Err(mut errors) => {
+            let last = errors.pop();
+            for e in &errors {
+                out.error(e);
+            }
+            Err(last.unwrap_or_else(|| Error::plain("no coverage report")))
+        }
+    }
 }
 
 /// A report document in JSON or YAML.
@@ -110,19 +117,20 @@ fn machine(format: Format, doc: &serde_json::Value) -> Result<String> {
 }
 
 /// The coverage of the selected jobs over `--manifests`, with the place
-/// of each object found; files passed over are warned about on `sink`.
+/// of each object found, or every input error (all manifests are read);
+/// files passed over are warned about on `sink`.
 fn analyze(
     args: &RelabelSimArgs,
     flavor: Flavor,
     sink: &mut report::Sink,
-) -> Result<(Coverage, Vec<String>)> {
-    check_stdin(args)?;
-    let config = crate::sim::config::load(&args.config, flavor)?;
+) -> std::result::Result<(Coverage, Vec<String>), Vec<Error>> {
+    check_stdin(args).map_err(|e| vec![e])?;
+    let config = crate::sim::config::load(&args.config, flavor).map_err(|e| vec![e])?;
     let ConfigInput::Jobs(all) = &config else {
-        return Err(Error::plain(
+        return Err(vec![Error::plain(
             "--manifests needs scrape jobs (a prometheus.yml or scrape configs), not a bare rule list",
         )
-        .in_file(&args.config));
+        .in_file(&args.config)]);
     };
     let jobs: Vec<&ScrapeJob> = all
         .iter()
@@ -130,25 +138,29 @@ fn analyze(
         .collect();
     for name in &args.jobs {
         if !all.iter().any(|j| &j.name == name) {
-            return Err(
-                Error::plain(format!("no job named {name:?} in {}", args.config))
-                    .in_file(&args.config),
-            );
+            return Err(vec![Error::plain(format!(
+                "no job named {name:?} in {}",
+                args.config
+            ))
+            .in_file(&args.config)]);
         }
     }
     let found = discover(&args.manifests, &|_| false);
-    if let Some(e) = found.errors.into_iter().next() {
-        return Err(e);
-    }
     for skipped in &found.skipped {
         let warning = Error::plain(skipped.as_str()).with_severity(miette::Severity::Warning);
         sink.error(&warning);
     }
+    let mut errors = found.errors;
     let mut files = Vec::new();
     for p in &found.files {
-        let src = read_source(&p.path)?;
-        let docs = load_yaml(&src)?;
-        files.push((src, docs));
+        let loaded = read_source(&p.path).and_then(|src| Ok((load_yaml(&src)?, src)));
+        match loaded {
+            Ok((docs, src)) => files.push((src, docs)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     let mut objects = Vec::new();
     let mut places = Vec::new();
@@ -159,10 +171,10 @@ fn analyze(
         }
     }
     if objects.is_empty() {
-        return Err(Error::plain(format!(
+        return Err(vec![Error::plain(format!(
             "no Kubernetes objects in {}",
             args.manifests.join(", ")
-        )));
+        ))]);
     }
     let c = crate::coverage::analyze(&objects, &jobs, usize::from(args.nodes), flavor);
     Ok((c, places))
