@@ -12,13 +12,16 @@ use crate::yaml::{self, Node, Source};
 /// exhaustion (a 100 MB targets file is fine).
 pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Reads a file (or stdin for `-`) into a [`Source`].
-pub fn read_source(path: &str) -> Result<Source> {
-    read(path).map_err(|e| e.in_file(path))
+/// Reads a file (or stdin for `-`) into a [`Source`]. A name that is not
+/// valid UTF-8 is read as it is and shown with U+FFFD in its place.
+pub fn read_source(path: impl AsRef<Path>) -> Result<Source> {
+    let path = path.as_ref();
+    read(path).map_err(|e| e.in_file(&path.to_string_lossy()))
 }
 
-fn read(path: &str) -> Result<Source> {
-    let (name, bytes) = if path == "-" {
+fn read(file: &Path) -> Result<Source> {
+    let path = file.to_string_lossy();
+    let (name, bytes) = if file.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
             .take(MAX_INPUT_BYTES + 1)
@@ -26,7 +29,7 @@ fn read(path: &str) -> Result<Source> {
             .map_err(|e| Error::plain(format!("cannot read standard input: {e}")))?;
         ("<stdin>".to_string(), buf)
     } else {
-        let meta = std::fs::metadata(path)
+        let meta = std::fs::metadata(file)
             .map_err(|e| Error::plain(format!("cannot read {path}: {}", io_reason(&e))))?;
         if meta.is_dir() {
             return Err(Error::plain(format!(
@@ -34,9 +37,9 @@ fn read(path: &str) -> Result<Source> {
             )));
         }
         if meta.len() > MAX_INPUT_BYTES {
-            return Err(too_large(path));
+            return Err(too_large(&path));
         }
-        let file = std::fs::File::open(path)
+        let file = std::fs::File::open(file)
             .map_err(|e| Error::plain(format!("cannot read {path}: {}", io_reason(&e))))?;
         let buf = match read_in_parallel(&file, meta.len()) {
             Some(buf) => buf,
@@ -53,7 +56,7 @@ fn read(path: &str) -> Result<Source> {
                 buf
             }
         };
-        (path.to_string(), buf)
+        (path.into_owned(), buf)
     };
     if buf_len(&bytes) > MAX_INPUT_BYTES {
         return Err(too_large(&name));
@@ -142,7 +145,7 @@ pub fn load_yaml(src: &Source) -> Result<Vec<Node>> {
 
 /// An input file found by [`discover`], with its size when known.
 pub struct Found {
-    pub path: String,
+    pub path: PathBuf,
     pub bytes: u64,
 }
 
@@ -167,7 +170,7 @@ pub fn discover(paths: &[String], excluded: &dyn Fn(&str) -> bool) -> Discovery 
     for p in paths {
         if p == "-" {
             found.files.push(Found {
-                path: p.clone(),
+                path: PathBuf::from(p),
                 bytes: 0,
             });
             continue;
@@ -176,7 +179,7 @@ pub fn discover(paths: &[String], excluded: &dyn Fn(&str) -> bool) -> Discovery 
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => walk(path, excluded, &mut seen_dirs, &mut found),
             Ok(m) => found.files.push(Found {
-                path: p.clone(),
+                path: PathBuf::from(p),
                 bytes: m.len(),
             }),
             Err(e) => found
@@ -217,7 +220,9 @@ fn walk(
         if excluded(&display) {
             continue;
         }
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        // Names that are not UTF-8 are read all the same (by their real
+        // path) and shown lossily.
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
         if name.starts_with('.') && name != "." {
             continue;
         }
@@ -227,7 +232,7 @@ fn walk(
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, excluded, seen, found),
             Ok(m) if wanted && m.is_file() => found.files.push(Found {
-                path: display,
+                path,
                 bytes: m.len(),
             }),
             Ok(m) if wanted => found.skipped.push(format!(

@@ -481,3 +481,60 @@ fn fifos_in_directories_are_skipped() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("1 file checked"), "{}", r.stdout);
 }
+
+/// File and directory names that are not UTF-8 are read by their real path
+/// and shown with U+FFFD, by lint (not skipped) and by test (not mangled
+/// into a path that does not exist).
+#[cfg(target_os = "linux")]
+#[test]
+fn names_that_are_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifests = dir.path().join("manifests");
+    std::fs::create_dir(&manifests).expect("mkdir");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/corpus/daemonsets/falco-exporter__daemonset.yaml"
+        ),
+        manifests.join(OsStr::from_bytes(b"falco-\xff.yaml")),
+    )
+    .expect("copy");
+    let r = kdm_in(dir.path(), &["lint", "manifests"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 file checked"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("manifests/falco-\u{fffd}.yaml:64:11"),
+        "{}",
+        r.stdout
+    );
+
+    // A test file in a directory whose name is not UTF-8 either: its config
+    // is found next to it, and its failure is reported under its name.
+    let tests = dir.path().join(OsStr::from_bytes(b"tests-\xfe"));
+    std::fs::create_dir(&tests).expect("mkdir");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/scrape-configs/prometheus-community__prometheus.yml"
+        ),
+        tests.join("prometheus.yml"),
+    )
+    .expect("copy");
+    let test = b"config: prometheus.yml\ntests:\n  - name: unannotated pods are kept\n    \
+        job: kubernetes-pods\n    targets:\n      - {__address__: '10.0.0.1:80', \
+        __meta_kubernetes_namespace: web, __meta_kubernetes_pod_name: web-1}\n    \
+        expect:\n      - kept: {pod: web-1}\n";
+    std::fs::write(tests.join(OsStr::from_bytes(b"pods-\xff.test.yaml")), test)
+        .expect("write test");
+    let r = kdm_in(dir.path(), &["test", "."]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("tests-\u{fffd}/pods-\u{fffd}.test.yaml"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stderr.contains("cannot read"), "{}", r.stderr);
+}

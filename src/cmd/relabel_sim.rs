@@ -51,7 +51,7 @@ fn simulate(args: &RelabelSimArgs, flavor: Flavor, sink: &mut Sink<'_>) -> Resul
         let sources = args
             .targets
             .iter()
-            .map(|p| read_source(p))
+            .map(read_source)
             .collect::<Result<Vec<_>>>()?;
         let parsed = sources
             .iter()

@@ -1,3 +1,5 @@
+use std::path::{Path, PathBuf};
+
 use crate::cli::TestArgs;
 use crate::cmd::Outcome;
 use crate::diag::Error;
@@ -16,7 +18,7 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
     let mut loaded = Vec::new();
     for path in &files {
         match load(path).and_then(|f| run_file(&f).map(|o| (f, o))) {
-            Ok(x) => loaded.push((path.clone(), x)),
+            Ok(x) => loaded.push((path, x)),
             Err(e) => errors.push(e),
         }
     }
@@ -53,9 +55,11 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
             ));
         }
     }
+    let names: Vec<_> = loaded.iter().map(|(p, _)| p.to_string_lossy()).collect();
     let reports: Vec<FileReport<'_>> = loaded
         .iter()
-        .map(|(path, (_, outcomes))| FileReport { path, outcomes })
+        .zip(&names)
+        .map(|((_, (_, outcomes)), path)| FileReport { path, outcomes })
         .collect();
     let stdout = match args.format {
         Format::Human if reports.is_empty() => String::new(),
@@ -89,13 +93,13 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
 }
 
 /// Files as given; directories are searched for `*.test.yaml` and
-/// `*.test.yml`, sorted.
-fn expand(paths: &[String]) -> crate::diag::Result<Vec<String>> {
+/// `*.test.yml`, sorted. Names need not be UTF-8.
+fn expand(paths: &[String]) -> crate::diag::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
-        let path = std::path::Path::new(p);
+        let path = Path::new(p);
         if !path.is_dir() {
-            out.push(p.clone());
+            out.push(path.to_path_buf());
             continue;
         }
         let mut found = Vec::new();
@@ -109,7 +113,7 @@ fn expand(paths: &[String]) -> crate::diag::Result<Vec<String>> {
     Ok(out)
 }
 
-fn walk(dir: &std::path::Path, out: &mut Vec<String>, depth: usize) -> crate::diag::Result<()> {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> crate::diag::Result<()> {
     if depth > 32 {
         return Ok(());
     }
@@ -125,7 +129,7 @@ fn walk(dir: &std::path::Path, out: &mut Vec<String>, depth: usize) -> crate::di
         } else if kind.is_file() {
             let name = path.to_string_lossy();
             if name.ends_with(".test.yaml") || name.ends_with(".test.yml") {
-                out.push(name.into_owned());
+                out.push(path);
             }
         }
     }

@@ -10,7 +10,7 @@ use crate::relabel::Flavor;
 use crate::yaml::Node;
 
 /// Reads and validates the config at `path` (`-` for stdin).
-pub fn load(path: &str, flavor: Flavor) -> Result<ConfigInput> {
+pub fn load(path: impl AsRef<std::path::Path>, flavor: Flavor) -> Result<ConfigInput> {
     let config_src = read_source(path)?;
     let docs = load_yaml(&config_src)?;
     let embedded = |docs: &[Node]| -> Vec<Embedded> {

@@ -9,7 +9,7 @@ pub mod report;
 pub mod run;
 pub mod update;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
@@ -31,7 +31,7 @@ pub struct TestFile {
     pub source: Source,
     /// The config path as written, and resolved against the file's directory.
     pub config: String,
-    pub config_path: String,
+    pub config_path: PathBuf,
     pub config_span: Span,
     pub flavor: Flavor,
     pub tests: Vec<TestCase>,
@@ -83,12 +83,17 @@ pub enum Expected {
 }
 
 /// Reads and validates a test file.
-pub fn load(path: &str) -> Result<TestFile> {
+pub fn load(path: &Path) -> Result<TestFile> {
     let source = read_source(path)?;
     let docs = load_yaml(&source)?;
     let root = match docs.as_slice() {
         [one] if one.as_map().is_some() => one,
-        [] => return Err(Error::plain(format!("{path}: the test file is empty"))),
+        [] => {
+            return Err(Error::plain(format!(
+                "{}: the test file is empty",
+                path.to_string_lossy()
+            )))
+        }
         [one] => {
             return Err(Error::at(
                 &source,
@@ -110,11 +115,11 @@ pub fn load(path: &str) -> Result<TestFile> {
     let json = root.to_json();
     let config = json["config"].as_str().unwrap_or_default().to_string();
     let config_span = root.get("config").map_or(root.span, |n| n.span);
-    let dir = Path::new(path).parent().unwrap_or(Path::new(""));
-    let config_path = if path == "-" || Path::new(&config).is_absolute() {
-        config.clone()
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let config_path = if path.as_os_str() == "-" {
+        PathBuf::from(&config)
     } else {
-        dir.join(&config).to_string_lossy().into_owned()
+        dir.join(&config)
     };
     let flavor = match json.get("prometheus_version").and_then(Value::as_u64) {
         Some(2) => Flavor::V2,

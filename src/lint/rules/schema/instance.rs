@@ -389,7 +389,7 @@ mod tests {
                     ours.iter_errors(Instance::new(o.node)).map(show).collect();
                 want.sort();
                 got.sort();
-                assert_eq!(got, want, "{} in {}", o.kind, file.path);
+                assert_eq!(got, want, "{} in {}", o.kind, file.path.display());
                 checked += 1;
                 errors += got.len();
             }
