@@ -151,20 +151,25 @@ impl miette::Diagnostic for Error {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| &*s.text as &dyn SourceCode)
+        self.source
+            .as_ref()
+            .map(|s| s.named.inner() as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.source.is_none() || self.labels.is_empty() {
+        let text = self.source.as_ref()?.named.inner();
+        if self.labels.is_empty() {
             return None;
         }
         Some(Box::new(self.labels.iter().enumerate().map(
-            |(i, (span, l))| {
+            move |(i, (span, l))| {
                 let label = (!l.is_empty()).then(|| l.clone());
+                // Marks on a long line stay in the part of it shown.
+                let span = text.snippet_label(*span);
                 if i == 0 {
-                    LabeledSpan::new_primary_with_span(label, *span)
+                    LabeledSpan::new_primary_with_span(label, span)
                 } else {
-                    LabeledSpan::new_with_span(label, *span)
+                    LabeledSpan::new_with_span(label, span)
                 }
             },
         )))
@@ -174,5 +179,59 @@ impl miette::Diagnostic for Error {
         self.help
             .as_ref()
             .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{human::render, Term};
+
+    /// Any position renders: a snippet of a long line (minified JSON) shows
+    /// a window around the mark, wherever it is, with its true location.
+    #[test]
+    fn marks_anywhere_on_long_lines_render() {
+        let line = format!("{{\"a\": \"{}é\", \"b\": [1]}}", "h".repeat(70_000));
+        let text = format!("x: 1\n{line}\ny: 2\n{line}");
+        let src = Source::new("m.json", text.clone());
+        let second = text.len() - line.len();
+        for at in [5, 7, 6000, 65_535, 70_004, 70_007, 70_010, line.len() - 3] {
+            for (start, len) in [
+                (5 + at, 0),
+                (5 + at, 3),
+                (5 + at, 100_000),
+                (second + at, 9),
+            ] {
+                let mut start = start.min(text.len());
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let span = Span::new(start, (start + len).min(text.len()));
+                let err = Error::at(&src, span, "bad", "here").with_label(Span::new(0, 1), "x");
+                let shown = render(&err, Term::PLAIN);
+                let (l, c) = src.line_col(start);
+                let col_bytes = start - text[..start].rfind('\n').map_or(0, |i| i + 1) + 1;
+                assert!(
+                    shown.contains(&format!("m.json:{l}:{col_bytes}"))
+                        || shown.contains(&format!("m.json:{l}:{c}")),
+                    "{start}: {shown}"
+                );
+                assert!(shown.contains("here"), "{start}: {shown}");
+                assert!(shown.len() < 2_000, "{start}: {} bytes", shown.len());
+            }
+        }
+    }
+
+    /// Short lines keep their whole snippet, context lines and all.
+    #[test]
+    fn short_lines_render_whole() {
+        let src = Source::new("s.yaml", "a: 1\nb: 2\nc: 3\n");
+        let shown = render(
+            &Error::at(&src, Span::new(8, 9), "bad", "here"),
+            Term::PLAIN,
+        );
+        for line in ["1 │ a: 1", "2 │ b: 2", "3 │ c: 3"] {
+            assert!(shown.contains(line), "{shown}");
+        }
     }
 }

@@ -538,3 +538,80 @@ fn names_that_are_not_utf8() {
     );
     assert!(!r.stderr.contains("cannot read"), "{}", r.stderr);
 }
+
+/// Diagnostics past column 65,535 (minified JSON) render in every format:
+/// the snippet shows the part of the line around the mark, the machine
+/// formats the true column.
+#[test]
+fn diagnostics_far_along_one_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let long = "h".repeat(70_000);
+    write(
+        dir.path(),
+        "min.json",
+        format!("[{{\"__address__\": \"{long}\"}}]]").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "prom.yml",
+        b"scrape_configs:\n- job_name: node\n  static_configs: [{targets: [a:1]}]\n",
+    );
+    write(dir.path(), "rules.yml", RULES.as_bytes());
+    write(
+        dir.path(),
+        "series.txt",
+        format!("up{{a=\"{long}\"}}}}\n").as_bytes(),
+    );
+    let routes: [&[&str]; 3] = [
+        &["lint", "min.json"],
+        &["relabel-sim", "-c", "rules.yml", "-t", "min.json"],
+        &[
+            "relabel-sim",
+            "-c",
+            "prom.yml",
+            "-j",
+            "node",
+            "--series",
+            "series.txt",
+        ],
+    ];
+    for route in routes {
+        let file = route[route.len() - 1];
+        let col = if file == "series.txt" { 70_009 } else { 70_022 };
+        for format in ["human", "json"] {
+            let args = [route, &["--format", format]].concat();
+            let r = kdm_in(dir.path(), &args);
+            assert_input_error(&r, &format!("{file}:1:{col}"));
+            assert!(r.stderr.len() < 4_000, "{args:?}: {}", r.stderr);
+            if format == "json" && route[0] == "lint" {
+                let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json report");
+                assert_eq!(v["errors"][0]["column"], col, "{}", r.stdout);
+            }
+        }
+    }
+    let r = kdm_in(dir.path(), &["lint", "--format", "sarif", "min.json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("sarif report");
+    let place = &v["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["locations"][0];
+    assert_eq!(
+        place["physicalLocation"]["region"]["startColumn"], 70_022,
+        "{}",
+        r.stdout
+    );
+    // Findings (not only parse errors) far along a line.
+    let ds = format!(
+        "{{\"apiVersion\":\"apps/v1\",\"kind\":\"DaemonSet\",\"metadata\":{{\"name\":\"x\",\
+         \"annotations\":{{\"a\":\"{long}\"}}}},\"spec\":{{\"template\":{{\"spec\":\
+         {{\"containers\":[{{\"name\":\"a\",\"image\":\"a:1\"}}]}}}}}}}}"
+    );
+    write(dir.path(), "ds.json", ds.as_bytes());
+    let col = ds.find("\"spec\"").expect("spec") + 1;
+    let r = kdm_in(dir.path(), &["lint", "ds.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&format!("ds.json:1:{col}")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.len() < 20_000, "{} bytes", r.stdout.len());
+}

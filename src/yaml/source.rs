@@ -119,6 +119,109 @@ impl IndexedText {
     }
 }
 
+/// Lines longer than this (in bytes) are not shown whole in snippets: a
+/// minified JSON file is one line, and miette cannot draw a mark past
+/// column 65,535.
+const SNIPPET_LINE: usize = 512;
+
+/// How much of a long line a snippet shows before the span, and in all.
+const WINDOW_BEFORE: usize = 64;
+const WINDOW: usize = 256;
+
+impl IndexedText {
+    /// The index of the line holding byte `at`.
+    fn line_of(&self, at: usize) -> usize {
+        self.line_starts()
+            .partition_point(|&s| s <= at)
+            .saturating_sub(1)
+    }
+
+    /// The length of line `line` in bytes, its line break included.
+    fn line_len(&self, line: usize) -> usize {
+        let starts = self.line_starts();
+        starts.get(line + 1).copied().unwrap_or(self.text.len()) - starts[line]
+    }
+
+    /// Where line `line` ends, before its line break.
+    fn line_end(&self, line: usize) -> usize {
+        let end = self
+            .line_starts()
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let b = self.text.as_bytes();
+        let mut e = end;
+        while e > self.line_starts()[line] && matches!(b[e - 1], b'\n' | b'\r') && end - e < 2 {
+            e -= 1;
+        }
+        e
+    }
+
+    /// The span a label is drawn with: on a long line, no further than the
+    /// snippet's window shows, so the mark stays on the line drawn.
+    pub fn snippet_label(&self, span: crate::yaml::Span) -> crate::yaml::Span {
+        let start = span.start.min(self.text.len());
+        let line = self.line_of(start);
+        if self.line_len(line) <= SNIPPET_LINE {
+            return span;
+        }
+        let limit = self.line_end(line).min(start + (WINDOW - WINDOW_BEFORE));
+        crate::yaml::Span::new(start, ceil_char(&self.text, span.end.min(limit.max(start))))
+    }
+
+    /// The line holding byte `at` alone, for a snippet whose lines are
+    /// not all short: a long line shows only the window around `at` that
+    /// [`snippet_label`](Self::snippet_label) keeps marks in. `from_at`
+    /// starts it at `at`, as miette's reading without context does.
+    fn window(
+        &self,
+        at: usize,
+        line: usize,
+        from_at: bool,
+    ) -> Box<dyn miette::SpanContents<'_> + '_> {
+        let line_start = self.line_starts()[line];
+        let line_end = self.line_end(line).max(at);
+        let long = self.line_len(line) > SNIPPET_LINE;
+        let start = if from_at {
+            at
+        } else if long {
+            floor_char(&self.text, at.saturating_sub(WINDOW_BEFORE).max(line_start))
+        } else {
+            line_start
+        };
+        let end = if long {
+            ceil_char(&self.text, line_end.min(at + (WINDOW - WINDOW_BEFORE)))
+        } else {
+            line_end
+        };
+        Box::new(miette::MietteSpanContents::new(
+            &self.text.as_bytes()[start..end],
+            miette::SourceSpan::new(start.into(), end - start),
+            line,
+            start - line_start,
+            line,
+        ))
+    }
+}
+
+/// The nearest character boundary at or before `at`.
+fn floor_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The nearest character boundary at or after `at`.
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 impl miette::SourceCode for IndexedText {
     fn read_span<'a>(
         &'a self,
@@ -135,9 +238,12 @@ impl miette::SourceCode for IndexedText {
         // skipped. One line more: an empty span at a line start ends its
         // reading on the line break before it.
         let starts = self.line_starts();
-        let line = starts
-            .partition_point(|&s| s <= span.offset())
-            .saturating_sub(1);
+        let line = self.line_of(span.offset());
+        let last = self.line_of(span.offset() + span.len().saturating_sub(1)) + context_lines_after;
+        let first_shown = line.saturating_sub(context_lines_before);
+        if (first_shown..=last.min(starts.len() - 1)).any(|l| self.line_len(l) > SNIPPET_LINE) {
+            return Ok(self.window(span.offset(), line, context_lines_before == 0));
+        }
         let first = line.saturating_sub(context_lines_before + 1);
         let base = starts[first];
         let shifted = miette::SourceSpan::new((span.offset() - base).into(), span.len());
