@@ -8,6 +8,7 @@
 use serde_json::{json, Value};
 
 use super::kinds::{lookup, PodTemplate, Scope};
+use super::selector::LabelSelector;
 
 /// One simulated node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,9 +289,13 @@ fn fnv(s: &str) -> u64 {
 }
 
 /// Whether a Service's selector picks this pod (same namespace, every
-/// selector label equal; a Service without a selector picks nothing).
+/// selector label equal; a Service without a selector, or with one the API
+/// server would reject, picks nothing).
 fn selects(service: &Value, pod: &Value) -> bool {
-    let Some(selector) = service.pointer("/spec/selector").and_then(Value::as_object) else {
+    let Some(selector) = service
+        .pointer("/spec/selector")
+        .and_then(LabelSelector::from_json_map)
+    else {
         return false;
     };
     if selector.is_empty()
@@ -298,10 +303,12 @@ fn selects(service: &Value, pod: &Value) -> bool {
     {
         return false;
     }
-    let labels = pod.pointer("/metadata/labels").and_then(Value::as_object);
-    selector
-        .iter()
-        .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+    let no_labels = serde_json::Map::new();
+    let labels = pod
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .unwrap_or(&no_labels);
+    selector.matches(labels)
 }
 
 /// The container port a Service port's targetPort resolves to on `pod`.

@@ -20,6 +20,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference}
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::k8s::selector::LabelSelector;
+
 mod endpoints;
 mod endpointslice;
 mod ingress;
@@ -30,10 +32,7 @@ mod selector;
 mod service;
 
 pub use objects::{discover_objects, KubeObject};
-pub use selector::{
-    parse_field_selector, parse_label_selector, FieldRequirement, FieldSelector, LabelSelector,
-    Requirement, SelectorOperator,
-};
+pub use selector::{parse_field_selector, parse_label_selector, FieldRequirement, FieldSelector};
 
 pub type LabelSet = BTreeMap<String, String>;
 

@@ -1,89 +1,10 @@
-//! Label and field selectors as the Kubernetes API server applies them to the
-//! list/watch requests of Prometheus's informers
-//! (`k8s.io/apimachinery/pkg/labels` and `pkg/fields`).
-
-use std::collections::BTreeMap;
+//! The label and field selector strings of Prometheus's `selectors`, parsed
+//! as the Kubernetes API server parses them for list/watch requests
+//! (`k8s.io/apimachinery/pkg/labels` and `pkg/fields`). Label selectors are
+//! evaluated by the one matcher, `k8s::selector`.
 
 use crate::k8s::names;
-
-/// Operator of one label selector requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SelectorOperator {
-    /// `a=b`
-    Equals,
-    /// `a==b`
-    DoubleEquals,
-    /// `a!=b`
-    NotEquals,
-    /// `a in (x,y)`
-    In,
-    /// `a notin (x,y)`
-    NotIn,
-    /// `a`
-    Exists,
-    /// `!a`
-    DoesNotExist,
-    /// `a>5`
-    GreaterThan,
-    /// `a<5`
-    LessThan,
-}
-
-/// One comma-separated term of a label selector.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Requirement {
-    pub key: String,
-    pub operator: SelectorOperator,
-    /// Sorted and de-duplicated, like the Go string set it comes from.
-    pub values: Vec<String>,
-}
-
-impl Requirement {
-    fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        let value = labels.get(&self.key);
-        match self.operator {
-            SelectorOperator::Equals | SelectorOperator::DoubleEquals | SelectorOperator::In => {
-                value.is_some_and(|v| self.values.contains(v))
-            }
-            // An absent label satisfies the negative operators.
-            SelectorOperator::NotEquals | SelectorOperator::NotIn => {
-                value.is_none_or(|v| !self.values.contains(v))
-            }
-            SelectorOperator::Exists => value.is_some(),
-            SelectorOperator::DoesNotExist => value.is_none(),
-            SelectorOperator::GreaterThan | SelectorOperator::LessThan => {
-                let Some(have) = value.and_then(|v| v.parse::<i64>().ok()) else {
-                    return false;
-                };
-                let Some(want) = self.values.first().and_then(|v| v.parse::<i64>().ok()) else {
-                    return false;
-                };
-                if self.operator == SelectorOperator::GreaterThan {
-                    have > want
-                } else {
-                    have < want
-                }
-            }
-        }
-    }
-}
-
-/// A parsed label selector: every requirement must hold. No requirements
-/// (the empty selector) selects everything.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LabelSelector {
-    pub requirements: Vec<Requirement>,
-}
-
-impl LabelSelector {
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.requirements.iter().all(|r| r.matches(labels))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.requirements.is_empty()
-    }
-}
+use crate::k8s::selector::{LabelSelector, Operator, Requirement};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
@@ -289,9 +210,9 @@ impl Parser {
         let unary_end = matches!(self.peek(Context::Values), Token::End | Token::Comma);
         if negated || unary_end {
             let operator = if negated {
-                SelectorOperator::DoesNotExist
+                Operator::DoesNotExist
             } else {
-                SelectorOperator::Exists
+                Operator::Exists
             };
             return Ok(Requirement {
                 key,
@@ -300,13 +221,13 @@ impl Parser {
             });
         }
         let operator = match self.next(Context::KeyAndOperator) {
-            Token::In => SelectorOperator::In,
-            Token::NotIn => SelectorOperator::NotIn,
-            Token::Equals => SelectorOperator::Equals,
-            Token::DoubleEquals => SelectorOperator::DoubleEquals,
-            Token::NotEquals => SelectorOperator::NotEquals,
-            Token::GreaterThan => SelectorOperator::GreaterThan,
-            Token::LessThan => SelectorOperator::LessThan,
+            Token::In => Operator::In,
+            Token::NotIn => Operator::NotIn,
+            Token::Equals => Operator::Equals,
+            Token::DoubleEquals => Operator::DoubleEquals,
+            Token::NotEquals => Operator::NotEquals,
+            Token::GreaterThan => Operator::GreaterThan,
+            Token::LessThan => Operator::LessThan,
             t => {
                 let lit = t.literal();
                 let expected = match lit.as_str() {
@@ -318,7 +239,7 @@ impl Parser {
             }
         };
         let mut values = match operator {
-            SelectorOperator::In | SelectorOperator::NotIn => self.parse_values()?,
+            Operator::In | Operator::NotIn => self.parse_values()?,
             _ => self.parse_exact_value()?,
         };
         values.sort();
@@ -326,10 +247,8 @@ impl Parser {
         for v in &values {
             validate_label_value(&key, v)?;
         }
-        if matches!(
-            operator,
-            SelectorOperator::GreaterThan | SelectorOperator::LessThan
-        ) && values.iter().any(|v| v.parse::<i64>().is_err())
+        if matches!(operator, Operator::GreaterThan | Operator::LessThan)
+            && values.iter().any(|v| v.parse::<i64>().is_err())
         {
             return Err(format!(
                 "{key}: for 'Gt', 'Lt' operators, the value must be an integer"
@@ -573,6 +492,8 @@ pub fn parse_field_selector(s: &str) -> Result<FieldSelector, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -1,16 +1,11 @@
-//! `metav1.LabelSelector` evaluation over YAML nodes.
+//! Where a workload's label selectors are, and its template labels indexed
+//! for the rules that match selectors against many workloads (the matching
+//! itself is `k8s::selector`).
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::k8s::selector::LabelSelector;
 use crate::yaml::Node;
-
-/// The result of evaluating a selector against a label set.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Eval<'a> {
-    Matches,
-    /// The first requirement that fails, as its node.
-    Fails(&'a Node),
-}
 
 /// A label set by key.
 pub type Labels<'a> = BTreeMap<&'a str, &'a str>;
@@ -49,72 +44,22 @@ impl<'a, T> LabelIndex<'a, T> {
     }
 
     /// Positions of the items whose labels include `key: value`, in order.
-    pub fn carrying(&self, key: &'a str, value: &'a str) -> &[usize] {
+    pub fn carrying<'s>(&'s self, key: &'s str, value: &'s str) -> &'s [usize] {
         self.by_label.get(&(key, value)).map_or(&[], Vec::as_slice)
     }
 
     /// Positions of the items `selector` may match, in order: those carrying
-    /// the first `matchLabels` pair it requires, or all when it requires none.
-    pub fn may_match(&self, selector: &'a Node) -> impl Iterator<Item = usize> + '_ {
-        let (carrying, all) = match first_required_label(selector) {
+    /// the label it pins, or all when it pins none.
+    pub fn may_match<'s>(
+        &'s self,
+        selector: &'s LabelSelector,
+    ) -> impl Iterator<Item = usize> + 's {
+        let (carrying, all) = match selector.pinned_label() {
             Some((k, v)) => (self.carrying(k, v), 0..0),
             None => (&[][..], 0..self.items.len()),
         };
         carrying.iter().copied().chain(all)
     }
-}
-
-/// The first `matchLabels` pair [`evaluate`] requires (it skips pairs that
-/// are not strings).
-fn first_required_label(selector: &Node) -> Option<(&str, &str)> {
-    selector
-        .get("matchLabels")
-        .and_then(Node::as_map)?
-        .iter()
-        .find_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
-}
-
-/// Evaluates `matchLabels` and `matchExpressions` as the API server does.
-/// Malformed requirements are not judged here (another rule reports them).
-pub fn evaluate<'a>(selector: &'a Node, labels: &BTreeMap<&str, &str>) -> Eval<'a> {
-    if let Some(entries) = selector.get("matchLabels").and_then(Node::as_map) {
-        for (k, v) in entries {
-            let (Some(key), Some(value)) = (k.as_str(), v.as_str()) else {
-                continue;
-            };
-            if labels.get(key) != Some(&value) {
-                return Eval::Fails(k);
-            }
-        }
-    }
-    for expr in selector
-        .get("matchExpressions")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
-    {
-        let Some(key) = expr.get("key").and_then(Node::as_str) else {
-            continue;
-        };
-        let values: Vec<&str> = expr
-            .get("values")
-            .and_then(Node::as_seq)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(Node::as_str)
-            .collect();
-        let present = labels.get(key);
-        let ok = match expr.get("operator").and_then(Node::as_str) {
-            Some("In") => present.is_some_and(|v| values.contains(v)),
-            Some("NotIn") => present.is_none_or(|v| !values.contains(v)),
-            Some("Exists") => present.is_some(),
-            Some("DoesNotExist") => present.is_none(),
-            _ => continue,
-        };
-        if !ok {
-            return Eval::Fails(expr.get("key").unwrap_or(expr));
-        }
-    }
-    Eval::Matches
 }
 
 /// True when the selector has no requirements (it selects everything).
@@ -197,6 +142,8 @@ mod tests {
             "{matchLabels: {}, matchExpressions: [{key: app, operator: In, values: [a, b]}]}",
             "{matchExpressions: [{key: app, operator: Exists}]}",
             "{matchExpressions: [{key: app, operator: DoesNotExist}]}",
+            "{matchExpressions: [{key: app, operator: In, values: [a]}]}",
+            "{matchExpressions: [{key: x, operator: Exists}, {key: tier, operator: In, values: [web]}]}",
         ];
         let labels = [
             "{app: a}",
@@ -231,9 +178,10 @@ mod tests {
             let Some(sel_b) = b.selector else {
                 panic!("every workload has a selector");
             };
-            let found: Vec<usize> = index.may_match(sel_b).collect();
+            let sel_b = LabelSelector::from_node(sel_b);
+            let found: Vec<usize> = index.may_match(&sel_b).collect();
             for (at, (_, labels_a)) in index.items.iter().enumerate() {
-                if evaluate(sel_b, labels_a) == Eval::Matches {
+                if sel_b.matches(labels_a) {
                     matches += 1;
                     assert!(found.contains(&at), "{at} is missed");
                 }

@@ -1,4 +1,5 @@
-use super::selector::{evaluate, labels_of, Eval};
+use super::selector::labels_of;
+use crate::k8s::selector::LabelSelector;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 
 pub struct SelectorMismatch;
@@ -56,7 +57,8 @@ impl Rule for SelectorMismatch {
                 continue;
             }
             let labels = labels_of(w.template_labels());
-            if let Eval::Fails(at) = evaluate(selector, &labels) {
+            let (parsed, read_from) = LabelSelector::from_node_at(selector);
+            if let Some(at) = parsed.first_unmet(&labels).map(|i| read_from[i]) {
                 let mut f = Finding::new(
                     &META,
                     w.object.file,

@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
-use super::selector::{evaluate, is_empty, labels_of, Eval, LabelIndex};
+use super::selector::{is_empty, labels_of, LabelIndex};
 use super::{controller_selector, namespace_key, selector_key, NamespaceKey};
+use crate::k8s::selector::LabelSelector;
 use crate::k8s::Workload;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::yaml::Node;
@@ -76,34 +77,35 @@ impl Rule for SelectorOverlap {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-        let candidates: Vec<(&Workload<'_>, &Node)> = ctx
+        let candidates: Vec<(&Workload<'_>, &Node, LabelSelector)> = ctx
             .workloads
             .iter()
             .filter(|w| !is_owned(w) && w.template_labels().is_some())
             .filter_map(|w| Some((w, controller_selector(w)?)))
             .filter(|(_, s)| !is_empty(s))
+            .map(|(w, s)| (w, s, LabelSelector::from_node(s)))
             .collect();
         // Earlier candidates by namespace: only those can overlap, and of
-        // them only those whose template carries a label `b` requires.
-        let mut earlier: HashMap<NamespaceKey<'_>, LabelIndex<'_, (&Workload<'_>, &Node)>> =
-            HashMap::new();
-        for (b, sel_b) in candidates {
+        // them only those whose template carries the label `b` pins.
+        let mut earlier: HashMap<NamespaceKey<'_>, LabelIndex<'_, usize>> = HashMap::new();
+        for (at_b, (b, sel_b, parsed_b)) in candidates.iter().enumerate() {
             let labels_b = labels_of(b.template_labels());
             let group = earlier.entry(namespace_key(&b.object)).or_default();
             let overlapping: Vec<(&Workload<'_>, &Node)> = group
-                .may_match(sel_b)
+                .may_match(parsed_b)
                 .map(|at| &group.items[at])
-                .filter(|((a, sel_a), labels_a)| {
+                .map(|(at_a, labels_a)| (&candidates[*at_a], labels_a))
+                .filter(|((a, _, parsed_a), labels_a)| {
                     !(a.object.kind == b.object.kind && a.object.name == b.object.name)
-                        && evaluate(sel_a, &labels_b) == Eval::Matches
-                        && evaluate(sel_b, labels_a) == Eval::Matches
+                        && parsed_a.matches(&labels_b)
+                        && parsed_b.matches(*labels_a)
                 })
-                .map(|(w, _)| *w)
+                .map(|((a, sel_a, _), _)| (*a, *sel_a))
                 .collect();
             if !overlapping.is_empty() {
                 out.push(overlap_finding(ctx, (b, sel_b), &overlapping));
             }
-            group.push((b, sel_b), labels_b);
+            group.push(at_b, labels_b);
         }
     }
 }

@@ -2,6 +2,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::selector::{labels_of, LabelIndex};
 use super::{namespace_key, NamespaceKey};
+use crate::k8s::selector::LabelSelector;
 use crate::k8s::Workload;
 use crate::lint::rules::string_entries;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
@@ -142,13 +143,11 @@ impl Rule for ServiceSelectsNothing {
             let Some(peers) = by_namespace.get(&namespace_key(svc)) else {
                 continue;
             };
-            // A match has the selector's first pair among its labels.
-            let (_, _, first_key, first_value) = wanted[0];
-            let selects = |&at: &usize| {
-                let labels = &peers.items[at].1;
-                wanted.iter().all(|(_, _, k, v)| labels.get(k) == Some(v))
-            };
-            if peers.carrying(first_key, first_value).iter().any(selects) {
+            let selector = LabelSelector::from_map_node(sel);
+            if peers
+                .may_match(&selector)
+                .any(|at| selector.matches(&peers.items[at].1))
+            {
                 continue;
             }
             // Only speak when a workload looks like the intended target:
