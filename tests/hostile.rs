@@ -615,3 +615,134 @@ fn diagnostics_far_along_one_line() {
     );
     assert!(r.stdout.len() < 20_000, "{} bytes", r.stdout.len());
 }
+
+/// A scrape config and a test file in a temporary directory, for
+/// `kdm test --update`.
+fn update_dir(test: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/scrape-configs/prometheus-community__prometheus.yml"
+        ),
+        dir.path().join("prometheus.yml"),
+    )
+    .expect("copy config");
+    write(dir.path(), "t.test.yaml", test.as_bytes());
+    dir
+}
+
+const UNANNOTATED: &str = "{__address__: 10.0.0.1:80}";
+const ANNOTATED: &str =
+    "{__address__: 10.0.0.2:80, __meta_kubernetes_namespace: web, __meta_kubernetes_pod_annotation_prometheus_io_scrape: \"true\"}";
+
+fn read(dir: &tempfile::TempDir, name: &str) -> String {
+    std::fs::read_to_string(dir.path().join(name)).expect("read")
+}
+
+/// Two failing tests sharing their `expect` list through an alias: when
+/// both want the same new list the anchored one is rewritten once; when
+/// they want different lists the file is refused at the alias, untouched.
+#[test]
+fn update_of_expectations_shared_through_an_alias() {
+    let same = format!(
+        "config: prometheus.yml\ntests:\n  - name: a\n    job: kubernetes-pods\n    targets: [{UNANNOTATED}]\n    expect: &e\n      - kept: true\n  - name: b\n    job: kubernetes-pods\n    targets: [{UNANNOTATED}]\n    expect: *e\n"
+    );
+    let dir = update_dir(&same);
+    let run = kdm_in(dir.path(), &["test", "--update", "t.test.yaml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        read(&dir, "t.test.yaml"),
+        same.replace(
+            "      - kept: true\n",
+            "      - dropped:\n          rule: 0\n"
+        )
+    );
+
+    // "kept" passes with the shared list, "dropped" would need another.
+    let differ = format!(
+        "config: prometheus.yml\ntests:\n  - name: kept\n    job: kubernetes-pods\n    targets: [{ANNOTATED}]\n    expect: &e\n      - kept: true\n  - name: dropped\n    job: kubernetes-pods\n    targets: [{UNANNOTATED}]\n    expect: *e\n"
+    );
+    let dir = update_dir(&differ);
+    let run = kdm_in(dir.path(), &["test", "--update", "t.test.yaml"]);
+    assert_input_error(&run, "through a YAML alias, and they need different values");
+    assert!(run.stderr.contains("t.test.yaml:11:13"), "{}", run.stderr);
+    assert!(run.stderr.contains("alias of &e"), "{}", run.stderr);
+    assert_eq!(read(&dir, "t.test.yaml"), differ);
+}
+
+/// `--update` keeps the file's layout: a zero-indented list, an anchored and
+/// tagged list, CRLF line endings, comments and flow mappings stay as they
+/// were around the rewritten values, and the file passes when run again.
+#[test]
+fn update_keeps_the_layout_around_rewritten_values() {
+    let cases = [
+        (
+            // Zero-indented, kdm's own style; one target more than expected.
+            format!("config: prometheus.yml\ntests:\n- name: t\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}, {ANNOTATED}]\n  expect:\n  - kept: true  # first\n# after\n"),
+            "config: prometheus.yml\ntests:\n- name: t\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}, {ANNOTATED}]\n  expect:\n  - dropped:\n      rule: 0  # first\n  - kept:\n      instance: 10.0.0.2:80\n      job: kubernetes-pods\n      namespace: web\n    scrape_url: http://10.0.0.2:80/metrics\n# after\n",
+        ),
+        (
+            // An anchored, tagged list one entry too long, with CRLF lines.
+            format!("config: prometheus.yml\r\ntests:\r\n  - name: t\r\n    job: kubernetes-pods\r\n    targets: [{UNANNOTATED}]\r\n    expect: &e !!seq\r\n      # why\r\n      - dropped: true\r\n      - kept: {{a: b}}  # gone\r\n"),
+            "config: prometheus.yml\r\ntests:\r\n  - name: t\r\n    job: kubernetes-pods\r\n    targets: [{UNANNOTATED}]\r\n    expect: &e !!seq\r\n      # why\r\n      - dropped: {rule: 0}\r\n",
+        ),
+        (
+            // Flow mappings stay flow; only the failing value changes.
+            format!("config: prometheus.yml\ntests:\n  - name: t\n    job: kubernetes-pods\n    targets: [{ANNOTATED}]\n    expect:\n      - kept: {{ namespace: api, pod: x }}   # was\n        scrape_url: \"http://10.0.0.2:80/metrics\"\n"),
+            "config: prometheus.yml\ntests:\n  - name: t\n    job: kubernetes-pods\n    targets: [{ANNOTATED}]\n    expect:\n      - kept: { namespace: web }   # was\n        scrape_url: \"http://10.0.0.2:80/metrics\"\n",
+        ),
+    ];
+    for (before, after) in cases {
+        let after = after
+            .replace("{UNANNOTATED}", UNANNOTATED)
+            .replace("{ANNOTATED}", ANNOTATED);
+        let dir = update_dir(&before);
+        let run = kdm_in(dir.path(), &["test", "--update", "t.test.yaml"]);
+        assert_eq!(run.code, 0, "{before}\n{}{}", run.stdout, run.stderr);
+        assert_eq!(read(&dir, "t.test.yaml"), after, "{before}");
+    }
+}
+
+/// `--update` writes through a symbolic link to its target, keeping the
+/// link, and refuses what it cannot rewrite in place.
+#[cfg(unix)]
+#[test]
+fn update_writes_through_links_and_refuses_standard_input() {
+    let test = format!(
+        "config: prometheus.yml\ntests:\n  - name: t\n    job: kubernetes-pods\n    targets: [{UNANNOTATED}]\n    expect: [{{kept: true}}]\n"
+    );
+    let dir = update_dir(&test);
+    std::os::unix::fs::symlink("t.test.yaml", dir.path().join("link.test.yaml")).unwrap();
+    let run = kdm_in(dir.path(), &["test", "--update", "link.test.yaml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let link = std::fs::symlink_metadata(dir.path().join("link.test.yaml")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert_eq!(
+        read(&dir, "t.test.yaml"),
+        test.replace("[{kept: true}]", "[{dropped: {rule: 0}}]")
+    );
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kdm"))
+        .args(["test", "--update", "-"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(test.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("standard input cannot be rewritten"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("<stdin>").exists());
+}

@@ -173,7 +173,7 @@ tests:
         "{updated}"
     );
     assert!(
-        updated.contains("      - kept:\n          namespace: web\n"),
+        updated.contains("      - kept: {namespace: web}\n"),
         "{updated}"
     );
     assert!(!updated.contains("instance"), "{updated}");
@@ -236,7 +236,9 @@ fn update_rewrites_only_failing_expectations() {
     // A subset of labels stays that subset: the label the job no longer
     // writes is dropped, none is added.
     assert!(
-        updated.contains("      - kept:\n          pod: api-7d9f\n        scrape_url: http://10.244.1.7:8080/metrics\n"),
+        updated.contains(
+            "      - kept: {pod: api-7d9f}\n        scrape_url: http://10.244.1.7:8080/metrics\n"
+        ),
         "{updated}"
     );
     for widened in ["instance:", "{kubernetes_namespace"] {

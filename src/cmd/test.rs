@@ -6,7 +6,8 @@ use crate::diag::Error;
 use crate::report::human::render;
 use crate::report::{Format, Term};
 use crate::testfile::report::{self, FileReport};
-use crate::testfile::{load, run::run_file, update::rewrite};
+use crate::testfile::update::{rewrite, write_back};
+use crate::testfile::{load, run::run_file};
 
 /// Runs `kdm test`.
 pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
@@ -28,11 +29,11 @@ pub fn run(args: &TestArgs, out: Term, err: Term) -> Outcome {
         for (path, entry) in &mut loaded {
             let (file, outcomes) = &*entry;
             match rewrite(file, outcomes) {
-                Ok(Some((text, changed))) => {
-                    match crate::output::write_atomic(&file.source.name, &text, true) {
+                Ok(Some(update)) => {
+                    match write_back(path, &file.source, &update.text) {
                         Ok(()) => {
                             updated += 1;
-                            for line in changed {
+                            for line in update.changed {
                                 stderr.push_str(&line);
                                 stderr.push('\n');
                             }

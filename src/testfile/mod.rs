@@ -84,7 +84,11 @@ pub enum Expected {
 
 /// Reads and validates a test file.
 pub fn load(path: &Path) -> Result<TestFile> {
-    let source = read_source(path)?;
+    parse(read_source(path)?, path)
+}
+
+/// Validates a test file read from `path` (its config is found beside it).
+pub fn parse(source: Source, path: &Path) -> Result<TestFile> {
     let docs = load_yaml(&source)?;
     let root = match docs.as_slice() {
         [one] if one.as_map().is_some() => one,

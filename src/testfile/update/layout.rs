@@ -1,0 +1,255 @@
+//! Where things are in a YAML text, beyond what the loader's spans tell: a
+//! node's content after its anchor and tag, the end of a flow collection
+//! (past a comment on its line), the `- ` of a sequence whose span starts
+//! at its first entry, columns and line endings.
+
+use crate::yaml::{Node, NodeKind, Span};
+
+/// Where a node's content is in the text: after its anchor and tag, up to
+/// the end of its last character.
+#[derive(Debug)]
+pub(super) struct Extent {
+    pub start: usize,
+    pub end: usize,
+    pub flow: bool,
+    /// A block sequence whose `-` sits at its key's column.
+    pub indentless: bool,
+}
+
+/// Where the content of the node at `span` starts: after its properties
+/// (`&anchor`, `!tag`) and any space and comments after them.
+pub(super) fn content_start(text: &str, span: Span) -> usize {
+    let b = text.as_bytes();
+    let mut i = span.start;
+    loop {
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'&' | b'!') => {
+                while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+                    i += 1;
+                }
+            }
+            Some(b'#') if i > span.start => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => return i,
+        }
+    }
+}
+
+/// The node's extent, or `None` where it cannot be told from the text (an
+/// alias among a collection's entries) or the text is not as expected.
+pub(super) fn extent(text: &str, node: &Node) -> Option<Extent> {
+    let mut start = content_start(text, node.span);
+    let b = text.as_bytes();
+    let mut indentless = false;
+    match &node.kind {
+        NodeKind::Scalar { .. } => {
+            let end = node.span.end.max(start);
+            text.get(start..end)?;
+            return Some(Extent {
+                start,
+                end,
+                flow: false,
+                indentless,
+            });
+        }
+        // Without an anchor or tag, a block sequence's span starts at its
+        // first entry, past the `- `.
+        NodeKind::Seq(items)
+            if items
+                .first()
+                .is_some_and(|i| i.span.start == node.span.start) =>
+        {
+            let mut i = start;
+            while i > 0 && b[i - 1] == b' ' {
+                i -= 1;
+            }
+            start = i.checked_sub(1)?;
+        }
+        _ if matches!(b.get(start), Some(b'[' | b'{')) => {
+            let end = flow_end(text, start)?;
+            children_within(node, start, end)?;
+            return Some(Extent {
+                start,
+                end,
+                flow: true,
+                indentless,
+            });
+        }
+        _ => {}
+    }
+    if let NodeKind::Seq(_) = node.kind {
+        if !is_dash(b, start) {
+            return None;
+        }
+        // An indentless sequence: its `-` starts a line at the indentation
+        // of the line with its key.
+        let line = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if text[line..start].bytes().all(|c| c == b' ') {
+            let key_line = text[..line].split_inclusive('\n').rev().find(|l| {
+                !matches!(
+                    l.trim_start_matches(' ').bytes().next(),
+                    None | Some(b'#' | b'\r' | b'\n')
+                )
+            });
+            indentless = key_line
+                .is_some_and(|l| l.bytes().take_while(|&c| c == b' ').count() >= start - line);
+        }
+    }
+    let mut end = start.min(node.span.start);
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for (k, v) in entries.iter() {
+                // A key or value before the end of the previous entry is an
+                // alias of text elsewhere.
+                if k.span.start < end || v.span.start < k.span.start {
+                    return None;
+                }
+                end = end.max(extent(text, k)?.end).max(extent(text, v)?.end);
+            }
+        }
+        NodeKind::Seq(items) => {
+            for item in items.iter() {
+                if item.span.start < end.max(start) {
+                    return None;
+                }
+                end = extent(text, item)?.end;
+            }
+        }
+        NodeKind::Scalar { .. } => {}
+    }
+    let end = end.max(start);
+    text.get(start..end)?;
+    Some(Extent {
+        start,
+        end,
+        flow: false,
+        indentless,
+    })
+}
+
+fn is_dash(b: &[u8], i: usize) -> bool {
+    b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t' | b'\r' | b'\n') | None)
+}
+
+/// Where the line holding `at` ends (at its `\r\n` or `\n`).
+pub(super) fn line_end(text: &str, at: usize) -> usize {
+    match text[at..].find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[at + i - 1] == b'\r' => at + i - 1,
+        Some(i) => at + i,
+        None => text.len(),
+    }
+}
+
+/// A flow collection's children all lie between its brackets (none is an
+/// alias of text elsewhere).
+fn children_within(node: &Node, start: usize, end: usize) -> Option<()> {
+    let inside = |n: &Node| n.span.start > start && n.span.end < end;
+    let ok = match &node.kind {
+        NodeKind::Map(entries) => entries.iter().all(|(k, v)| inside(k) && inside(v)),
+        NodeKind::Seq(items) => items.iter().all(inside),
+        NodeKind::Scalar { .. } => true,
+    };
+    ok.then_some(())
+}
+
+/// The end of the flow collection opened at `open`, after its closing
+/// bracket: quoted scalars and comments are skipped, nested brackets
+/// counted.
+pub(super) fn flow_end(text: &str, open: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    // At the start of a token, where a quote opens a quoted scalar.
+    let mut token_start = true;
+    while i < b.len() {
+        match b[i] {
+            b'[' | b'{' => {
+                depth += 1;
+                token_start = true;
+            }
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+                token_start = false;
+            }
+            b',' | b' ' | b'\t' | b'\r' | b'\n' | b':' | b'?' => token_start = true,
+            b'#' if i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r' | b'\n') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                token_start = true;
+                continue;
+            }
+            b'"' if token_start => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                token_start = false;
+            }
+            b'\'' if token_start => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == b'\'' {
+                        if b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                token_start = false;
+            }
+            _ => token_start = false,
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The 0-based column, in characters, of a byte offset.
+pub(super) fn column(text: &str, at: usize) -> usize {
+    let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[line..at].chars().count()
+}
+
+/// The line ending of the line at `at` (`\r\n` or `\n`).
+pub(super) fn eol_at(text: &str, at: usize) -> &'static str {
+    match text[at..].find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[at + i - 1] == b'\r' => "\r\n",
+        Some(_) => "\n",
+        // The last line: as the line before it ends.
+        None => match text[..at].rfind('\n') {
+            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        },
+    }
+}
+
+/// Whether a collection node is written in flow style.
+pub(super) fn is_flow(node: &Node, text: &str) -> bool {
+    let start = content_start(text, node.span);
+    matches!(text.as_bytes().get(start), Some(b'[' | b'{'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_ends_are_found_past_comments_and_quotes() {
+        let t = "a: [1, \"]\", ']''', {b: [c]}]  # ]\n";
+        assert_eq!(flow_end(t, 3), Some(t.find("  #").unwrap()));
+        assert_eq!(flow_end("[a, b", 0), None);
+        assert_eq!(flow_end("[don't, x] y", 0), Some(10));
+    }
+}

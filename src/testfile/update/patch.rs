@@ -1,0 +1,249 @@
+//! Text edits that turn a node into a new value while keeping what still
+//! holds: a mapping with the same keys or a sequence of the same length is
+//! patched child by child, a block sequence that grows or shrinks keeps its
+//! first entries, and only what differs is written anew, after the node's
+//! anchor and tag, in the style of what it replaces (see `render`).
+
+use serde_json::Value;
+
+use super::layout::{column, eol_at, extent, is_flow, line_end, Extent};
+use super::render;
+use crate::yaml::{Node, NodeKind, Span};
+
+/// One replacement of the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+    /// The node it belongs to, as child positions from the root (a mapping
+    /// entry `i` is `2i` for its key and `2i + 1` for its value).
+    pub(super) path: Vec<usize>,
+}
+
+/// A node that cannot be edited in place: a collection with an alias among
+/// its entries, whose text is elsewhere.
+#[derive(Debug)]
+pub(super) struct Unpatchable(pub Span);
+
+pub(super) struct Patcher<'t> {
+    text: &'t str,
+    pub edits: Vec<Edit>,
+}
+
+impl<'t> Patcher<'t> {
+    pub fn new(text: &'t str) -> Patcher<'t> {
+        Patcher {
+            text,
+            edits: Vec::new(),
+        }
+    }
+
+    /// Edits that make `node` (at `path`) read as `new`.
+    pub fn patch(
+        &mut self,
+        node: &Node,
+        new: &Value,
+        path: &mut Vec<usize>,
+        in_flow: bool,
+    ) -> Result<(), Unpatchable> {
+        if node.to_json() == *new {
+            return Ok(());
+        }
+        let ext = extent(self.text, node).ok_or(Unpatchable(node.span))?;
+        match (&node.kind, new) {
+            (NodeKind::Map(entries), Value::Object(map))
+                if entries.len() == map.len()
+                    && entries.iter().all(|(k, _)| {
+                        matches!(k.kind, NodeKind::Scalar { .. }) && map.contains_key(&*k.key_str())
+                    }) =>
+            {
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    path.push(2 * i + 1);
+                    let r = self.patch(v, &map[&*k.key_str()], path, in_flow || ext.flow);
+                    path.pop();
+                    r?;
+                }
+                Ok(())
+            }
+            (NodeKind::Seq(items), Value::Array(values)) if items.len() == values.len() => {
+                for (i, (item, v)) in items.iter().zip(values).enumerate() {
+                    path.push(i);
+                    let r = self.patch(item, v, path, in_flow || ext.flow);
+                    path.pop();
+                    r?;
+                }
+                Ok(())
+            }
+            (NodeKind::Seq(items), Value::Array(values))
+                if !in_flow && !ext.flow && !items.is_empty() && !values.is_empty() =>
+            {
+                self.resize(node, &ext, items, values, path)
+            }
+            _ => {
+                let text = self.replacement(node, &ext, new, in_flow);
+                self.edits.push(Edit {
+                    span: Span::new(ext.start, ext.end),
+                    text,
+                    path: path.clone(),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// A block sequence of another length: the common entries patched, new
+    /// ones written after the last, or the surplus removed.
+    fn resize(
+        &mut self,
+        node: &Node,
+        ext: &Extent,
+        items: &[Node],
+        values: &[Value],
+        path: &mut Vec<usize>,
+    ) -> Result<(), Unpatchable> {
+        let common = items.len().min(values.len());
+        for (i, (item, v)) in items.iter().zip(values).enumerate().take(common) {
+            path.push(i);
+            let r = self.patch(item, v, path, false);
+            path.pop();
+            r?;
+        }
+        let last = items.last().ok_or(Unpatchable(node.span))?;
+        // Whole lines go and come, so that each entry keeps its comment.
+        let end = line_end(
+            self.text,
+            extent(self.text, last).ok_or(Unpatchable(node.span))?.end,
+        );
+        if values.len() > items.len() {
+            let col = column(self.text, ext.start);
+            let eol = eol_at(self.text, ext.start);
+            let mut text = String::new();
+            for v in &values[items.len()..] {
+                text.push_str(eol);
+                text.extend(std::iter::repeat_n(' ', col));
+                text.push_str("- ");
+                if is_flow(last, self.text) {
+                    text.push_str(&render::flow(v, false));
+                } else {
+                    text.push_str(&render::block(v, col + 2, eol, Some(last), self.text));
+                }
+            }
+            self.edits.push(Edit {
+                span: Span::new(end, end),
+                text,
+                path: path.clone(),
+            });
+        } else {
+            let keep = extent(self.text, &items[common - 1]).ok_or(Unpatchable(node.span))?;
+            self.edits.push(Edit {
+                span: Span::new(line_end(self.text, keep.end), end),
+                text: String::new(),
+                path: path.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The text that replaces a whole node.
+    fn replacement(&self, node: &Node, ext: &Extent, new: &Value, in_flow: bool) -> String {
+        let text = self.text;
+        if in_flow || ext.flow {
+            let padded = ext.flow && text.as_bytes().get(ext.start + 1) == Some(&b' ');
+            return render::flow(new, padded);
+        }
+        let block = match (&node.kind, new) {
+            (NodeKind::Map(_), Value::Object(m)) => !m.is_empty(),
+            (NodeKind::Seq(_), Value::Array(a)) => !a.is_empty(),
+            _ => false,
+        };
+        if block {
+            let col = column(text, ext.start);
+            return render::block(new, col, eol_at(text, ext.start), Some(node), text);
+        }
+        let written = match &node.kind {
+            NodeKind::Scalar { .. } if !(new.is_object() || new.is_array()) => {
+                let quote = text[ext.start..]
+                    .chars()
+                    .next()
+                    .filter(|c| *c == '"' || *c == '\'');
+                render::scalar(new, quote)
+            }
+            _ => render::flow(new, false),
+        };
+        // An indentless sequence sits at its key's column; what replaces
+        // it must be indented past the key.
+        if ext.indentless {
+            format!("  {written}")
+        } else {
+            written
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::Source;
+
+    fn doc(text: &str) -> Node {
+        let src = Source::new("t.yaml", text);
+        crate::input::load_yaml(&src).unwrap().remove(0)
+    }
+
+    fn patched(text: &str, key: &str, new: Value) -> String {
+        let root = doc(text);
+        let mut p = Patcher::new(text);
+        p.patch(root.get(key).unwrap(), &new, &mut vec![], false)
+            .unwrap();
+        let mut out = text.to_string();
+        p.edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        for e in p.edits {
+            out.replace_range(e.span.start..e.span.end, &e.text);
+        }
+        let again = doc(&out);
+        assert_eq!(again.get(key).unwrap().to_json(), new, "{out}");
+        out
+    }
+
+    #[test]
+    fn only_what_differs_is_written() {
+        let t = "e:\n  - kept: {ns: a, pod: b}  # c\n    scrape_url: \"u\"\n";
+        let out = patched(
+            t,
+            "e",
+            serde_json::json!([{"kept": {"pod": "x"}, "scrape_url": "u2"}]),
+        );
+        assert_eq!(out, "e:\n  - kept: {pod: x}  # c\n    scrape_url: \"u2\"\n");
+    }
+
+    #[test]
+    fn indentless_anchored_and_crlf_lists() {
+        let t = "e: &x !!seq\r\n- kept: true\r\nz: 1\r\n";
+        let out = patched(
+            t,
+            "e",
+            serde_json::json!([{"dropped": {"rule": 0}}, {"kept": true}]),
+        );
+        assert_eq!(
+            out,
+            "e: &x !!seq\r\n- dropped:\r\n    rule: 0\r\n- kept: true\r\nz: 1\r\n"
+        );
+        let t = "e:\n- kept: true\n- kept: true\nz: 1\n";
+        assert_eq!(
+            patched(t, "e", serde_json::json!([{"kept": true}])),
+            "e:\n- kept: true\nz: 1\n"
+        );
+        assert_eq!(patched(t, "e", serde_json::json!([])), "e:\n  []\nz: 1\n");
+    }
+
+    #[test]
+    fn aliased_entries_are_not_edited_in_place() {
+        let t = "e:\n  - &k {kept: true}\n  - *k\n";
+        let root = doc(t);
+        let mut p = Patcher::new(t);
+        let new = serde_json::json!([{"kept": true}]);
+        assert!(p
+            .patch(root.get("e").unwrap(), &new, &mut vec![], false)
+            .is_err());
+    }
+}

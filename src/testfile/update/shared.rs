@@ -1,0 +1,233 @@
+//! Edits of text that more than one node reads. An alias (`*e`) is a copy
+//! of its anchored node (`&e`) with the anchored node's place, so an edit
+//! made for one test may rewrite what another test, or a test's input,
+//! reads. That is allowed only where every reader asked for the very same
+//! edit; otherwise the file is refused, at the alias.
+
+use super::patch::Edit;
+use crate::diag::{Error, Result};
+use crate::yaml::{Node, NodeKind, Source, Span};
+
+/// The edits sorted, each once, after checking that no two overlap and
+/// that every node whose text they change asked for them (or lies inside
+/// a node that did).
+pub(super) fn check(source: &Source, root: &Node, mut edits: Vec<Edit>) -> Result<Vec<Edit>> {
+    edits.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.text).cmp(&(b.span.start, b.span.end, &b.text))
+    });
+    // The same edit asked for by several nodes is made once.
+    let mut merged: Vec<(Span, String, Vec<Vec<usize>>)> = Vec::new();
+    for e in edits {
+        match merged.last_mut() {
+            Some((span, text, paths)) if *span == e.span && *text == e.text => paths.push(e.path),
+            Some((span, _, paths)) if clash(*span, e.span) => {
+                return Err(conflict(source, root, *span, &paths[0], &e.path));
+            }
+            _ => merged.push((e.span, e.text, vec![e.path])),
+        }
+    }
+    // The first edit that changes a node which did not ask for it, and the
+    // deepest such node (the one the message names).
+    let mut unasked: Option<(usize, Vec<usize>)> = None;
+    let mut path = Vec::new();
+    walk(root, &mut path, &mut |node, path| {
+        let first = merged.partition_point(|(span, ..)| span.end < node.span.start);
+        for (i, (span, _, paths)) in merged.iter().enumerate().skip(first) {
+            if span.start > node.span.end {
+                break;
+            }
+            let asked = paths
+                .iter()
+                .any(|p| p.starts_with(path) || path.starts_with(p));
+            if asked || !overlap(node.span, *span) {
+                continue;
+            }
+            let deeper = match &unasked {
+                None => true,
+                Some((j, p)) => i < *j || (i == *j && path.len() > p.len()),
+            };
+            if deeper {
+                unasked = Some((i, path.to_vec()));
+            }
+        }
+        Ok(())
+    })?;
+    if let Some((i, other)) = unasked {
+        let (span, _, paths) = &merged[i];
+        return Err(conflict(source, root, *span, &paths[0], &other));
+    }
+    Ok(merged
+        .into_iter()
+        .map(|(span, text, mut paths)| Edit {
+            span,
+            text,
+            path: paths.swap_remove(0),
+        })
+        .collect())
+}
+
+/// Whether two edits cannot both be made: they overlap, insert at one
+/// place, or one inserts inside the other.
+fn clash(a: Span, b: Span) -> bool {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => a.start == b.start,
+        (true, false) => b.start < a.start && a.start < b.end,
+        (false, true) => a.start < b.start && b.start < a.end,
+        (false, false) => a.start < b.end && b.start < a.end,
+    }
+}
+
+/// Whether an edit of `b` changes the text of `a` (an insertion changes
+/// the nodes it is inside or at the edge of).
+fn overlap(a: Span, b: Span) -> bool {
+    if b.is_empty() {
+        a.start <= b.start && b.start <= a.end
+    } else if a.is_empty() {
+        b.start <= a.start && a.start < b.end
+    } else {
+        a.start < b.end && b.start < a.end
+    }
+}
+
+fn walk(
+    node: &Node,
+    path: &mut Vec<usize>,
+    f: &mut dyn FnMut(&Node, &[usize]) -> Result<()>,
+) -> Result<()> {
+    f(node, path)?;
+    match &node.kind {
+        NodeKind::Scalar { .. } => {}
+        NodeKind::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i);
+                walk(item, path, f)?;
+                path.pop();
+            }
+        }
+        NodeKind::Map(entries) => {
+            for (i, (k, v)) in entries.iter().enumerate() {
+                path.push(2 * i);
+                walk(k, path, f)?;
+                path.pop();
+                path.push(2 * i + 1);
+                walk(v, path, f)?;
+                path.pop();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a path names, for messages: `the expectations of test "x"`.
+fn describe(root: &Node, path: &[usize]) -> String {
+    let tests_key = root
+        .as_map()
+        .and_then(|m| m.iter().position(|(k, _)| k.as_str() == Some("tests")));
+    let (Some(t), [first, index, rest @ ..]) = (tests_key, path) else {
+        return "another part of the file".into();
+    };
+    if *first != 2 * t + 1 {
+        return "another part of the file".into();
+    }
+    let Some(test) = root
+        .get("tests")
+        .and_then(Node::as_seq)
+        .and_then(|s| s.get(*index))
+    else {
+        return "another part of the file".into();
+    };
+    let name = test.get("name").and_then(Node::as_str).unwrap_or("?");
+    let key = rest
+        .first()
+        .and_then(|k| test.as_map()?.get(k / 2))
+        .map(|(k, _)| k.key_string());
+    match key.as_deref() {
+        Some("expect") => format!("the expectations of test {name:?}"),
+        Some(other) => format!("the `{other}` of test {name:?}"),
+        None => format!("test {name:?}"),
+    }
+}
+
+/// The refusal: the edit at `span` asked for at `wanted` would also change
+/// what `other` reads.
+fn conflict(source: &Source, root: &Node, span: Span, wanted: &[usize], other: &[usize]) -> Error {
+    let text = source.text.as_str();
+    let anchor = anchor_over(text, root, span);
+    let message = format!(
+        "cannot update {}: {} share text with {} through a YAML alias, and they need different values",
+        source.name,
+        describe(root, wanted),
+        describe(root, other)
+    );
+    let help = "give each test its own copy in place of the alias, then run --update again; the file is left as it was";
+    let Some((name, anchored)) = anchor else {
+        return Error::at(source, span, message, "this text is shared").with_help(help);
+    };
+    let mut err = match aliases(text, &name, anchored.end).first() {
+        Some(alias) => Error::at(source, *alias, message, format!("alias of &{name}"))
+            .with_label(anchored, "anchored here"),
+        None => Error::at(source, anchored, message, "anchored here"),
+    };
+    err = err.with_help(help);
+    err
+}
+
+/// The innermost anchored node whose text holds `span`: its anchor's name
+/// and where the anchor is.
+fn anchor_over(text: &str, root: &Node, span: Span) -> Option<(String, Span)> {
+    let mut best: Option<(String, Span, usize)> = None;
+    let mut path = Vec::new();
+    let _ = walk(root, &mut path, &mut |node, _| {
+        if overlap(node.span, span) && best.as_ref().is_none_or(|(.., len)| node.span.len() < *len)
+        {
+            if let Some(at) = anchor_at(text, node.span) {
+                let name = text[at + 1..]
+                    .split(|c: char| c.is_whitespace() || ",[]{}".contains(c))
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                let anchor = Span::new(at, at + 1 + name.len());
+                best = Some((name, anchor, node.span.len()));
+            }
+        }
+        Ok(())
+    });
+    best.map(|(name, span, _)| (name, span))
+}
+
+/// Where the `&` of the node's anchor is, among its properties.
+fn anchor_at(text: &str, span: Span) -> Option<usize> {
+    let props = &text[span.start..span.end];
+    let mut at = 0;
+    for token in props.split_inclusive(char::is_whitespace) {
+        let t = token.trim_end();
+        if t.starts_with('&') {
+            return Some(span.start + at);
+        }
+        if !(t.is_empty() || t.starts_with('!')) {
+            return None;
+        }
+        at += token.len();
+    }
+    None
+}
+
+/// The aliases `*name` after `from`.
+fn aliases(text: &str, name: &str, from: usize) -> Vec<Span> {
+    let needle = format!("*{name}");
+    let mut found = Vec::new();
+    let mut at = from;
+    while let Some(i) = text[at..].find(&needle) {
+        let start = at + i;
+        let end = start + needle.len();
+        let boundary = text[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || ",]}".contains(c));
+        if boundary {
+            found.push(Span::new(start, end));
+        }
+        at = end;
+    }
+    found
+}
