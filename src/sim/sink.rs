@@ -3,12 +3,16 @@
 //! chunks and written in input order.
 
 use std::io::Write;
+use std::sync::Mutex;
 
 use super::ordered::for_each_chunk_ordered;
 use super::report;
 use super::result::{Counts, JobInfo, TargetResult};
 use crate::diag::{Error, Result};
 use crate::report::Format;
+
+/// Chunk buffers kept for reuse; the writer holds few chunks in flight.
+const SPARE_BUFFERS: usize = 8;
 
 /// Where results go: the format, and the writer with its JSON comma state.
 pub struct Sink<'w> {
@@ -130,8 +134,17 @@ impl<'w> Sink<'w> {
             self.write(&s)?;
         }
         let format = self.format;
+        // Written chunk buffers are handed back to the workers: a fresh
+        // multi-megabyte buffer per chunk costs more in page faults than
+        // rendering into it.
+        let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
         let render = |start: usize, chunk: &[T]| -> (Vec<u8>, Counts) {
-            let mut out = Vec::new();
+            let mut out = spare
+                .lock()
+                .ok()
+                .and_then(|mut s| s.pop())
+                .unwrap_or_default();
+            out.clear();
             let mut counts = Counts::default();
             // Only the text report shows a name for each input.
             let named = human;
@@ -168,7 +181,13 @@ impl<'w> Sink<'w> {
             }
             self.wrote_result = true;
             job_counts.merge(counts);
-            self.write_bytes(&chunk_out)
+            self.write_bytes(&chunk_out)?;
+            if let Ok(mut s) = spare.lock() {
+                if s.len() < SPARE_BUFFERS {
+                    s.push(chunk_out);
+                }
+            }
+            Ok(())
         })?;
         self.counts.merge(job_counts);
         if human {
