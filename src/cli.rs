@@ -357,7 +357,7 @@ pub struct DaemonsetArgs {
     pub force: bool,
 
     /// Kubernetes version whose schemas the output is checked against.
-    #[arg(long, value_name = "VERSION", default_value = "1.37")]
+    #[arg(long, value_name = "VERSION", default_value = crate::k8s::schema::DEFAULT_VERSION)]
     pub kubernetes_version: String,
 }
 

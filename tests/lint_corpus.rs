@@ -14,7 +14,7 @@ fn corpus_lints_with_real_locations() {
     let result = run(&LintOptions {
         paths: vec!["testdata/corpus".to_string()],
         force_prometheus: false,
-        kubernetes_version: "1.37".to_string(),
+        kubernetes_version: kdm::k8s::schema::DEFAULT_VERSION.to_string(),
         config: LintConfig::default(),
     });
     let errors: Vec<String> = result

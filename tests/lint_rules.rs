@@ -14,7 +14,7 @@ fn lint(path: &str) -> LintResult {
     let r = run(&LintOptions {
         paths: vec![path.to_string()],
         force_prometheus: false,
-        kubernetes_version: "1.37".to_string(),
+        kubernetes_version: kdm::k8s::schema::DEFAULT_VERSION.to_string(),
         config: LintConfig::default(),
     });
     assert!(

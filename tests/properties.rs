@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use kdm::cmd::lint::DEFAULT_KUBERNETES_VERSION;
+use kdm::k8s::schema::DEFAULT_VERSION as DEFAULT_KUBERNETES_VERSION;
 use kdm::lint::runner::lint_parsed;
 use kdm::prom::config::{parse_config, ConfigInput};
 use kdm::relabel::{process, Flavor, LabelBuilder, Labels};

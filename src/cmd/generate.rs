@@ -38,7 +38,7 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
         }
         return Ok(Outcome::stdout(out));
     }
-    crate::lint::rules::schema::require_version(&args.kubernetes_version).map_err(|e| vec![e])?;
+    crate::k8s::schema::require_version(&args.kubernetes_version).map_err(|e| vec![e])?;
     let template = Template::load(&args.template).map_err(|e| vec![e])?;
     let values = values(&template, args).map_err(|e| vec![e])?;
     if args.show_values {

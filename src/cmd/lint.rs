@@ -5,9 +5,6 @@ use crate::lint::runner::{self, LintOptions};
 use crate::lint::{registry, report, Severity};
 use crate::report::{Format, Term};
 
-/// Kubernetes version used when neither the flag nor the config sets one.
-pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
-
 use crate::cmd::Outcome;
 
 fn done(code: i32, stdout: String) -> Outcome {
@@ -59,8 +56,8 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
         .kubernetes_version
         .clone()
         .or_else(|| config.kubernetes_version.clone())
-        .unwrap_or_else(|| DEFAULT_KUBERNETES_VERSION.to_string());
-    crate::lint::rules::schema::require_version(&kubernetes_version)?;
+        .unwrap_or_else(|| crate::k8s::schema::DEFAULT_VERSION.to_string());
+    crate::k8s::schema::require_version(&kubernetes_version)?;
     let fail_level = match args.fail_level {
         Some(Level::Info) => Severity::Info,
         Some(Level::Warning) => Severity::Warning,

@@ -4,6 +4,7 @@
 
 pub mod kinds;
 pub mod names;
+pub mod schema;
 pub mod selector;
 pub mod simulate;
 pub mod typed;

@@ -172,7 +172,7 @@ mod test_util {
         let source = Source::new("prometheus.yml", text);
         let docs = load_stream(&source, Limits::default()).expect("yaml");
         let files = [LintFile::new(source, docs)];
-        let ctx = Context::new(&files, "1.37".into(), false);
+        let ctx = Context::new(&files, crate::k8s::schema::DEFAULT_VERSION.into(), false);
         let mut out: Vec<Finding> = Vec::new();
         rule.check(&ctx, &mut out);
         let mut v: Vec<(usize, String)> = out

@@ -2,9 +2,8 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use jsonschema::ValidationError;
 
-use super::bundle;
-use super::instance::Instance;
 use crate::decode::{self, Step, Target};
+use crate::k8s::schema::{self as bundle, Instance};
 use crate::k8s::Object;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 
@@ -308,7 +307,7 @@ spec:
         else {
             panic!("one object");
         };
-        let Some(entries) = bundle::for_version("1.37") else {
+        let Some(entries) = bundle::for_version(bundle::DEFAULT_VERSION) else {
             panic!("bundled");
         };
         let Some(Ok(v)) = entries

@@ -109,6 +109,7 @@ pub fn for_version(version: &str) -> Option<Schemas> {
 #[cfg(test)]
 mod tests {
     use super::super::instance::Instance;
+    use super::super::DEFAULT_VERSION;
     use super::*;
     use crate::yaml::{load_stream, Limits, Node, Source};
 
@@ -123,7 +124,7 @@ mod tests {
 
     #[test]
     fn version_spellings() {
-        assert!(for_version("1.37").is_some());
+        assert!(for_version(DEFAULT_VERSION).is_some());
         assert!(for_version("v1.36").is_some());
         assert!(for_version("1.37.4").is_some());
         assert!(for_version("1.3").is_none());
@@ -172,8 +173,8 @@ mod tests {
 
     #[test]
     fn int_or_string_and_quantity_accept_what_the_api_server_accepts() {
-        let Some(schemas) = for_version("1.37") else {
-            panic!("1.37 is bundled");
+        let Some(schemas) = for_version(DEFAULT_VERSION) else {
+            panic!("{DEFAULT_VERSION} is bundled");
         };
         let Some(ds) = schemas.get("DaemonSet") else {
             panic!("DaemonSet is bundled");
