@@ -127,3 +127,72 @@ mod tests {
         );
     }
 }
+
+/// Appends `s` as a JSON string, byte for byte as `serde_json` writes it.
+/// Label names and values almost never need escaping, so a branch-free scan
+/// of each block decides whether the whole string is copied at once;
+/// otherwise `serde_json` escapes it.
+pub fn push_str(out: &mut Vec<u8>, s: &str) {
+    // Blocks of 16 bytes let the scan compile to vector compares.
+    fn needs_escape(bytes: &[u8]) -> bool {
+        let special = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+        let mut blocks = bytes.chunks_exact(16);
+        for block in &mut blocks {
+            if block.iter().fold(false, |acc, &b| acc | special(b)) {
+                return true;
+            }
+        }
+        blocks.remainder().iter().any(|&b| special(b))
+    }
+    if needs_escape(s.as_bytes()) {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
+#[cfg(test)]
+mod push_str_tests {
+    #[test]
+    fn writes_what_serde_json_writes() {
+        let mut cases: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        cases.extend(
+            [
+                "",
+                "plain",
+                "ünïcode ✓ and 🦀",
+                "a\"quote",
+                "back\\slash",
+                "tab\there",
+                "new\nline",
+                "\u{7f}\u{80}\u{2028}\u{2029}",
+                "sixteen bytes ok",
+                "fifteen bytes\"x",
+                "thirty-two bytes of plain text..",
+                "thirty-one bytes then control\u{1}",
+            ]
+            .map(String::from),
+        );
+        // The special byte at every position of a long string.
+        for special in ['"', '\\', '\n', '\u{1f}'] {
+            for at in 0..40 {
+                let mut s = "x".repeat(40);
+                s.replace_range(at..=at, &special.to_string());
+                cases.push(s);
+            }
+        }
+        for s in cases {
+            let mut out = Vec::new();
+            super::push_str(&mut out, &s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+}

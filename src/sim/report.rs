@@ -19,14 +19,53 @@ struct Contract<'a> {
 }
 
 /// Appends one result as compact JSON (one line per result keeps big
-/// outputs greppable and fast to write), serialized straight from the
-/// result's borrowed labels.
+/// outputs greppable and fast to write): the text `serde_json` gives for
+/// [`Contract`], written straight from the result's borrowed labels
+/// (serde's string escaping was the costliest part of a big report).
 pub fn write_json_result(out: &mut Vec<u8>, job: Option<&str>, r: &TargetResult<'_>) {
-    let start = out.len();
-    if let Err(e) = serde_json::to_writer(&mut *out, &Contract { job, result: r }) {
-        out.truncate(start);
-        out.extend_from_slice(format!("{{\"error\":{:?}}}", e.to_string()).as_bytes());
+    use crate::report::json::push_str;
+    fn labels(out: &mut Vec<u8>, l: Option<&SortedLabels<'_>>) {
+        let Some(l) = l else {
+            return out.extend_from_slice(b"null");
+        };
+        out.push(b'{');
+        for (i, (name, value)) in l.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_str(out, name);
+            out.push(b':');
+            push_str(out, value);
+        }
+        out.push(b'}');
     }
+    fn text(out: &mut Vec<u8>, s: Option<&str>) {
+        match s {
+            Some(s) => push_str(out, s),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.extend_from_slice(b"{\"job\":");
+    text(out, job);
+    out.extend_from_slice(b",\"discovered\":");
+    labels(out, Some(&r.discovered));
+    out.extend_from_slice(b",\"relabeled\":");
+    labels(out, r.relabeled.as_ref());
+    out.extend_from_slice(b",\"dropped_by_rule\":");
+    match r.dropped_by_rule {
+        Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"target\":");
+    labels(out, r.target.as_ref());
+    out.extend_from_slice(b",\"scrape_url\":");
+    text(out, r.scrape_url.as_deref());
+    out.extend_from_slice(b",\"error\":");
+    text(out, r.error.as_deref());
+    out.extend_from_slice(b",\"steps\":");
+    // Steps are few and only with --steps; writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &r.steps);
+    out.push(b'}');
 }
 
 /// One result as a YAML sequence item under `results:`.
@@ -272,4 +311,71 @@ pub fn text_summary(
         paint(color, TITLE, "summary:"),
         counts_line(c, series)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::relabel::Step;
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// The hand-written JSON is exactly the contract's serde text.
+    #[test]
+    fn json_result_is_the_contracts_serde_text() {
+        let discovered = labels(&[
+            ("__address__", "10.0.0.1:9100"),
+            (
+                "__meta_kubernetes_pod_annotation_note",
+                "say \"hi\"\n\tand \\ \u{1}",
+            ),
+            ("ünï", "✓ 🦀"),
+        ]);
+        let relabeled = labels(&[("__address__", "10.0.0.1:9100"), ("job", "node")]);
+        let step = Step {
+            rule: 0,
+            action: "replace",
+            line: 7,
+            added: labels(&[("job", "node")]),
+            changed: [("a".to_string(), ["x\"".to_string(), "y".to_string()])].into(),
+            removed: labels(&[("gone", "\u{7}")]),
+            dropped: false,
+        };
+        let kept = TargetResult {
+            discovered: SortedLabels::of(&discovered),
+            relabeled: Some(SortedLabels::of(&relabeled)),
+            dropped_by_rule: None,
+            target: Some(SortedLabels::of(&relabeled)),
+            scrape_url: Some("http://10.0.0.1:9100/metrics?a=\"b\"".into()),
+            error: None,
+            steps: vec![step.clone(), step],
+        };
+        let dropped = TargetResult {
+            discovered: SortedLabels::of(&discovered),
+            relabeled: None,
+            dropped_by_rule: Some(12),
+            target: None,
+            scrape_url: None,
+            error: Some("instance \"x\" is invalid".into()),
+            steps: Vec::new(),
+        };
+        let empty = TargetResult {
+            discovered: SortedLabels::default(),
+            relabeled: Some(SortedLabels::default()),
+            ..dropped.clone()
+        };
+        for r in [&kept, &dropped, &empty] {
+            for job in [Some("kubernetes-pods"), Some("a\"b"), None] {
+                let mut out = Vec::new();
+                write_json_result(&mut out, job, r);
+                let serde = serde_json::to_string(&Contract { job, result: r }).unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), serde);
+            }
+        }
+    }
 }
