@@ -107,6 +107,29 @@ fn map_in_order<T: Sync, R: Send>(
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Parses the command line and runs kdm; returns the process exit code.
+/// `--help` and `--version` are printed through the report sink like any
+/// report, so a failed write of them is an error too; usage errors go to
+/// standard error as clap words them (exit code 2).
+pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    use clap::Parser;
+    match cli::Cli::try_parse_from(args) {
+        Ok(cli) => run(cli),
+        Err(e) if !e.use_stderr() => {
+            let mut sink = report::Sink::new(None);
+            let styled = e.render();
+            let text = if sink.stdout.color {
+                styled.ansi().to_string()
+            } else {
+                styled.to_string()
+            };
+            let printed = sink.print(&text).map(|()| 0);
+            sink.finish(printed)
+        }
+        Err(e) => e.exit(),
+    }
+}
+
 /// Runs kdm with parsed arguments and returns the process exit code.
 pub fn run(cli: cli::Cli) -> i32 {
     let mut sink = report::Sink::new(match cli.color {

@@ -1,10 +1,7 @@
 #![forbid(unsafe_code)]
 
-use clap::Parser;
-
 fn main() {
-    let cli = kdm::cli::Cli::parse();
-    std::process::exit(kdm::run(cli));
+    std::process::exit(kdm::main(std::env::args_os()));
 }
 
 // Relabeling 100,000 targets allocates millions of small strings; mimalloc

@@ -746,3 +746,72 @@ fn update_writes_through_links_and_refuses_standard_input() {
     );
     assert!(!dir.path().join("<stdin>").exists());
 }
+
+/// One run of each command that prints a report, for the write-failure
+/// tests: arguments and the exit code of a run whose output is read.
+const REPORTS: &[(&[&str], i32)] = &[
+    (&["lint", "testdata/lint/host-path-sensitive/bad.yaml"], 1),
+    (
+        &["lint", "--format", "json", "testdata/lint-cli/clean.yaml"],
+        0,
+    ),
+    (&["test", "testdata/test"], 0),
+    (&["generate", "daemonset"], 0),
+    (&["generate", "daemonset", "--show-values"], 0),
+    (
+        &[
+            "relabel-sim",
+            "-c",
+            "testdata/relabel-sim/rules.yaml",
+            "-t",
+            "testdata/relabel-sim/pods.yaml",
+        ],
+        0,
+    ),
+    (&["completions", "bash"], 0),
+    (&["--help"], 0),
+    (&["--version"], 0),
+];
+
+/// Runs kdm at the repository root with standard output going to `stdout`.
+fn kdm_to(stdout: impl Into<std::process::Stdio>, args: &[&str]) -> Run {
+    common::run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_kdm"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(stdout),
+    )
+}
+
+/// A report that cannot be written (a full disk) is an error, exit code 2
+/// with a message, whatever the command: never a silent empty file.
+#[cfg(target_os = "linux")]
+#[test]
+fn full_disk_is_an_error_for_every_command() {
+    for (args, _) in REPORTS {
+        let full = std::fs::File::create("/dev/full").expect("open /dev/full");
+        let r = kdm_to(full, args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr
+                .matches("cannot write to standard output: No space left on device")
+                .count(),
+            1,
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// A reader that went away before kdm wrote anything (`kdm … | head -0`)
+/// is not an error: no message, and the exit code the run would have had.
+#[cfg(unix)]
+#[test]
+fn closed_pipe_is_quiet_for_every_command() {
+    for (args, code) in REPORTS {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let r = kdm_to(writer, args);
+        assert_eq!((r.code, r.stderr.as_str()), (*code, ""), "{args:?}");
+    }
+}

@@ -26,12 +26,14 @@ impl Outcome {
 
 impl Outcome {
     /// Prints the report, then the diagnostics, and returns the exit code.
+    /// The diagnostics are printed even when the report could not be (they
+    /// may say which files were written).
     pub fn print(self, sink: &mut crate::report::Sink) -> crate::diag::Result<i32> {
-        match sink.print(&self.stdout) {
-            Err(e) if !sink.closed() => return Err(e),
-            _ => {}
-        }
+        let printed = sink.print(&self.stdout);
         sink.eprint(&self.stderr);
-        Ok(self.code)
+        match printed {
+            Err(e) if !sink.closed() => Err(e),
+            _ => Ok(self.code),
+        }
     }
 }

@@ -159,7 +159,9 @@ impl Sink {
     }
 
     /// Ends the run: flushes standard output and returns the exit code, 2
-    /// for an error. A closed pipe is not an error: the reader had enough.
+    /// for an error, a failed write or flush included (a full disk must not
+    /// leave an empty file behind a successful exit). A closed pipe is not
+    /// an error: the reader had enough.
     pub fn finish(mut self, result: Result<i32, Error>) -> i32 {
         let flushed = self.flush();
         match result {
@@ -170,7 +172,7 @@ impl Sink {
             }
             Ok(code) => match flushed {
                 Err(e) if !self.closed => {
-                    self.eprint(&format!("error: cannot write output: {e}\n"));
+                    self.error(&write_error(e));
                     2
                 }
                 _ => code,
@@ -195,9 +197,9 @@ fn columns(stream: &impl std::os::windows::io::AsHandle) -> Option<usize> {
     terminal_size::terminal_size_of(stream).map(|(w, _)| usize::from(w.0))
 }
 
-/// The error a failed write of the report becomes.
+/// The error a failed write of the report to standard output becomes.
 pub fn write_error(e: io::Error) -> Error {
-    Error::plain(format!("cannot write output: {e}"))
+    Error::plain(format!("cannot write to standard output: {e}"))
 }
 
 impl Write for Sink {

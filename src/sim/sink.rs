@@ -49,9 +49,7 @@ impl<'w> Sink<'w> {
     }
 
     fn write_bytes(&mut self, b: &[u8]) -> Result<()> {
-        self.out
-            .write_all(b)
-            .map_err(|e| Error::plain(format!("cannot write output: {e}")))
+        self.out.write_all(b).map_err(crate::report::write_error)
     }
 
     pub(super) fn begin(&mut self) -> Result<()> {
