@@ -61,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
             [CompletionResult]::new('--list-templates', '--list-templates', [CompletionResultType]::ParameterName, 'List the built-in templates and exit')
             [CompletionResult]::new('--show-values', '--show-values', [CompletionResultType]::ParameterName, 'Print the template''s values (after --values/--set) with their documentation, and exit')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing output files')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing output files (regular files only; a symbolic link is written through to its file, the link kept)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

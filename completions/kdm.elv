@@ -56,7 +56,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --color 'When to use colours in output'
             cand --list-templates 'List the built-in templates and exit'
             cand --show-values 'Print the template''s values (after --values/--set) with their documentation, and exit'
-            cand --force 'Replace existing output files'
+            cand --force 'Replace existing output files (regular files only; a symbolic link is written through to its file, the link kept)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -352,7 +352,8 @@ pub struct DaemonsetArgs {
     #[arg(long, value_name = "FILE")]
     pub scrape_config: Option<String>,
 
-    /// Replace existing output files.
+    /// Replace existing output files (regular files only; a symbolic link is
+    /// written through to its file, the link kept).
     #[arg(long)]
     pub force: bool,
 

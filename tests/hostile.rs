@@ -815,3 +815,119 @@ fn closed_pipe_is_quiet_for_every_command() {
         assert_eq!((r.code, r.stderr.as_str()), (*code, ""), "{args:?}");
     }
 }
+
+/// `generate -o` and `--scrape-config` naming one file, however spelt
+/// (and whether it exists yet), is a usage error that writes nothing.
+#[test]
+fn manifests_and_scrape_config_go_to_two_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    write(dir.path(), "x.yaml", b"keep me\n");
+    for (o, s) in [
+        ("x.yaml", "./x.yaml"),
+        ("x.yaml", "sub/../x.yaml"),
+        ("new.yaml", "./sub/../new.yaml"),
+        ("-", "-"),
+    ] {
+        let args = [
+            "generate",
+            "daemonset",
+            "-o",
+            o,
+            "--scrape-config",
+            s,
+            "--force",
+        ];
+        let r = kdm_in(dir.path(), &args);
+        assert_input_error(&r, "--output and --scrape-config name the same file");
+        assert_eq!(r.stdout, "", "{args:?}");
+    }
+    assert_eq!(read(&dir, "x.yaml"), "keep me\n");
+    assert!(!dir.path().join("new.yaml").exists());
+    assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 2);
+}
+
+/// The two files of `generate` are written all or nothing: when the second
+/// cannot be written, the first is left as it was.
+#[test]
+fn generated_files_are_written_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "ds.yaml", b"keep me\n");
+    for (o, s) in [
+        ("ds.yaml", "missing/scrape.yml"),
+        ("missing/ds.yaml", "ds.yaml"),
+    ] {
+        let args = [
+            "generate",
+            "daemonset",
+            "-o",
+            o,
+            "--scrape-config",
+            s,
+            "--force",
+        ];
+        let r = kdm_in(dir.path(), &args);
+        assert_input_error(&r, "directory missing does not exist");
+        assert!(!r.stderr.contains("wrote"), "{}", r.stderr);
+        assert_eq!(read(&dir, "ds.yaml"), "keep me\n", "{args:?}");
+        // No temporary file is left behind either.
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+}
+
+/// `-o` writes only regular files: a device or a FIFO is refused with or
+/// without `--force` (as root, renaming over /dev/null would replace it).
+#[cfg(unix)]
+#[test]
+fn generate_refuses_devices_and_fifos() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("fifo.yaml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo")
+        .success());
+    for force in [false, true] {
+        for (path, kind) in [("/dev/null", "a character device"), ("fifo.yaml", "a FIFO")] {
+            let mut args = vec!["generate", "daemonset", "-o", path];
+            if force {
+                args.push("--force");
+            }
+            let r = kdm_within_a_minute(dir.path(), &args);
+            assert_input_error(&r, &format!("it is {kind}, not a regular file"));
+        }
+    }
+    let null = std::fs::symlink_metadata("/dev/null").expect("stat /dev/null");
+    assert!(null.file_type().is_char_device());
+    let fifo = std::fs::symlink_metadata(&fifo).expect("stat fifo");
+    assert!(fifo.file_type().is_fifo());
+}
+
+/// A symbolic link is an existing file: refused without `--force`; with
+/// it, written through to its file, the link kept, and kdm says so.
+#[cfg(unix)]
+#[test]
+fn generate_writes_through_links_only_with_force() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("real")).expect("mkdir");
+    write(&dir.path().join("real"), "ds.yaml", b"keep me\n");
+    std::os::unix::fs::symlink("real/ds.yaml", dir.path().join("ds.yaml")).expect("symlink");
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "-o", "ds.yaml"]);
+    assert_input_error(&r, "ds.yaml already exists; not overwriting it");
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert_eq!(read(&dir, "real/ds.yaml"), "keep me\n");
+
+    let r = kdm_in(
+        dir.path(),
+        &["generate", "daemonset", "-o", "ds.yaml", "--force"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "wrote through symbolic link ds.yaml to real/ds.yaml\n"
+    );
+    let link = std::fs::symlink_metadata(dir.path().join("ds.yaml")).expect("stat link");
+    assert!(link.file_type().is_symlink());
+    assert!(read(&dir, "real/ds.yaml").contains("kind: DaemonSet"));
+}

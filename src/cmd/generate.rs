@@ -1,3 +1,5 @@
+use std::path::Path;
+
 use serde_json::Value;
 
 use crate::cli::{DaemonsetArgs, GenerateCommand};
@@ -5,6 +7,7 @@ use crate::cmd::Outcome;
 use crate::diag::Error;
 use crate::generate::{generate, Options};
 use crate::input::read_source;
+use crate::output::Target;
 use crate::report::human::render;
 use crate::report::Term;
 use crate::template::{Template, BUILTINS};
@@ -48,23 +51,27 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
             schema,
         )));
     }
-    if let (Some(o), Some(s)) = (&args.output, &args.scrape_config) {
-        if o == s {
-            return Err(vec![Error::plain(
-                "--output and --scrape-config name the same file",
-            )]);
-        }
-    }
     if args.scrape_config.as_deref() == Some("-") && args.output.is_none() {
         return Err(vec![Error::plain(
             "--scrape-config - needs --output FILE for the manifests",
         )]);
     }
     // Refuse before doing any work, and before writing either file.
-    for path in [&args.output, &args.scrape_config].into_iter().flatten() {
-        if path != "-" {
-            crate::output::check_writable(path, args.force).map_err(|e| vec![e])?;
-        }
+    let target = |path: &Option<String>| match path.as_deref() {
+        Some(p) if p != "-" => Target::resolve(Path::new(p), args.force).map(Some),
+        _ => Ok(None),
+    };
+    let manifests = target(&args.output).map_err(|e| vec![e])?;
+    let scrape = target(&args.scrape_config).map_err(|e| vec![e])?;
+    let same = match (&manifests, &scrape) {
+        (Some(m), Some(s)) => m.same_file(s),
+        _ => args.output.as_deref() == Some("-") && args.scrape_config.as_deref() == Some("-"),
+    };
+    if same {
+        return Err(vec![Error::plain(
+            "--output and --scrape-config name the same file",
+        )
+        .with_help("write the manifests and the scrape config to two files")]);
     }
     let generated = generate(
         &template,
@@ -80,23 +87,20 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
         },
     )?;
     let mut stdout = String::new();
-    let mut stderr = String::new();
-    match args.output.as_deref() {
-        Some(path) if path != "-" => {
-            crate::output::write_atomic(path, &generated.manifests, args.force)
-                .map_err(|e| vec![e])?;
-            stderr.push_str(&format!("wrote {path}\n"));
-        }
-        _ => stdout.push_str(&generated.manifests),
+    let mut files = Vec::new();
+    match &manifests {
+        Some(t) => files.push((t, generated.manifests.as_str())),
+        None => stdout.push_str(&generated.manifests),
     }
-    if let (Some(path), Some(text)) = (&args.scrape_config, &generated.scrape_config) {
-        if path == "-" {
-            stdout.push_str(text);
-        } else {
-            crate::output::write_atomic(path, text, args.force).map_err(|e| vec![e])?;
-            stderr.push_str(&format!("wrote {path}\n"));
+    if let Some(text) = &generated.scrape_config {
+        match &scrape {
+            Some(t) => files.push((t, text.as_str())),
+            None if args.scrape_config.is_some() => stdout.push_str(text),
+            None => {}
         }
     }
+    crate::output::write_all(&files).map_err(|e| vec![e])?;
+    let mut stderr: String = files.iter().map(|(t, _)| t.wrote() + "\n").collect();
     if !generated.lint.findings.is_empty() {
         stderr.push_str(&format!(
             "kdm lint found {} issue(s) in the generated manifests:\n",

@@ -2,42 +2,28 @@
 //! link to its target (the link stays a link), only over a regular file,
 //! and only while it still holds the text that was read and updated.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diag::{Error, Result};
 use crate::input::io_reason;
+use crate::output::Target;
 use crate::yaml::Source;
 
 /// Replaces the file at `path`, read as `source`, with `text`, atomically.
 pub fn write_back(path: &Path, source: &Source, text: &str) -> Result<()> {
-    let target = target(path)?;
-    let shown = path.to_string_lossy();
-    let fail = |why: String| Error::plain(format!("cannot update {shown}: {why}"));
-    let now = std::fs::read(&target).map_err(|e| fail(io_reason(&e)))?;
-    if now != source.text.as_bytes() {
-        return Err(fail("it changed while kdm was reading it".into())
-            .with_help("run kdm test --update again"));
-    }
-    let target = target
-        .to_str()
-        .ok_or_else(|| fail("its path is not UTF-8".into()))?;
-    crate::output::write_atomic(target, text, true)
-}
-
-/// The regular file that `path` names, with symbolic links followed.
-fn target(path: &Path) -> Result<PathBuf> {
     let shown = path.to_string_lossy();
     let fail = |why: String| Error::plain(format!("cannot update {shown}: {why}"));
     if path.as_os_str() == "-" {
         return Err(fail("standard input cannot be rewritten".into())
             .with_help("name the test file instead of -"));
     }
-    let target = std::fs::canonicalize(path).map_err(|e| fail(io_reason(&e)))?;
-    let meta = std::fs::metadata(&target).map_err(|e| fail(io_reason(&e)))?;
-    if !meta.is_file() {
-        return Err(fail("not a regular file".into()));
+    let target = Target::resolve(path, true)?;
+    let now = std::fs::read(target.file()).map_err(|e| fail(io_reason(&e)))?;
+    if now != source.text.as_bytes() {
+        return Err(fail("it changed while kdm was reading it".into())
+            .with_help("run kdm test --update again"));
     }
-    Ok(target)
+    crate::output::write_all(&[(&target, text)])
 }
 
 #[cfg(all(test, unix))]
