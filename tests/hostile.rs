@@ -931,3 +931,146 @@ fn generate_writes_through_links_only_with_force() {
     assert!(link.file_type().is_symlink());
     assert!(read(&dir, "real/ds.yaml").contains("kind: DaemonSet"));
 }
+
+/// `(line, column)` of the first finding of `rule` (or the first input
+/// error, for `None`) in each of lint's formats: human, JSON, SARIF, GitHub.
+fn places_in_every_format(
+    dir: &std::path::Path,
+    file: &str,
+    rule: Option<&str>,
+) -> Vec<(u64, u64)> {
+    let run = |format: &str| kdm_in(dir, &["lint", "--format", format, file]);
+    let number = |s: &str, key: &str| -> u64 {
+        let at = s.find(key).unwrap_or_else(|| panic!("{key} in {s}")) + key.len();
+        let digits: String = s[at..].chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().expect("a number")
+    };
+    let mut places = Vec::new();
+    // Human: the header of the snippet after the headline.
+    let r = run("human");
+    let text = match rule {
+        Some(rule) => r.stdout.split(&format!("[{rule}]")).nth(1),
+        None => Some(r.stderr.as_str()),
+    }
+    .unwrap_or_else(|| panic!("{}{}", r.stdout, r.stderr));
+    let header = &text[text.find(&format!("[{file}:")).expect("a header")..];
+    let line = number(header, ":");
+    places.push((line, number(&header[1..], &format!(":{line}:"))));
+    let json: serde_json::Value = serde_json::from_str(&run("json").stdout).expect("json");
+    let item = match rule {
+        Some(rule) => json["findings"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["rule"] == rule)),
+        None => json["errors"].get(0),
+    }
+    .unwrap_or_else(|| panic!("{json}"));
+    places.push((
+        item["line"].as_u64().unwrap(),
+        item["column"].as_u64().unwrap(),
+    ));
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif").stdout).expect("sarif");
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["columnKind"], "unicodeCodePoints");
+    let item = match rule {
+        Some(rule) => run0["results"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["ruleId"] == rule)),
+        None => run0["invocations"][0]["toolExecutionNotifications"].get(0),
+    }
+    .unwrap_or_else(|| panic!("{sarif}"));
+    let region = &item["locations"][0]["physicalLocation"]["region"];
+    places.push((
+        region["startLine"].as_u64().unwrap(),
+        region["startColumn"].as_u64().unwrap(),
+    ));
+    let github = run("github").stdout;
+    let title = format!("title=kdm {}::", rule.unwrap_or("input error"));
+    let line = github
+        .lines()
+        .find(|l| l.contains(&title))
+        .unwrap_or_else(|| panic!("{github}"));
+    places.push((number(line, ",line="), number(line, ",col=")));
+    places
+}
+
+/// Every format shows one line:column for a place: columns count
+/// characters (not bytes), a byte order mark is not a column, and lines end
+/// at a lone CR (old Mac files) as they do at LF, in findings and errors.
+#[test]
+fn every_format_agrees_on_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = "apiVersion: apps/v1\nkind: DaemonSet\n\
+        metadata: {annotations: {a: \"ééé\"}, name: agent, namespace: monitoring}\n\
+        spec:\n  selector: {matchLabels: {app: agent}}\n  template:\n\
+        \x20   metadata: {labels: {app: agent}}\n    spec:\n\
+        \x20     containers: [{name: agent, image: \"example/agent:1.0.0\"}]\n";
+    let one_line = "{apiVersion: apps/v1, kind: DaemonSet, metadata: {name: \"é-agent\", \
+        namespace: monitoring}, spec: {selector: {matchLabels: {app: agent}}, template: \
+        {metadata: {labels: {app: agent}}, spec: {containers: [{name: agent}]}}}}\n";
+    let broken = "kind: ConfigMap\nmetadata: {name: \"é\"}\ndata: {a: [1, 2}\n";
+    let finding = Some("missing-recommended-labels");
+    let cases = [
+        ("wide.yaml", manifest.into(), finding, (3, 43)),
+        ("cr.yaml", manifest.replace('\n', "\r"), finding, (3, 43)),
+        ("bom.yaml", format!("\u{feff}{manifest}"), finding, (3, 43)),
+        (
+            "bom-line-1.yaml",
+            format!("\u{feff}{one_line}"),
+            finding,
+            (1, 57),
+        ),
+        (
+            "bom-cr.yaml",
+            format!("\u{feff}{}", one_line.replace('\n', "\r")),
+            finding,
+            (1, 57),
+        ),
+        ("broken-cr.yaml", broken.replace('\n', "\r"), None, (3, 16)),
+        (
+            "broken-bom.yaml",
+            format!("\u{feff}{}", broken.replace('\n', "\r\n")),
+            None,
+            (3, 16),
+        ),
+    ];
+    for (name, text, rule, want) in cases {
+        write(dir.path(), name, text.as_bytes());
+        let places = places_in_every_format(dir.path(), name, rule);
+        assert_eq!(places, vec![want; 4], "{name}: human, JSON, SARIF, GitHub");
+    }
+}
+
+/// Series files with a byte order mark or old Mac line ends are read, and
+/// their line numbers are the ones an editor shows.
+#[test]
+fn series_with_a_byte_order_mark_and_old_mac_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "rules.yml",
+        b"- action: labeldrop\n  regex: id\n",
+    );
+    let series = "# one per line\rup{job=\"a\", id=\"1\"}\rup{job=\"b\"}\r";
+    write(dir.path(), "s.txt", format!("\u{feff}{series}").as_bytes());
+    let r = kdm_in(
+        dir.path(),
+        &["relabel-sim", "-c", "rules.yml", "--series", "s.txt"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("line 2: up{id=\"1\", job=\"a\"}"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("line 3: up{job=\"b\"}"), "{}", r.stdout);
+    write(
+        dir.path(),
+        "bad.txt",
+        "\u{feff}up{job=\"a\"}\ré{".as_bytes(),
+    );
+    let r = kdm_in(
+        dir.path(),
+        &["relabel-sim", "-c", "rules.yml", "--series", "bad.txt"],
+    );
+    assert_input_error(&r, "bad.txt:2:1");
+}

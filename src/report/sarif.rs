@@ -56,6 +56,9 @@ pub fn document(rules: Vec<Value>, results: Vec<Value>, errors: &[Error]) -> Str
                 "informationUri": "https://github.com/kdm-dev/kdm",
                 "rules": rules,
             }},
+            // Columns count characters (Unicode scalar values), as every
+            // kdm format does.
+            "columnKind": "unicodeCodePoints",
             "invocations": [{
                 "executionSuccessful": errors.is_empty(),
                 "toolExecutionNotifications": notifications,

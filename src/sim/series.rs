@@ -15,11 +15,7 @@ pub struct Series {
 
 pub fn parse_series(src: &Source) -> Result<Vec<Series>> {
     let mut out = Vec::new();
-    let mut offset = 0;
-    for (i, raw) in src.text.split('\n').enumerate() {
-        let line_start = offset;
-        offset += raw.len() + 1;
-        let line = raw.trim_end_matches('\r');
+    for (i, (line_start, line)) in src.lines().enumerate() {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;

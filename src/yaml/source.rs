@@ -38,8 +38,6 @@ pub struct Source {
     pub text: Arc<String>,
     /// The same text with its name, as miette wants it for snippet headers.
     pub named: miette::NamedSource<IndexedText>,
-    /// Computed on first use: a 100 MB targets file usually needs none.
-    line_starts: Arc<std::sync::OnceLock<Vec<usize>>>,
 }
 
 impl Source {
@@ -52,30 +50,28 @@ impl Source {
                 .with_language("yaml"),
             name,
             text,
-            line_starts: Arc::new(std::sync::OnceLock::new()),
         }
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            let mut starts = vec![0];
-            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
-            starts
-        })
+    /// 1-based line and column of a byte offset, as every format shows
+    /// them (see [`IndexedText::line_col`]).
+    pub fn line_col(&self, byte: usize) -> (usize, usize) {
+        self.named.inner().line_col(byte)
     }
 
-    /// 1-based line and 1-based column (in characters) of a byte offset.
-    pub fn line_col(&self, byte: usize) -> (usize, usize) {
-        let byte = byte.min(self.text.len());
-        let line_starts = self.line_starts();
-        let line = line_starts.partition_point(|&s| s <= byte).max(1);
-        let start = line_starts[line - 1];
-        let col = self
-            .text
-            .get(start..byte)
-            .map(|s| s.chars().count())
-            .unwrap_or(byte - start);
-        (line, col + 1)
+    /// Each line's byte offset and text, without its line break (lines end
+    /// as [`IndexedText::line_col`] counts them) or a byte order mark.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        let index = self.named.inner();
+        let starts = index.line_starts();
+        (0..starts.len()).map(move |line| {
+            let mut start = starts[line];
+            if start == 0 && self.text.starts_with(BOM) {
+                start = BOM.len();
+            }
+            let end = index.line_end(line).max(start);
+            (start, &self.text[start..end])
+        })
     }
 
     /// `file:line:col` for a byte offset.
@@ -88,20 +84,65 @@ impl Source {
 /// A text for miette snippets that finds a span's lines through a line
 /// index. miette's own `read_span` counts lines from the top of the text for
 /// every snippet, so 40,000 findings in one large file took minutes.
+///
+/// It also owns the one way a position is shown, [`line_col`]
+/// (Self::line_col), which miette's snippet headers and every machine
+/// format use.
 #[derive(Debug, Clone)]
 pub struct IndexedText {
     text: Arc<String>,
-    /// Line starts as miette counts lines (`\n`, `\r\n` or a lone `\r`
-    /// ends one), computed on the first snippet.
+    /// Line starts as YAML and miette count lines (`\n`, `\r\n` or a lone
+    /// `\r` ends one), computed on first use: a 100 MB targets file usually
+    /// needs none.
     line_starts: Arc<std::sync::OnceLock<Vec<usize>>>,
+    /// The text as snippets show it: with lone `\r`s made `\n`s (same
+    /// offsets), since miette's drawing, unlike its line counting, does not
+    /// end a line at a lone `\r` and would send it to the terminal. `None`
+    /// when there is none.
+    shown: Arc<std::sync::OnceLock<Option<Vec<u8>>>>,
 }
+
+/// The byte order mark some editors put at the start of a file.
+const BOM: &str = "\u{feff}";
 
 impl IndexedText {
     pub fn new(text: Arc<String>) -> IndexedText {
         IndexedText {
             text,
             line_starts: Arc::new(std::sync::OnceLock::new()),
+            shown: Arc::new(std::sync::OnceLock::new()),
         }
+    }
+
+    /// 1-based line and column of a byte offset. Lines end at `\n`, `\r\n`
+    /// or a lone `\r` (old Mac files), as YAML ends them; columns count
+    /// characters (Unicode scalar values), not bytes, and a byte order mark
+    /// at the start of the file is not one, as editors show it.
+    pub fn line_col(&self, byte: usize) -> (usize, usize) {
+        let byte = floor_char(&self.text, byte);
+        let line = self.line_of(byte);
+        let mut start = self.line_starts()[line];
+        if start == 0 && self.text.starts_with(BOM) {
+            start = BOM.len().min(byte);
+        }
+        let col = self.text.get(start..byte).map_or(0, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    fn shown(&self) -> &[u8] {
+        let shown = self.shown.get_or_init(|| {
+            let b = self.text.as_bytes();
+            let lone = |i: usize| b.get(i + 1) != Some(&b'\n');
+            if !memchr::memchr_iter(b'\r', b).any(lone) {
+                return None;
+            }
+            let mut copy = b.to_vec();
+            for i in memchr::memchr_iter(b'\r', b).filter(|&i| lone(i)) {
+                copy[i] = b'\n';
+            }
+            Some(copy)
+        });
+        shown.as_deref().unwrap_or(self.text.as_bytes())
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -195,7 +236,7 @@ impl IndexedText {
             line_end
         };
         Box::new(miette::MietteSpanContents::new(
-            &self.text.as_bytes()[start..end],
+            &self.shown()[start..end],
             miette::SourceSpan::new(start.into(), end - start),
             line,
             start - line_start,
@@ -229,9 +270,23 @@ impl miette::SourceCode for IndexedText {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let bytes = self.text.as_bytes();
+        let bytes = self.shown();
         if span.offset() > bytes.len() {
             return bytes.read_span(span, context_lines_before, context_lines_after);
+        }
+        if context_lines_before == 0 && context_lines_after == 0 {
+            // miette reads a label alone only for the `file:line:col` of a
+            // snippet's header: the place as every format shows it.
+            let start = floor_char(&self.text, span.offset());
+            let end = ceil_char(&self.text, span.offset() + span.len()).max(start);
+            let (line, col) = self.line_col(start);
+            return Ok(Box::new(miette::MietteSpanContents::new(
+                &bytes[start..end],
+                miette::SourceSpan::new(start.into(), end - start),
+                line - 1,
+                col - 1,
+                self.line_of(end) - self.line_of(start) + 1,
+            )));
         }
         // miette's reading from a line start before the first context line
         // is the same as from the top of the text, shifted by the lines
@@ -399,17 +454,25 @@ mod tests {
     use miette::SourceCode;
 
     /// Snippets read through the line index are exactly what miette reads
-    /// from the top of the text, whatever the line ends and context.
+    /// from the top of the text (with lone `\r`s shown as `\n`s), whatever
+    /// the line ends and context; a label read alone, for a header, is at
+    /// [`IndexedText::line_col`].
     #[test]
     fn indexed_snippets_match_mietes_own() {
         let text = "a: 1\nb:\r\n  c: x\r\rd: [1,\n 2]\n\n\ne: é\r\nf: end";
         let indexed = IndexedText::new(Arc::new(text.to_string()));
-        let plain = text.as_bytes();
+        let shown = text.replace("x\r\r", "x\n\n");
+        let plain = shown.as_bytes();
         for start in 0..=text.len() {
             for len in [0, 1, 3, 9] {
                 let span = miette::SourceSpan::new(start.into(), len);
+                if text.is_char_boundary(start) {
+                    let header = indexed.read_span(&span, 0, 0).unwrap();
+                    let (line, col) = indexed.line_col(start);
+                    assert_eq!((header.line() + 1, header.column() + 1), (line, col));
+                }
                 for before in 0..3 {
-                    for after in 0..3 {
+                    for after in (0..3).filter(|&a| before + a > 0) {
                         let want = plain.read_span(&span, before, after);
                         let got = indexed.read_span(&span, before, after);
                         let show = |r: Result<Box<dyn miette::SpanContents<'_> + '_>, _>| {
@@ -448,6 +511,25 @@ mod tests {
         assert_eq!(s.line_col(6), (2, 1));
         assert_eq!(s.line_col(10), (2, 5));
         assert_eq!(s.location(6), "f.yaml:2:1");
+        // Inside a character: its start.
+        assert_eq!(s.line_col(4), (1, 4));
+    }
+
+    /// Lines end at `\n`, `\r\n` and a lone `\r`; a byte order mark does
+    /// not count as a column.
+    #[test]
+    fn line_col_of_old_mac_lines_and_byte_order_marks() {
+        let s = Source::new("f.yaml", "a: 1\rb: é\r\nc: 2\nd: 3");
+        let at = |needle: &str| s.line_col(s.text.find(needle).unwrap());
+        assert_eq!(
+            [at("b:"), at("é"), at("c:"), at("d:")],
+            [(2, 1), (2, 4), (3, 1), (4, 1)]
+        );
+        let s = Source::new("f.yaml", "\u{feff}a: é x\nb: 2");
+        let at = |needle: &str| s.line_col(s.text.find(needle).unwrap());
+        assert_eq!([at("a:"), at("x"), at("b:")], [(1, 1), (1, 6), (2, 1)]);
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(1), (1, 1));
     }
 
     #[test]
