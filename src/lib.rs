@@ -138,6 +138,12 @@ pub fn run(cli: cli::Cli) -> i32 {
         cli::ColorChoice::Auto => None,
     });
     let (out, err) = (sink.stdout, sink.stderr);
+    sink.set_human(match &cli.command {
+        cli::Command::Lint(args) => args.format == report::Format::Human,
+        cli::Command::Test(args) => args.format == report::Format::Human,
+        cli::Command::RelabelSim(args) => args.format == report::Format::Human,
+        cli::Command::Generate(_) | cli::Command::Completions(_) => false,
+    });
     let result = match &cli.command {
         cli::Command::Lint(args) => cmd::lint::run(args, out, err).and_then(|o| o.print(&mut sink)),
         cli::Command::Generate(args) => cmd::generate::run(args, err).print(&mut sink),

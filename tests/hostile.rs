@@ -1074,3 +1074,118 @@ fn series_with_a_byte_order_mark_and_old_mac_lines() {
     );
     assert_input_error(&r, "bad.txt:2:1");
 }
+
+/// Control characters from the input (escape sequences in object names,
+/// label values, file names, test names and target labels, quoted or raw)
+/// reach the terminal escaped in the human format, in every command: a
+/// name cannot retitle the terminal, clear it or hide a finding.
+#[cfg(unix)]
+#[test]
+fn control_characters_from_the_input_are_escaped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/scrape-configs/prometheus-community__prometheus.yml"
+        ),
+        dir.path().join("prometheus.yml"),
+    )
+    .expect("copy config");
+    let manifest = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  \
+        name: \"\\e[31mevil\\a\"\n  namespace: raw\x1b[2Jns\n  labels: {a: raw\x1b7z, team: \"x\\x07y\\x9b\"}\n\
+        spec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    \
+        metadata: {labels: {app: agent}, annotations: {prometheus.io/scrape: \"true\"}}\n    \
+        spec:\n      containers: [{name: agent, image: \"example/agent:1.0.0\", \
+        ports: [{name: metrics, containerPort: 9100}]}]\n";
+    write(dir.path(), "evil\x1b]0;pwned\x07.yaml", manifest.as_bytes());
+    let test = "config: prometheus.yml\ntests:\n  - name: \"t\\e[2Jx\"\n    \
+        job: kubernetes-pods\n    targets: [{__address__: \"10.0.0.1:80\", \
+        __meta_kubernetes_pod_name: \"p\\e[8m\"}]\n    expect: [{kept: true}]\n";
+    write(dir.path(), "t.test.yaml", test.as_bytes());
+    let targets = "- targets: [\"a:80\"]\n  labels: {__meta_kubernetes_pod_name: \"p\\e[8m\", \
+        __meta_kubernetes_pod_annotation_prometheus_io_scrape: \"true\", \
+        __meta_kubernetes_namespace: \"n\\a\"}\n";
+    write(dir.path(), "targets.yaml", targets.as_bytes());
+    write(dir.path(), "bad\x1b[2J.yaml", b"a: [\x1b]0;x\x07\n");
+
+    let runs: [&[&str]; 6] = [
+        &["lint", "."],
+        &["test", "t.test.yaml"],
+        &["relabel-sim", "-c", "prometheus.yml", "--manifests", "."],
+        &[
+            "relabel-sim",
+            "-c",
+            "prometheus.yml",
+            "-j",
+            "kubernetes-pods",
+            "-t",
+            "targets.yaml",
+        ],
+        &["lint", "bad\x1b[2J.yaml"],
+        &["lint", "missing\x1b[2J.yaml"],
+    ];
+    for args in runs {
+        for color in ["never", "always"] {
+            let mut all = args.to_vec();
+            all.extend(["--color", color]);
+            let r = kdm_in(dir.path(), &all);
+            assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+            for (stream, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+                // Colours are the only escape sequences kdm writes itself.
+                let mut rest = text.as_str();
+                while let Some(at) = rest.find(|c: char| c.is_control() && c != '\n') {
+                    let sgr = rest[at..]
+                        .strip_prefix("\x1b[")
+                        .and_then(|s| s.find(|c: char| !(c.is_ascii_digit() || c == ';')))
+                        .filter(|&n| rest.as_bytes()[at + 2 + n] == b'm');
+                    assert!(
+                        color == "always" && sgr.is_some(),
+                        "{args:?} --color {color}: a control character on {stream}:\n{text:?}"
+                    );
+                    rest = &rest[at + 1..];
+                }
+            }
+            let shown = format!("{}{}", r.stdout, r.stderr);
+            assert!(shown.contains("\\u{1b}"), "{args:?}: {shown}");
+        }
+    }
+    let r = kdm_in(dir.path(), &["lint", "."]);
+    for shown in [
+        "./evil\\u{1b}]0;pwned\\u{7}.yaml",
+        "DaemonSet/raw\\u{1b}[2Jns/\\u{1b}[31mevil\\u{7}",
+        "invalid label value \"x\\u{7}y\\u{9b}\"",
+        // The snippet shows a raw escape escaped, the places after it unmoved.
+        "namespace: raw\\u{1b}[2Jns",
+        "labels: {a: raw\\u{1b}7z, team: \"x\\x07y\\x9b\"}",
+        "pwned\\u{7}.yaml:6:29]",
+    ] {
+        assert!(r.stdout.contains(shown), "{shown} in\n{}", r.stdout);
+    }
+}
+
+/// GitHub annotations escape what would end or split a workflow command:
+/// `%`, CR and LF in messages, also `:` and `,` in properties.
+#[test]
+fn github_annotations_escape_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  \
+        name: \"a\\r\\n::error::forged 100%\"\n  namespace: ns\nspec:\n  \
+        selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    \
+        spec:\n      containers: [{name: a, image: \"example/a:1.0.0\"}]\n";
+    write(dir.path(), "a,b:c%.yaml", manifest.as_bytes());
+    let r = kdm_in(dir.path(), &["lint", "--format", "github", "a,b:c%.yaml"]);
+    assert!(!r.stdout.is_empty(), "{}", r.stderr);
+    for line in r.stdout.lines() {
+        assert!(
+            ["::notice ", "::warning ", "::error "]
+                .iter()
+                .any(|l| line.starts_with(l)),
+            "{line}"
+        );
+        assert!(line.contains("file=a%2Cb%3Ac%25.yaml,"), "{line}");
+        assert!(
+            line.contains("DaemonSet/ns/a%0D%0A::error::forged 100%25"),
+            "{line}"
+        );
+    }
+}

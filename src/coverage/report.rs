@@ -4,6 +4,7 @@
 use super::{duplicates, why_not, Coverage, JobOutcome, JobSummary};
 use crate::diag::Error;
 use crate::relabel::Labels;
+use crate::yaml::escape_controls as esc;
 
 /// The text report.
 pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
@@ -18,9 +19,9 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
         out.push_str(&format!(
             "{} {}/{} ({}): {} simulated pod(s)",
             w.kind,
-            w.namespace,
-            w.name,
-            locate(w.object),
+            esc(&w.namespace),
+            esc(&w.name),
+            esc(&locate(w.object)),
             w.pods
         ));
         if let Some(why) = &w.asks_to_be_scraped {
@@ -28,7 +29,7 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
         }
         out.push('\n');
         if let Some(note) = &w.note {
-            out.push_str(&format!("  note: {note}\n"));
+            out.push_str(&format!("  note: {}\n", esc(note)));
         }
         for p in &w.ports {
             out.push_str(&format!("  {}\n", p.describe()));

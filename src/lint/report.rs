@@ -13,6 +13,7 @@ use super::runner::LintResult;
 use super::{registry, Finding, Severity};
 use crate::diag::{Error, Result};
 use crate::report::{github, json::JsonError, junit, sarif, Region, Term};
+use crate::yaml::escape_controls as esc;
 
 /// Where a finding is.
 fn loc<'r>(result: &'r LintResult, f: &Finding) -> Region<'r> {
@@ -54,7 +55,7 @@ pub fn human(result: &LintResult, term: Term) -> String {
     for f in &result.findings {
         if f.file != current {
             current = f.file;
-            let _ = writeln!(out, "{}", result.files[f.file].source.name);
+            let _ = writeln!(out, "{}", esc(&result.files[f.file].source.name));
         }
         let rendered = crate::report::human::render(&as_error(result, f), term.indented(2));
         for line in rendered.lines() {
@@ -62,7 +63,7 @@ pub fn human(result: &LintResult, term: Term) -> String {
         }
     }
     for note in &result.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", esc(note));
     }
     let (e, w, i) = counts(&result.findings);
     let _ = writeln!(

@@ -4,11 +4,13 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use std::borrow::Cow;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
 use super::Term;
 use crate::diag::Error;
-use crate::yaml::Source;
+use crate::yaml::{escape_controls, IndexedText};
 
 /// Renders an error for a terminal or a pipe: the message, then a snippet
 /// headed by `file:line:col`.
@@ -28,59 +30,85 @@ pub fn render(err: &Error, term: Term) -> String {
         None => handler.with_wrap_lines(false),
     };
     let mut out = String::new();
-    match (err.file(), err.location()) {
-        (Some(src), Some(_)) => {
-            // miette's header names `file:line:col`.
-            let wrapped = WithSource { err, src };
-            let _ = handler.render_report(&mut out, &wrapped);
-        }
-        _ => {
-            let _ = handler.render_report(&mut out, err);
-        }
-    }
+    let _ = handler.render_report(&mut out, &Shown::of(err));
     out
 }
 
-/// Attaches the file name to the snippet (miette reads it from the source).
-struct WithSource<'a> {
+/// An error as the terminal may see it: what came from the input (the
+/// message, labels, help and file name) with its control characters
+/// escaped; the snippet escapes its own (see [`crate::yaml::IndexedText`]).
+struct Shown<'a> {
     err: &'a Error,
-    src: &'a Source,
+    message: Cow<'a, str>,
+    /// The file, named for miette's snippet header.
+    source: Option<NamedSource<IndexedText>>,
 }
 
-impl fmt::Debug for WithSource<'_> {
+impl<'a> Shown<'a> {
+    fn of(err: &'a Error) -> Shown<'a> {
+        let source = match (err.file(), err.location()) {
+            (Some(src), Some(_)) => Some(
+                NamedSource::new(escape_controls(&src.name), src.named.inner().clone())
+                    .with_language("yaml"),
+            ),
+            _ => None,
+        };
+        Shown {
+            err,
+            message: escape_controls(err.message()),
+            source,
+        }
+    }
+}
+
+impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.err, f)
     }
 }
 
-impl fmt::Display for WithSource<'_> {
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.err, f)
+        f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for WithSource<'_> {}
+impl std::error::Error for Shown<'_> {}
 
-impl miette::Diagnostic for WithSource<'_> {
+impl miette::Diagnostic for Shown<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         miette::Diagnostic::severity(self.err)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.src.named)
+        match &self.source {
+            Some(named) => Some(named),
+            None => miette::Diagnostic::source_code(self.err),
+        }
     }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        miette::Diagnostic::labels(self.err)
+        let labels = miette::Diagnostic::labels(self.err)?;
+        Some(Box::new(labels.map(|l| {
+            let text = l.label().map(|t| escape_controls(t).into_owned());
+            if l.primary() {
+                LabeledSpan::new_primary_with_span(text, *l.inner())
+            } else {
+                LabeledSpan::new_with_span(text, *l.inner())
+            }
+        })))
     }
+
     fn help(&self) -> Option<Box<dyn fmt::Display + '_>> {
-        miette::Diagnostic::help(self.err)
+        let help = self.err.help_text()?;
+        Some(Box::new(escape_controls(help).into_owned()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::Span;
+    use crate::yaml::{Source, Span};
 
     fn finding() -> Error {
         let src = Source::new("ds.yaml", "spec:\n  volumes:\n  - name: falco-socket-dir\n");

@@ -119,11 +119,16 @@ impl Term {
 }
 
 /// Standard output (buffered) and standard error, with what each can show.
+/// What goes to standard error, and the report on standard output when it
+/// is in the human format, reaches the terminal only through
+/// [`style::terminal_safe`]: control characters from the input are escaped.
 pub struct Sink {
     out: BufWriter<StdoutLock<'static>>,
     pub stdout: Term,
     pub stderr: Term,
     closed: bool,
+    /// Whether the report on standard output is for people.
+    human: bool,
 }
 
 impl Sink {
@@ -136,7 +141,13 @@ impl Sink {
             stderr: Term::of(&stderr, columns(&stderr), color),
             out: BufWriter::with_capacity(1 << 16, stdout.lock()),
             closed: false,
+            human: false,
         }
+    }
+
+    /// Declares the report on standard output to be in the human format.
+    pub fn set_human(&mut self, human: bool) {
+        self.human = human;
     }
 
     /// Whether the reader of standard output went away.
@@ -148,6 +159,7 @@ impl Sink {
     pub fn eprint(&mut self, text: &str) {
         if !text.is_empty() {
             let _ = self.out.flush();
+            let text = style::terminal_safe(text, self.stderr.color);
             let _ = io::stderr().lock().write_all(text.as_bytes());
         }
     }
@@ -207,6 +219,10 @@ impl Write for Sink {
         if self.closed {
             return Err(io::ErrorKind::BrokenPipe.into());
         }
+        if self.human {
+            // Whole: an escaped text is longer than the bytes it stands for.
+            return self.write_all(buf).map(|()| buf.len());
+        }
         self.out.write(buf).inspect_err(|e| self.note(e))
     }
 
@@ -214,6 +230,14 @@ impl Write for Sink {
         if self.closed {
             return Err(io::ErrorKind::BrokenPipe.into());
         }
+        let safe;
+        let buf = match std::str::from_utf8(buf) {
+            Ok(text) if self.human => {
+                safe = style::terminal_safe(text, self.stdout.color);
+                safe.as_bytes()
+            }
+            _ => buf,
+        };
         self.out.write_all(buf).inspect_err(|e| self.note(e))
     }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::result::{Counts, JobInfo, Outcome, TargetResult};
 use crate::relabel::{is_legacy_label_name, Labels, SortedLabels};
 use crate::report::style::{paint, BAD, CHANGED, DROPPED, GOOD, TITLE};
+use crate::yaml::escape_controls as esc;
 
 /// One result in the stable JSON and YAML contract: the job, then the
 /// result's fields.
@@ -180,7 +181,7 @@ pub fn text_job_header(info: &JobInfo, color: bool) -> String {
     let n = info.rules.len();
     let mut out = format!("{}: {n} {}\n", paint(color, TITLE, &title), info.rules_key);
     for note in &info.notes {
-        let _ = writeln!(out, "  note: {note}");
+        let _ = writeln!(out, "  note: {}", esc(note));
     }
     out
 }
@@ -189,15 +190,16 @@ const PAD: &str = "          ";
 
 pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool) -> String {
     let mut out = String::new();
+    let name = esc(name);
     match r.outcome() {
         Outcome::Failed => {
             let _ = writeln!(out, "  {} {name}", paint(color, BAD, "error  "));
-            let _ = writeln!(out, "{PAD}{}", r.error.as_deref().unwrap_or(""));
+            let _ = writeln!(out, "{PAD}{}", esc(r.error.as_deref().unwrap_or("")));
         }
         Outcome::Kept => {
             let _ = writeln!(out, "  {} {name}", paint(color, GOOD, "kept   "));
             if let Some(url) = &r.scrape_url {
-                let _ = writeln!(out, "{PAD}{url}");
+                let _ = writeln!(out, "{PAD}{}", esc(url));
             }
             out.push_str(PAD);
             match (&r.target, &r.relabeled) {

@@ -9,6 +9,7 @@ use crate::diag::{Error, Result};
 use crate::report::junit;
 use crate::report::style::{paint, BAD, GOOD};
 use crate::sim::report::text_entry;
+use crate::yaml::escape_controls as esc;
 
 /// The outcomes of one test file.
 pub struct FileReport<'a> {
@@ -26,14 +27,14 @@ pub fn text(files: &[FileReport<'_>], color: bool) -> String {
     let paint = |style, s: &str| paint(color, style, s);
     let mut out = String::new();
     for f in files {
-        let _ = writeln!(out, "{}", f.path);
+        let _ = writeln!(out, "{}", esc(f.path));
         for o in f.outcomes {
             if o.passed() {
                 let _ = writeln!(
                     out,
                     "  {} {} (line {})",
                     paint(GOOD, "ok  "),
-                    o.name,
+                    esc(&o.name),
                     o.line
                 );
                 continue;
@@ -42,21 +43,22 @@ pub fn text(files: &[FileReport<'_>], color: bool) -> String {
                 out,
                 "  {} {} (line {}, job {})",
                 paint(BAD, "FAIL"),
-                o.name,
+                esc(&o.name),
                 o.line,
-                o.job
+                esc(&o.job)
             );
             for failure in &o.failures {
                 if let Some(i) = failure.target {
                     let name = o.results.get(i).map_or("", |(n, _)| n.as_str());
                     let _ = writeln!(
                         out,
-                        "       target {} of {}: {name}",
+                        "       target {} of {}: {}",
                         i + 1,
-                        o.results.len()
+                        o.results.len(),
+                        esc(name)
                     );
                 }
-                let _ = writeln!(out, "         {}", failure.message);
+                let _ = writeln!(out, "         {}", esc(&failure.message));
                 for line in &failure.diff {
                     let style = if line.starts_with('-') { BAD } else { GOOD };
                     let _ = writeln!(out, "           {}", paint(style, line));

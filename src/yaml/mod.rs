@@ -13,11 +13,13 @@
 mod emit;
 mod loader;
 mod scalar;
+mod snippet;
 mod source;
 
 pub use emit::to_yaml;
 pub use loader::{load_stream, Limits, LoadError};
 pub use scalar::Resolved;
+pub use snippet::{escape_controls, IndexedText};
 pub use source::{Source, Span};
 
 /// How a scalar was written; quoting changes how it resolves.
