@@ -1189,3 +1189,69 @@ fn github_annotations_escape_names() {
         );
     }
 }
+
+/// Label text built while relabeling one target is bounded: 2,500 `$1`
+/// over a 1 MiB label, or the same label joined 2,500 times, fail that
+/// target with the rule's line instead of building gigabytes; labelmap over
+/// 80,000 labels stays linear (the builder indexes large change sets).
+#[test]
+fn relabeling_builds_bounded_text() {
+    let big = "x".repeat(1 << 20);
+    let targets = format!("[{{\"targets\": [\"a:1\"], \"labels\": {{\"big\": \"{big}\"}}}}]");
+    let job = "scrape_configs:\n- job_name: j\n  static_configs: [{targets: ['a:1']}]\n  relabel_configs:\n";
+    let expand = format!(
+        "{job}  - source_labels: [big]\n    regex: (.*)\n    target_label: out\n    replacement: '{}'\n",
+        "$1".repeat(2500)
+    );
+    let join = format!(
+        "{job}  - source_labels: [{}]\n    target_label: out\n",
+        vec!["big"; 2500].join(", ")
+    );
+    // 2,500 copies of the label, with 2,499 `;` between them when joined.
+    for (config, bytes) in [(expand, 2_621_440_000u64), (join, 2_621_442_499)] {
+        let r = sim(config.as_bytes(), targets.as_bytes());
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        assert!(
+            r.stdout.contains(&format!(
+                "the replace rule at line 5 would build {bytes} bytes of label text"
+            )),
+            "{}",
+            &r.stdout[..r.stdout.len().min(2000)]
+        );
+        assert!(r.stdout.contains("1 failed"), "{}", r.stdout.len());
+    }
+
+    let labels: Vec<String> = (0..80_000)
+        .map(|i| format!("\"__meta_x_{i}\": \"v\""))
+        .collect();
+    let targets = format!(
+        "[{{\"targets\": [\"a:1\"], \"labels\": {{{}}}}}]",
+        labels.join(", ")
+    );
+    let labelmap = format!("{job}  - action: labelmap\n    regex: __meta_x_(.+)\n");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "config.yml", labelmap.as_bytes());
+    write(dir.path(), "targets.json", targets.as_bytes());
+    let r = kdm_in(
+        dir.path(),
+        &[
+            "relabel-sim",
+            "-c",
+            "config.yml",
+            "-t",
+            "targets.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let target = &v["results"][0]["target"];
+    assert_eq!(target["79999"], "v");
+    let mapped = target.as_object().map_or(0, |m| {
+        m.keys()
+            .filter(|k| k.bytes().all(|b| b.is_ascii_digit()))
+            .count()
+    });
+    assert_eq!(mapped, 80_000);
+}

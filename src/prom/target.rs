@@ -169,10 +169,10 @@ pub fn populate_with<'a>(
         dropped_by_rule: outcome.dropped_by,
         target: None,
         scrape_url: None,
-        error: None,
+        error: outcome.error,
         steps: outcome.steps,
     };
-    if outcome.dropped_by.is_some() {
+    if outcome.dropped_by.is_some() || result.error.is_some() {
         return result;
     }
     let relabeled = lb.into_sorted();

@@ -24,18 +24,42 @@ pub struct Outcome {
     /// `None` when kept; the index of the dropping rule otherwise.
     pub dropped_by: Option<usize>,
     pub steps: Vec<Step>,
+    /// Why relabeling stopped short of a result (see [`TEXT_BUDGET`]).
+    pub error: Option<String>,
 }
+
+/// Label text that relabeling one target may build, joined source values
+/// and expanded templates together. Real rules build bytes to kilobytes;
+/// a hostile one can repeat a megabyte label thousands of times, which
+/// Prometheus would build (and run out of memory on) but kdm refuses.
+pub const TEXT_BUDGET: usize = 64 << 20;
 
 /// Runs `rules` over `lb` in order, as Prometheus's `relabel.ProcessBuilder`
 /// (3.x) or `relabel.Process` (2.x) does. Stops at the first drop.
 pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace: bool) -> Outcome {
     let mut steps = Vec::new();
+    let mut budget = TEXT_BUDGET;
     for rule in rules {
         if flavor == Flavor::V2 {
             lb.rebase();
         }
         let before = trace.then(|| lb.labels());
-        let keep = apply(rule, lb, flavor);
+        let keep = match apply(rule, lb, flavor, &mut budget) {
+            Ok(keep) => keep,
+            Err(needed) => {
+                return Outcome {
+                    dropped_by: None,
+                    steps,
+                    error: Some(format!(
+                        "the {} rule at line {} would build {needed} bytes of label text; \
+                         kdm stops relabeling a target past {} MiB",
+                        rule.action.as_str(),
+                        rule.line,
+                        TEXT_BUDGET >> 20
+                    )),
+                }
+            }
+        };
         if let Some(before) = before {
             let after = if keep { lb.labels() } else { Labels::new() };
             steps.push(diff(rule, &before, &after, !keep));
@@ -44,13 +68,21 @@ pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace:
             return Outcome {
                 dropped_by: Some(rule.index),
                 steps,
+                error: None,
             };
         }
     }
     Outcome {
         dropped_by: None,
         steps,
+        error: None,
     }
+}
+
+/// Takes `len` bytes from `budget`, or fails with `len`.
+fn spend(budget: &mut usize, len: usize) -> Result<(), usize> {
+    *budget = budget.checked_sub(len).ok_or(len)?;
+    Ok(())
 }
 
 fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
@@ -85,12 +117,23 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
     step
 }
 
-fn source_value(rule: &Rule, lb: &LabelBuilder<'_>) -> String {
-    match rule.source_labels.as_slice() {
+fn source_value(rule: &Rule, lb: &LabelBuilder<'_>, budget: &mut usize) -> Result<String, usize> {
+    let len = rule
+        .source_labels
+        .iter()
+        .map(|name| lb.get(name).len())
+        .fold(0usize, usize::saturating_add)
+        .saturating_add(
+            rule.separator
+                .len()
+                .saturating_mul(rule.source_labels.len().saturating_sub(1)),
+        );
+    spend(budget, len)?;
+    Ok(match rule.source_labels.as_slice() {
         [] => String::new(),
         [one] => lb.get(one).to_string(),
         many => {
-            let mut out = String::new();
+            let mut out = String::with_capacity(len);
             for (i, name) in many.iter().enumerate() {
                 if i > 0 {
                     out.push_str(&rule.separator);
@@ -99,19 +142,25 @@ fn source_value(rule: &Rule, lb: &LabelBuilder<'_>) -> String {
             }
             out
         }
-    }
+    })
 }
 
-/// Applies one rule; `false` means the target (or series) is dropped.
-fn apply(rule: &Rule, lb: &mut LabelBuilder<'_>, flavor: Flavor) -> bool {
-    let val = source_value(rule, lb);
-    match rule.action {
+/// Applies one rule; `false` means the target (or series) is dropped, `Err`
+/// the label text it would build past `budget`.
+fn apply(
+    rule: &Rule,
+    lb: &mut LabelBuilder<'_>,
+    flavor: Flavor,
+    budget: &mut usize,
+) -> Result<bool, usize> {
+    let val = source_value(rule, lb, budget)?;
+    Ok(match rule.action {
         Action::Drop => !rule.regex.is_match(&val),
         Action::Keep => rule.regex.is_match(&val),
         Action::DropEqual => lb.get(&rule.target_label) != val,
         Action::KeepEqual => lb.get(&rule.target_label) == val,
         Action::Replace => {
-            replace(rule, lb, &val, flavor);
+            replace(rule, lb, &val, flavor, budget)?;
             true
         }
         Action::Lowercase => {
@@ -130,16 +179,24 @@ fn apply(rule: &Rule, lb: &mut LabelBuilder<'_>, flavor: Flavor) -> bool {
         Action::LabelMap => {
             // Match on the snapshot first (cheap), then expand only matches.
             let mut mapped: Vec<(String, String)> = Vec::new();
+            let mut over = None;
             lb.for_each(|name, value| {
-                if rule.regex.is_match(name) {
-                    if let Some(caps) = rule.regex.captures(name) {
-                        mapped.push((
-                            rule.regex.expand(&rule.replacement, &caps),
-                            value.to_string(),
-                        ));
+                if over.is_some() || !rule.regex.is_match(name) {
+                    return;
+                }
+                if let Some(caps) = rule.regex.captures(name) {
+                    match rule.regex.expand_within(&rule.replacement, &caps, *budget) {
+                        Ok(new) => {
+                            *budget -= new.len();
+                            mapped.push((new, value.to_string()));
+                        }
+                        Err(needed) => over = Some(needed),
                     }
                 }
             });
+            if let Some(needed) = over {
+                return Err(needed);
+            }
             for (name, value) in mapped {
                 lb.set(&name, &value);
             }
@@ -158,10 +215,16 @@ fn apply(rule: &Rule, lb: &mut LabelBuilder<'_>, flavor: Flavor) -> bool {
             }
             true
         }
-    }
+    })
 }
 
-fn replace(rule: &Rule, lb: &mut LabelBuilder<'_>, val: &str, flavor: Flavor) {
+fn replace(
+    rule: &Rule,
+    lb: &mut LabelBuilder<'_>,
+    val: &str,
+    flavor: Flavor,
+    budget: &mut usize,
+) -> Result<(), usize> {
     let t = &rule.target_label;
     let r = &rule.replacement;
     if flavor == Flavor::V3
@@ -171,7 +234,7 @@ fn replace(rule: &Rule, lb: &mut LabelBuilder<'_>, val: &str, flavor: Flavor) {
         && !r.contains('$')
     {
         lb.set(t, r);
-        return;
+        return Ok(());
     }
     let (target, res) = if r == "$1"
         && !t.contains('$')
@@ -183,15 +246,20 @@ fn replace(rule: &Rule, lb: &mut LabelBuilder<'_>, val: &str, flavor: Flavor) {
         (Cow::Borrowed(t.as_str()), Cow::Borrowed(val))
     } else {
         let Some(caps) = rule.regex.captures(val) else {
-            return;
+            return Ok(());
+        };
+        let mut expand = |template: &str| {
+            let out = rule.regex.expand_within(template, &caps, *budget)?;
+            *budget -= out.len();
+            Ok::<_, usize>(Cow::Owned(out))
         };
         let target = if t.contains('$') {
-            Cow::Owned(rule.regex.expand(t, &caps))
+            expand(t)?
         } else {
             Cow::Borrowed(t.as_str())
         };
         let res = if r.contains('$') {
-            Cow::Owned(rule.regex.expand(r, &caps))
+            expand(r)?
         } else {
             Cow::Borrowed(r.as_str())
         };
@@ -200,7 +268,7 @@ fn replace(rule: &Rule, lb: &mut LabelBuilder<'_>, val: &str, flavor: Flavor) {
     match flavor {
         Flavor::V3 => {
             if !rule.scheme.is_valid_label_name(&target) {
-                return;
+                return Ok(());
             }
             if res.is_empty() {
                 lb.del(&target);
@@ -217,6 +285,7 @@ fn replace(rule: &Rule, lb: &mut LabelBuilder<'_>, val: &str, flavor: Flavor) {
             }
         }
     }
+    Ok(())
 }
 
 /// md5 of the value, its last 8 bytes as a big-endian integer, mod `modulus`.

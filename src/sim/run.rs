@@ -34,13 +34,14 @@ fn run_rules<'a>(rules: &[Rule], labels: &'a Labels, opts: &Options) -> TargetRe
     let mut lb = LabelBuilder::from_sorted(labels);
     let discovered = lb.sorted();
     let outcome = process(rules, &mut lb, opts.flavor, opts.trace);
+    let kept = outcome.dropped_by.is_none() && outcome.error.is_none();
     TargetResult {
-        relabeled: outcome.dropped_by.is_none().then(|| lb.into_sorted()),
+        relabeled: kept.then(|| lb.into_sorted()),
         discovered,
         dropped_by_rule: outcome.dropped_by,
         target: None,
         scrape_url: None,
-        error: None,
+        error: outcome.error,
         steps: outcome.steps,
     }
 }

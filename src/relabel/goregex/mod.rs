@@ -203,6 +203,26 @@ impl GoRegex {
         out
     }
 
+    /// [`GoRegex::expand`] when the result has at most `limit` bytes;
+    /// otherwise `Err` with its length, found without building it (a
+    /// template can repeat a huge group thousands of times).
+    pub fn expand_within(
+        &self,
+        template: &str,
+        caps: &Captures<'_>,
+        limit: usize,
+    ) -> Result<String, usize> {
+        let t = Template::with_version(template, self.version);
+        let group = |i: usize| caps.get(i).map(|m| m.as_str());
+        let len = t.expanded_len(&self.names, group);
+        if len > limit {
+            return Err(len);
+        }
+        let mut out = String::with_capacity(len);
+        t.expand_with(&self.names, &mut out, group);
+        Ok(out)
+    }
+
     /// Go's `SubexpNames()`: one entry per group plus the whole match at index 0;
     /// unnamed groups are "".
     pub fn subexp_names(&self) -> &[String] {

@@ -85,12 +85,34 @@ impl Template {
         dst: &mut String,
         group: impl Fn(usize) -> Option<&'a str>,
     ) {
+        self.for_each_part(names, group, |s| dst.push_str(s));
+    }
+
+    /// The length in bytes of what [`Template::expand_with`] would append,
+    /// saturating.
+    pub(super) fn expanded_len<'a>(
+        &self,
+        names: &[String],
+        group: impl Fn(usize) -> Option<&'a str>,
+    ) -> usize {
+        let mut len = 0usize;
+        self.for_each_part(names, group, |s| len = len.saturating_add(s.len()));
+        len
+    }
+
+    /// The expansion's parts in order: literals and the groups referenced.
+    fn for_each_part<'a, 's>(
+        &'s self,
+        names: &[String],
+        group: impl Fn(usize) -> Option<&'a str>,
+        mut part: impl FnMut(&str),
+    ) {
         for p in &self.pieces {
             match p {
-                Piece::Lit(s) => dst.push_str(s),
+                Piece::Lit(s) => part(s),
                 Piece::Index(n) => {
                     if let Some(v) = group(*n) {
-                        dst.push_str(v);
+                        part(v);
                     }
                 }
                 Piece::Name(name) => {
@@ -98,7 +120,7 @@ impl Template {
                     for (i, n) in names.iter().enumerate() {
                         if n == name {
                             if let Some(v) = group(i) {
-                                dst.push_str(v);
+                                part(v);
                                 break;
                             }
                         }
