@@ -7,6 +7,7 @@
 pub mod report;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -146,6 +147,7 @@ pub struct JobOutcome {
 /// `jobs`, on `nodes` simulated nodes.
 pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Flavor) -> Coverage {
     let sim = simulate(objects, nodes);
+    let scrape_services = scrape_services(&sim);
     let mut workloads: Vec<WorkloadCoverage> = sim
         .workloads
         .iter()
@@ -155,7 +157,13 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
             namespace: w.namespace.clone(),
             name: w.name.clone(),
             pods: w.pods.len(),
-            asks_to_be_scraped: asks_to_be_scraped(&objects[w.object], &w.kind, &sim, &w.pods),
+            asks_to_be_scraped: asks_to_be_scraped(
+                &objects[w.object],
+                &w.kind,
+                &scrape_services,
+                &w.namespace,
+                &w.pods,
+            ),
             ports: template_ports(&objects[w.object], &w.kind),
             note: w.note.clone(),
         })
@@ -356,53 +364,82 @@ fn template_ports(object: &Value, kind: &str) -> Vec<PortCoverage> {
 fn asks_to_be_scraped(
     object: &Value,
     kind: &str,
-    sim: &Simulation,
+    scrape_services: &ScrapeServices,
+    namespace: &str,
     pods: &[String],
 ) -> Option<String> {
-    let scrape = |a: Option<&Value>| {
-        a.and_then(|a| a.get("prometheus.io/scrape"))
-            .and_then(Value::as_str)
-            == Some("true")
-    };
     let template = pod_template(kind, object);
-    if scrape(template.and_then(|t| t.pointer("/metadata/annotations"))) {
+    if is_scrape_annotated(template.and_then(|t| t.pointer("/metadata/annotations"))) {
         return Some("pod annotation prometheus.io/scrape: \"true\"".into());
     }
-    // A Service annotated for scraping whose endpoints include these pods.
-    for ep in sim.objects.iter().filter(|o| o["kind"] == "Endpoints") {
-        let selects_ours = ep
-            .pointer("/subsets/0/addresses")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .any(|a| {
-                a.pointer("/targetRef/name")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| pods.iter().any(|p| p == n))
-            });
-        if !selects_ours {
-            continue;
-        }
-        let service = sim.objects.iter().find(|o| {
-            o["kind"] == "Service"
-                && o.pointer("/metadata/name") == ep.pointer("/metadata/name")
-                && o.pointer("/metadata/namespace") == ep.pointer("/metadata/namespace")
-        });
-        if let Some(s) = service.filter(|s| scrape(s.pointer("/metadata/annotations"))) {
-            let name = s
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            return Some(format!(
-                "Service {name} annotation prometheus.io/scrape: \"true\""
-            ));
-        }
+    // A Service annotated for scraping whose endpoints include these pods
+    // (the first such Endpoints object).
+    let service = pods
+        .iter()
+        .filter_map(|p| scrape_services.get(&(namespace.to_string(), p.clone())))
+        .min_by_key(|(order, _)| *order);
+    if let Some((_, name)) = service {
+        return Some(format!(
+            "Service {name} annotation prometheus.io/scrape: \"true\""
+        ));
     }
     let metrics_port = template_ports(object, kind).into_iter().find_map(|p| {
         p.port_name
             .filter(|n| n.to_ascii_lowercase().contains("metrics"))
     });
     metrics_port.map(|n| format!("port named {n:?}"))
+}
+
+fn is_scrape_annotated(annotations: Option<&Value>) -> bool {
+    annotations
+        .and_then(|a| a.get("prometheus.io/scrape"))
+        .and_then(Value::as_str)
+        == Some("true")
+}
+
+/// (namespace, pod) to the first Endpoints object (by position) listing the
+/// pod whose Service is annotated `prometheus.io/scrape: "true"`, with that
+/// Service's name: built once, so each workload's question is a lookup.
+type ScrapeServices = HashMap<(String, String), (usize, String)>;
+
+fn scrape_services(sim: &Simulation) -> ScrapeServices {
+    let key = |o: &Value| {
+        (
+            o.pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            o.pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        )
+    };
+    let mut services: HashMap<(String, String), &Value> = HashMap::new();
+    for o in sim.objects.iter().filter(|o| o["kind"] == "Service") {
+        services.entry(key(o)).or_insert(o);
+    }
+    let mut out = ScrapeServices::new();
+    let endpoints = sim.objects.iter().filter(|o| o["kind"] == "Endpoints");
+    for (order, ep) in endpoints.enumerate() {
+        let (namespace, name) = key(ep);
+        let Some(service) = services.get(&(namespace.clone(), name.clone())) else {
+            continue;
+        };
+        if !is_scrape_annotated(service.pointer("/metadata/annotations")) {
+            continue;
+        }
+        let addresses = ep.pointer("/subsets/0/addresses").and_then(Value::as_array);
+        for pod in addresses
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.pointer("/targetRef/name").and_then(Value::as_str))
+        {
+            out.entry((namespace.clone(), pod.to_string()))
+                .or_insert_with(|| (order, name.clone()));
+        }
+    }
+    out
 }
 
 /// Ports kept by more than one job of the same Prometheus config:

@@ -5,6 +5,8 @@
 //! (RFC 2544's benchmarking range, never routed on the internet), or the
 //! node's address with hostNetwork.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
 
 use super::kinds::{lookup, PodTemplate, Scope};
@@ -91,14 +93,16 @@ pub struct Simulation {
     pub objects: Vec<Value>,
     pub workloads: Vec<SimWorkload>,
     pub nodes: Vec<SimNode>,
+    /// (namespace, pod name) to the first workload with that pod.
+    owners: HashMap<(String, String), usize>,
 }
 
 impl Simulation {
     /// The workload a simulated pod belongs to.
     pub fn workload_of(&self, namespace: &str, pod: &str) -> Option<usize> {
-        self.workloads
-            .iter()
-            .position(|w| w.namespace == namespace && w.pods.iter().any(|p| p == pod))
+        self.owners
+            .get(&(namespace.to_string(), pod.to_string()))
+            .copied()
     }
 }
 
@@ -145,14 +149,46 @@ pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
         });
         pods.extend(made);
     }
+    for (index, w) in sim.workloads.iter().enumerate() {
+        for pod in &w.pods {
+            sim.owners
+                .entry((w.namespace.clone(), pod.clone()))
+                .or_insert(index);
+        }
+    }
     let services: Vec<Value> = sim
         .objects
         .iter()
         .filter(|o| o["kind"] == "Service")
         .cloned()
         .collect();
+    // Pods by namespace and label: a Service looks only at the pods that
+    // carry its selector's first label, not at every pod of the input.
+    let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    for (i, pod) in pods.iter().enumerate() {
+        let namespace = str_at(pod, "/metadata/namespace").unwrap_or("");
+        let labels = pod.pointer("/metadata/labels").and_then(Value::as_object);
+        for (key, value) in labels.into_iter().flatten() {
+            if let Some(value) = value.as_str() {
+                by_label.entry((namespace, key, value)).or_default().push(i);
+            }
+        }
+    }
     for service in &services {
-        let selected: Vec<&Value> = pods.iter().filter(|p| selects(service, p)).collect();
+        let selector = service
+            .pointer("/spec/selector")
+            .and_then(LabelSelector::from_json_map);
+        let Some((key, value)) = selector.as_ref().and_then(LabelSelector::pinned_label) else {
+            continue; // an empty or malformed selector selects nothing
+        };
+        let namespace = str_at(service, "/metadata/namespace").unwrap_or("");
+        let candidates = by_label.get(&(namespace, key, value));
+        let selected: Vec<&Value> = candidates
+            .into_iter()
+            .flatten()
+            .map(|&i| &pods[i])
+            .filter(|p| selects(service, p))
+            .collect();
         if !selected.is_empty() {
             sim.objects.push(endpoints(service, &selected));
             sim.objects.push(endpoint_slice(service, &selected));
