@@ -11,7 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
-kdm=$PWD/target/release/kdm
+kdm=${CARGO_TARGET_DIR:-$PWD/target}/release/kdm
 per_copy=$(cat testdata/corpus/daemonsets/*.yaml | grep -c '^apiVersion:' || true)
 copies=$(( (want + per_copy - 1) / per_copy ))
 for i in $(seq 1 "$copies"); do

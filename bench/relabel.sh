@@ -33,7 +33,7 @@ scrape_configs:
 YAML
 
 cargo build --release --quiet
-kdm=target/release/kdm
+kdm=${CARGO_TARGET_DIR:-target}/release/kdm
 echo "== $N pod targets ($(du -h "$work/pods.json" | cut -f1) of file_sd JSON), $(nproc) cores"
 
 # kdm runs RUNS times (default 5) after one warm-up run and reports the

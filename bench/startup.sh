@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 cargo build --release --quiet
 python3 - "${1:-50}" <<'PY'
 import os, statistics, subprocess, sys, time
-kdm, n = "target/release/kdm", int(sys.argv[1])
+kdm, n = os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release/kdm"), int(sys.argv[1])
 def median_ms(args):
     times = []
     for _ in range(n):
