@@ -45,6 +45,60 @@ fn alias_bomb() {
     assert_input_error(&sim(s.as_bytes(), b"[]"), "billion laughs");
 }
 
+/// `x{i}: &a{i} [*a{i-1}]` for i up to `n`: a few KB and a few hundred
+/// alias nodes, but `n` levels deep once the aliases are expanded.
+fn chained_aliases(n: usize) -> String {
+    let mut s = String::from("x0: &a0 [1]\n");
+    for i in 1..=n {
+        s.push_str(&format!("x{i}: &a{i} [*a{}]\n", i - 1));
+    }
+    s
+}
+
+#[test]
+fn nesting_too_deep_once_aliases_are_expanded() {
+    let deep = chained_aliases(300);
+    // Reported at the alias that crosses the limit, on line 256.
+    let at = "t.yaml:256:14";
+    let r = sim(RULES.as_bytes(), deep.as_bytes());
+    assert_input_error(&r, "deeper than 256 levels once this alias is expanded");
+    assert_input_error(&r, "targets:256:14");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "t.yaml", deep.as_bytes());
+    let r = kdm_in(dir.path(), &["lint", "t.yaml"]);
+    assert_input_error(&r, at);
+    let test = format!(
+        "config: c.yml\ntests:\n  - name: deep\n    targets: [{{a: b}}]\n    expect: []\n{}",
+        deep.lines().map(|l| format!("z{l}\n")).collect::<String>()
+    );
+    write(dir.path(), "c.yml", b"scrape_configs: []\n");
+    write(dir.path(), "deep.test.yaml", test.as_bytes());
+    let r = kdm_in(dir.path(), &["test", "deep.test.yaml"]);
+    assert_input_error(&r, "deep.test.yaml:261:15");
+    // Ten brackets a line, 4,000 levels from 8 KB: stopped at the limit.
+    let mut s = String::from("a0: &a0 1\n");
+    for i in 1..400 {
+        s.push_str(&format!("a{i}: &a{i} [[[[[[[[[[*a{}]]]]]]]]]]\n", i - 1));
+    }
+    write(dir.path(), "brackets.yaml", s.as_bytes());
+    let r = kdm_in(dir.path(), &["lint", "brackets.yaml"]);
+    assert_input_error(&r, "deeper than 256 levels once this alias is expanded");
+}
+
+#[test]
+fn alias_expansion_is_bounded_in_bytes() {
+    // 3,000 aliases of a 1 MiB scalar: 3 GB expanded from a 1 MB file.
+    let mut s = format!("a: &x \"{}\"\nb:\n", "y".repeat(1 << 20));
+    s.push_str(&"- *x\n".repeat(3000));
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "big.yaml", s.as_bytes());
+    let r = kdm_in(dir.path(), &["lint", "big.yaml"]);
+    assert_input_error(&r, "64 times the input");
+    assert_input_error(&r, "big.yaml:");
+    let r = sim(RULES.as_bytes(), s.as_bytes());
+    assert_input_error(&r, "64 times the input");
+}
+
 #[test]
 fn deep_nesting() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
@@ -193,8 +247,12 @@ fn hostile_generate_and_test_inputs() {
     // A --set path with thousands of segments.
     let deep = format!("{}=1", vec!["a"; 5000].join("."));
     let r = kdm_in(dir.path(), &["generate", "daemonset", "--set", &deep]);
-    assert_input_error(&r, "unknown field \"a\"");
+    assert_input_error(&r, "the path is deeper than 256 levels");
+    assert_input_error(&r, "--set:1:513");
     let indexes = format!("args{}=1", "[0]".repeat(5000));
+    let r = kdm_in(dir.path(), &["generate", "daemonset", "--set", &indexes]);
+    assert_input_error(&r, "the path is deeper than 256 levels");
+    let indexes = format!("args{}=1", "[0]".repeat(100));
     let r = kdm_in(dir.path(), &["generate", "daemonset", "--set", &indexes]);
     assert_input_error(&r, "is not a list");
     // Values files: an alias bomb, tabs, binary, empty.

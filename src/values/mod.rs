@@ -177,6 +177,18 @@ impl Values {
             })?;
             docs.into_iter().next()
         };
+        let depth = path.len() + value.as_ref().map_or(0, height);
+        if depth > path::max_depth() {
+            return Err(Error::at(
+                &value_src,
+                Span::new(value_at, expr.len()),
+                format!(
+                    "--set {expr}: the value would be nested deeper than {} levels",
+                    path::max_depth()
+                ),
+                "this value",
+            ));
+        }
         self.set_at(&path, value, src, value_at, expr.len())
     }
 
@@ -313,6 +325,16 @@ impl Values {
     pub fn locate(&self, pointer: &str) -> Option<(&Source, Span, Option<Span>)> {
         self.origin(pointer)
             .map(|o| (&self.sources[o.source], o.span, o.key))
+    }
+}
+
+/// Collection levels in `node` (a scalar has none); bounded by the loader's
+/// nesting limit.
+fn height(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Map(entries) => 1 + entries.iter().map(|(_, v)| height(v)).max().unwrap_or(0),
+        NodeKind::Seq(items) => 1 + items.iter().map(height).max().unwrap_or(0),
+        NodeKind::Scalar { .. } => 0,
     }
 }
 
@@ -453,6 +475,19 @@ mod tests {
         );
         assert!(v.set("noequals").is_err());
         assert!(v.set("=x").is_err());
+    }
+
+    #[test]
+    fn set_paths_and_values_stay_within_the_nesting_limit() {
+        let mut v = Values::default();
+        let path = vec!["a"; 250].join(".");
+        assert!(v.set(&format!("{path}=[[[1]]]")).is_ok());
+        let e = v.set(&format!("{path}={}", "[".repeat(7))).unwrap_err();
+        assert!(e.to_string().contains("the value is not valid YAML"), "{e}");
+        let e = v
+            .set(&format!("{path}={}1{}", "[".repeat(7), "]".repeat(7)))
+            .unwrap_err();
+        assert!(e.to_string().contains("deeper than 256"), "{e}");
     }
 
     #[test]

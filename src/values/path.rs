@@ -24,8 +24,27 @@ impl Segment {
     }
 }
 
+/// The most segments a path may have: the YAML nesting limit, so that a
+/// value set by path is no deeper than one read from a file.
+pub fn max_depth() -> usize {
+    crate::yaml::Limits::default().max_depth
+}
+
 /// Splits `path=value` into the path and the byte offset of the value.
 pub fn parse_set(src: &Source) -> Result<(Vec<Segment>, usize)> {
+    let (segments, value_at) = split(src)?;
+    if let Some(seg) = segments.get(max_depth()) {
+        return Err(Error::at(
+            src,
+            seg.span(),
+            format!("--set: the path is deeper than {} levels", max_depth()),
+            "too deep from here",
+        ));
+    }
+    Ok((segments, value_at))
+}
+
+fn split(src: &Source) -> Result<(Vec<Segment>, usize)> {
     let text = src.text.as_str();
     let err = |span: Span, msg: &str| {
         Error::at(src, span, format!("--set {text}: {msg}"), "here")
@@ -128,5 +147,15 @@ mod tests {
         for bad in ["=1", "a..b=1", "a[x]=1", "a[0=1", "a", "a[0]b=1", ".a=1"] {
             assert!(parse_set(&Source::new("--set", bad)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn deep_paths_are_refused_at_the_first_segment_too_many() {
+        let ok = format!("{}=1", vec!["a"; max_depth()].join("."));
+        assert_eq!(keys(&ok).len(), max_depth());
+        let deep = format!("{}=1", vec!["a"; 5000].join("."));
+        let e = parse_set(&Source::new("--set", deep)).unwrap_err();
+        assert!(e.to_string().contains("deeper than 256"), "{e}");
+        assert_eq!(e.location().as_deref(), Some("--set:1:513"));
     }
 }

@@ -19,7 +19,7 @@ pub(super) enum Frame {
         tag: Option<NodeTag>,
         anchor: usize,
         first: usize,
-        count: usize,
+        size: Size,
     },
     Map {
         start: usize,
@@ -30,8 +30,34 @@ pub(super) enum Frame {
         /// Hashes of the scalar keys so far, to their first position, once
         /// the mapping is large enough for a linear search to cost more.
         index: Option<HashMap<u64, usize>>,
-        count: usize,
+        size: Size,
     },
+}
+
+/// What a finished node costs when an alias copies it: its nodes, its
+/// height (a scalar is 0) and the bytes of its scalars and tags.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Size {
+    pub(super) nodes: usize,
+    pub(super) height: usize,
+    pub(super) bytes: usize,
+}
+
+impl Size {
+    /// An empty collection, before its children are added.
+    fn collection() -> Size {
+        Size {
+            nodes: 1,
+            height: 1,
+            bytes: 0,
+        }
+    }
+
+    fn add_child(&mut self, child: Size) {
+        self.nodes = self.nodes.saturating_add(child.nodes);
+        self.height = self.height.max(child.height + 1);
+        self.bytes = self.bytes.saturating_add(child.bytes);
+    }
 }
 
 pub(super) struct Builder<'s> {
@@ -39,13 +65,14 @@ pub(super) struct Builder<'s> {
     pub(super) stack: Vec<Frame>,
     items: Vec<Node>,
     entries: Vec<(Node, Node)>,
-    pub(super) anchors: HashMap<usize, (Node, usize)>,
+    pub(super) anchors: HashMap<usize, (Node, Size)>,
     key_hasher: std::hash::RandomState,
     pub(super) alias_nodes: usize,
+    pub(super) alias_bytes: usize,
     docs: Vec<Node>,
     pos: CharToByte<'s>,
     shift: &'s Reindent,
-    original: &'s str,
+    pub(super) original: &'s str,
 }
 
 fn tag_string(tag: Option<std::borrow::Cow<'_, Tag>>) -> Option<NodeTag> {
@@ -82,26 +109,26 @@ impl<'s> Builder<'s> {
     pub(super) fn complete(
         &mut self,
         node: Node,
-        count: usize,
+        size: Size,
         anchor: usize,
     ) -> Result<(), LoadError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, (node.clone(), count));
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
-            Some(Frame::Seq { count: c, .. }) => {
+            Some(Frame::Seq { size: s, .. }) => {
                 self.items.push(node);
-                *c += count;
+                s.add_child(size);
             }
             Some(Frame::Map {
                 first,
                 key,
                 index,
-                count: c,
+                size: s,
                 ..
             }) => {
-                *c += count;
+                s.add_child(size);
                 match key.take() {
                     None => *key = Some(node),
                     Some(k) => {
@@ -140,7 +167,12 @@ impl<'s> Builder<'s> {
                         style,
                     },
                 };
-                self.complete(node, 1, anchor)
+                let size = Size {
+                    nodes: 1,
+                    height: 0,
+                    bytes: text.len() + node.tag.as_ref().map_or(0, |t| t.len()),
+                };
+                self.complete(node, size, anchor)
             }
             Event::SequenceStart(anchor, tag) => {
                 let span = self.span(pspan);
@@ -150,7 +182,7 @@ impl<'s> Builder<'s> {
                         tag: tag_string(tag),
                         anchor,
                         first: self.items.len(),
-                        count: 1,
+                        size: Size::collection(),
                     },
                     span,
                 )
@@ -165,7 +197,7 @@ impl<'s> Builder<'s> {
                         first: self.entries.len(),
                         key: None,
                         index: None,
-                        count: 1,
+                        size: Size::collection(),
                     },
                     span,
                 )
@@ -184,13 +216,13 @@ impl<'s> Builder<'s> {
                         last.unwrap_or(start + trimmed.len()).max(start)
                     }
                 };
-                let (node, count, anchor) = match self.stack.pop() {
+                let (node, size, anchor) = match self.stack.pop() {
                     Some(Frame::Seq {
                         start,
                         tag,
                         anchor,
                         first,
-                        count,
+                        size,
                     }) => (
                         Node {
                             span: Span::new(
@@ -200,7 +232,7 @@ impl<'s> Builder<'s> {
                             tag,
                             kind: NodeKind::Seq(take_from(&mut self.items, first)),
                         },
-                        count,
+                        size,
                         anchor,
                     ),
                     Some(Frame::Map {
@@ -208,7 +240,7 @@ impl<'s> Builder<'s> {
                         tag,
                         anchor,
                         first,
-                        count,
+                        size,
                         ..
                     }) => (
                         Node {
@@ -224,12 +256,12 @@ impl<'s> Builder<'s> {
                             tag,
                             kind: NodeKind::Map(take_from(&mut self.entries, first)),
                         },
-                        count,
+                        size,
                         anchor,
                     ),
                     None => return Ok(()),
                 };
-                self.complete(node, count, anchor)
+                self.complete(node, size, anchor)
             }
             Event::Alias(id) => self.alias(id, pspan),
             Event::DocumentStart(_) => {
@@ -242,7 +274,8 @@ impl<'s> Builder<'s> {
 }
 
 /// Parses `text` (the original from `shift.base`, re-indented) onto `docs`;
-/// `start` is what is complete before it. Returns the alias nodes used.
+/// `start` is what is complete before it. Returns the alias nodes and bytes
+/// used.
 pub(super) fn parse_once(
     text: &str,
     original: &str,
@@ -250,7 +283,7 @@ pub(super) fn parse_once(
     shift: &Reindent,
     start: Boundary,
     docs: &mut Vec<Node>,
-) -> Result<usize, Box<Failure>> {
+) -> Result<(usize, usize), Box<Failure>> {
     let mut builder = Builder {
         limits,
         stack: Vec::new(),
@@ -259,6 +292,7 @@ pub(super) fn parse_once(
         anchors: HashMap::new(),
         key_hasher: std::hash::RandomState::new(),
         alias_nodes: start.alias_nodes,
+        alias_bytes: start.alias_bytes,
         docs: std::mem::take(docs),
         pos: CharToByte::new(text),
         shift,
@@ -280,6 +314,7 @@ pub(super) fn parse_once(
                     at,
                     docs: builder.docs.len(),
                     alias_nodes: builder.alias_nodes,
+                    alias_bytes: builder.alias_bytes,
                 };
                 continue;
             }
@@ -309,7 +344,7 @@ pub(super) fn parse_once(
         return Err(Box::new(failure));
     }
     *docs = builder.docs;
-    Ok(builder.alias_nodes)
+    Ok((builder.alias_nodes, builder.alias_bytes))
 }
 
 /// `str::trim_end`, a byte at a time over ASCII whitespace (the common

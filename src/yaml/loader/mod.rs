@@ -50,12 +50,13 @@ struct Failure {
 }
 
 /// A point between documents: the original offset, the number of documents
-/// complete and the alias nodes they used.
+/// complete and the alias nodes and bytes they used.
 #[derive(Debug, Clone, Copy)]
 struct Boundary {
     at: usize,
     docs: usize,
     alias_nodes: usize,
+    alias_bytes: usize,
 }
 
 /// Parses every document of a YAML stream.
@@ -77,6 +78,7 @@ pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadErr
         at: 0,
         docs: 0,
         alias_nodes: 0,
+        alias_bytes: 0,
     };
     let mut docs = Vec::new();
     let mut reparse_budget = original.len().saturating_mul(4).saturating_add(1 << 20);
@@ -90,11 +92,12 @@ pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadErr
         };
         match parse_once(text, original, limits, &reindent, done, &mut docs) {
             Ok(_) if until == original.len() => return Ok(docs),
-            Ok(alias_nodes) => {
+            Ok((alias_nodes, alias_bytes)) => {
                 done = Boundary {
                     at: until,
                     docs: docs.len(),
                     alias_nodes,
+                    alias_bytes,
                 };
                 reindent = Reindent {
                     base: until,
