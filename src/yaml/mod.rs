@@ -156,7 +156,7 @@ impl Node {
                 Some(Resolved::Bool(b)) => Value::Bool(b),
                 Some(Resolved::Int(i)) => Value::from(i),
                 Some(Resolved::UInt(u)) => Value::from(u),
-                Some(Resolved::Float(f)) => serde_json::Number::from_f64(f)
+                Some(Resolved::Float(f)) => json_float(f)
                     .map(Value::Number)
                     .unwrap_or_else(|| Value::String(text.to_string())),
                 _ => Value::String(text.to_string()),
@@ -215,9 +215,34 @@ impl Node {
     }
 }
 
+/// A YAML float as the JSON number `sigs.k8s.io/yaml` hands the API server:
+/// Go writes an integral float below 1e21 without a fraction (`1e3` and
+/// `1000.0` become `1000`), which the server reads as an integer, so
+/// `containerPort: 1e3` is port 1000. `None` for infinities and NaN.
+pub fn json_float(f: f64) -> Option<serde_json::Number> {
+    // i64's range as floats: -2^63 is exact, 2^63 is one past the end.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f) {
+        return Some((f as i64).into());
+    }
+    serde_json::Number::from_f64(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integral_floats_are_json_integers_as_kubernetes_reads_them() {
+        let src = "[1e3, 1000.0, -2E2, 1.5, 1e21, 1e300, .inf, -0.0, 9.3e18]\n";
+        let docs = load_stream(&Source::new("t.yaml", src), Limits::default()).unwrap();
+        let json = docs[0].to_json();
+        assert_eq!(
+            json,
+            serde_json::json!([1000, 1000, -200, 1.5, 1e21, 1e300, ".inf", 0, 9.3e18])
+        );
+        assert!(json[0].is_i64() && json[3].is_f64() && json[8].is_f64());
+    }
 
     #[test]
     fn is_null_agrees_with_resolution() {

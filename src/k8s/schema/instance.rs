@@ -66,7 +66,13 @@ impl<'a> Instance<'a> {
                 Some(Resolved::Bool(b)) => View::Bool(b),
                 Some(Resolved::Int(i)) => View::Number(Number::Int(i)),
                 Some(Resolved::UInt(u)) => View::Number(Number::UInt(u)),
-                Some(Resolved::Float(f)) if f.is_finite() => View::Number(Number::Float(f)),
+                Some(Resolved::Float(f)) => match crate::yaml::json_float(f) {
+                    Some(n) => match n.as_i64() {
+                        Some(i) => View::Number(Number::Int(i)),
+                        None => View::Number(Number::Float(f)),
+                    },
+                    None => View::String(text),
+                },
                 _ => View::String(text),
             },
         };
@@ -338,7 +344,7 @@ mod tests {
     /// Every value reads as `to_json` reads it.
     #[test]
     fn reads_values_as_to_json_does() {
-        let text = "{a: yes, b: '1', c: 0x1F, d: 1e3, e: .inf, f: ~, g: [1, 2.5, -3], \
+        let text = "{a: yes, b: '1', c: 0x1F, d: 1e3, e: .inf, f: ~, g: [1, 2.5, -3, 2.0e0], \
                     h: {null: 1}, i: 18446744073709551615, j: !!str 12, k: 1_000, \
                     [x]: 1, {y: 1}: 2, [z]: 3}";
         let root = load(text);
