@@ -12,6 +12,7 @@
 
 mod emit;
 mod loader;
+mod position;
 mod scalar;
 mod snippet;
 mod source;

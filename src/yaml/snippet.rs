@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
+use super::position::Columns;
 use super::Span;
 
 /// `text` with its control characters (C0, DEL and C1: what a terminal
@@ -54,6 +55,8 @@ pub struct IndexedText {
     /// `\r` ends one), computed on first use: a 100 MB targets file usually
     /// needs none.
     line_starts: Arc<OnceLock<Vec<usize>>>,
+    /// Column checkpoints on long lines, computed on the first column.
+    columns: Arc<OnceLock<Columns>>,
     /// The text as snippets show it, when that differs: see [`Shown`].
     shown: Arc<OnceLock<Option<Shown>>>,
 }
@@ -84,6 +87,7 @@ impl IndexedText {
         IndexedText {
             text,
             line_starts: Arc::new(OnceLock::new()),
+            columns: Arc::new(OnceLock::new()),
             shown: Arc::new(OnceLock::new()),
         }
     }
@@ -96,14 +100,14 @@ impl IndexedText {
         let source = self.source();
         let byte = floor_char(source.text, byte);
         let line = source.line_of(byte);
-        let mut start = source.starts[line];
-        if start == 0 && self.text.starts_with(BOM) {
-            start = BOM.len().min(byte);
+        let start = source.starts[line];
+        let mut col = self
+            .columns
+            .get_or_init(|| Columns::new(source.text, source.starts))
+            .count(source.text, start, byte);
+        if start == 0 && byte >= BOM.len() && self.text.starts_with(BOM) {
+            col -= 1;
         }
-        let col = source
-            .text
-            .get(start..byte)
-            .map_or(0, |s| s.chars().count());
         (line + 1, col + 1)
     }
 
