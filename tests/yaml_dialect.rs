@@ -90,3 +90,172 @@ fn integral_floats_are_integers_as_the_api_server_reads_them() {
         r.stdout
     );
 }
+
+/// Messages without places: a merged file and its expanded twin differ
+/// in line numbers only.
+fn unplaced(r: &Run) -> Vec<String> {
+    let mut v = json(r);
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for k in ["line", "column", "end_line", "end_column", "file"] {
+                    m.remove(k);
+                }
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut v);
+    let mut lines: Vec<String> = v.to_string().split("},{").map(str::to_string).collect();
+    lines.sort();
+    lines
+}
+
+const MERGED_JOBS: &str = "scrape_configs:
+  - &base
+    job_name: web
+    scrape_interval: 30s
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - &keep
+        source_labels: [__meta_kubernetes_pod_label_app]
+        action: keep
+        regex: web
+  - <<: *base
+    job_name: api
+    relabel_configs:
+      - <<: *keep
+        regex: api
+      - {<<: [{target_label: team}, {target_label: ignored, replacement: core}]}
+";
+
+const EXPANDED_JOBS: &str = "scrape_configs:
+  - job_name: web
+    scrape_interval: 30s
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_label_app]
+        action: keep
+        regex: web
+  - job_name: api
+    scrape_interval: 30s
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_label_app]
+        action: keep
+        regex: api
+      - {target_label: team, replacement: core}
+";
+
+#[test]
+fn merge_keys_in_scrape_configs_read_as_the_expanded_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "merged.yml", MERGED_JOBS);
+    write(dir.path(), "expanded.yml", EXPANDED_JOBS);
+    write(
+        dir.path(),
+        "pods.yaml",
+        &POD.replace("PORT", "9100")
+            .replace("{app: x}", "{app: api}"),
+    );
+    let lint = |f: &str| kdm_in(dir.path(), &["lint", "--format", "json", f]);
+    let (m, e) = (lint("merged.yml"), lint("expanded.yml"));
+    assert_eq!(m.code, e.code, "{}\n{}", m.stderr, e.stderr);
+    assert_eq!(unplaced(&m), unplaced(&e));
+    let sim = |f: &str| {
+        kdm_in(
+            dir.path(),
+            &[
+                "relabel-sim",
+                "-c",
+                f,
+                "-t",
+                "pods.yaml",
+                "--format",
+                "json",
+            ],
+        )
+    };
+    let (m, e) = (sim("merged.yml"), sim("expanded.yml"));
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    assert_eq!(m.code, e.code);
+    assert_eq!(unplaced(&m), unplaced(&e));
+    assert!(m.stdout.contains("\"team\":\"core\""), "{}", m.stdout);
+}
+
+#[test]
+fn merge_keys_in_manifests_lint_as_the_expanded_manifest() {
+    let merged = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: &labels {app: agent}
+  template:
+    metadata:
+      labels:
+        <<: *labels
+        tier: node
+    spec:
+      containers:
+      - &first
+        name: a
+        image: agent:1.0
+        securityContext: {privileged: true}
+        ports: [{containerPort: 9100, name: metrics}]
+      - <<: *first
+        name: b
+        ports: [{containerPort: 9101, name: metrics}]
+";
+    let expanded = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels:
+        app: agent
+        tier: node
+    spec:
+      containers:
+      - name: a
+        image: agent:1.0
+        securityContext: {privileged: true}
+        ports: [{containerPort: 9100, name: metrics}]
+      - name: b
+        image: agent:1.0
+        securityContext: {privileged: true}
+        ports: [{containerPort: 9101, name: metrics}]
+";
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "merged.yaml", merged);
+    write(dir.path(), "expanded.yaml", expanded);
+    let lint = |f: &str| kdm_in(dir.path(), &["lint", "--format", "json", f]);
+    let (m, e) = (lint("merged.yaml"), lint("expanded.yaml"));
+    assert_eq!(m.code, e.code, "{}\n{}", m.stderr, e.stderr);
+    let got = findings(&m);
+    assert_eq!(got, findings(&e));
+    assert!(
+        got.iter().filter(|f| f.contains("privileged")).count() == 2,
+        "{got:?}"
+    );
+    // The finding about the merged container points at the anchored text.
+    let f = json(&m)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["message"].as_str().unwrap_or("").contains("\"b\"") && f["rule"] == "privileged"
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", m.stdout));
+    assert_eq!(f["line"], 19, "{f}");
+}

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan, Tag};
 
 use super::keys::check_unique;
+use super::merge;
 use super::reindent::Reindent;
 use super::{Boundary, Failure, Limits, LoadError};
 use crate::yaml::source::CharToByte;
@@ -254,7 +255,10 @@ impl<'s> Builder<'s> {
                                 ),
                             ),
                             tag,
-                            kind: NodeKind::Map(take_from(&mut self.entries, first)),
+                            kind: NodeKind::Map(merge::resolve(take_from(
+                                &mut self.entries,
+                                first,
+                            ))?),
                         },
                         size,
                         anchor,

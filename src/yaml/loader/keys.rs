@@ -16,7 +16,11 @@ pub(super) fn check_unique(
     hasher: &RandomState,
     k: &Node,
 ) -> Result<(), LoadError> {
+    // A mapping may merge more than once (see `merge`).
     if let NodeKind::Scalar { .. } = k.kind {
+        if super::merge::is_merge_key(k) {
+            return Ok(());
+        }
         if index.is_none() && entries.len() >= 16 {
             let mut map = HashMap::new();
             for (at, (ek, _)) in entries.iter().enumerate() {

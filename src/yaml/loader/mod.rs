@@ -1,11 +1,12 @@
 //! The YAML loader: saphyr-parser events built into span-carrying [`Node`]
-//! trees (`builder`), with repeated keys refused (`keys`), input bounded
-//! (`limits`), and flow collections that go-yaml accepts re-indented for
+//! trees (`builder`), with repeated keys refused (`keys`), merge keys
+//! resolved (`merge`), input bounded (`limits`), and flow collections that go-yaml accepts re-indented for
 //! parsing with positions mapped back (`reindent`).
 
 mod builder;
 mod keys;
 mod limits;
+mod merge;
 mod reindent;
 
 pub use limits::Limits;
