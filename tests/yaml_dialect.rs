@@ -259,3 +259,83 @@ spec:
         .unwrap_or_else(|| panic!("{}", m.stdout));
     assert_eq!(f["line"], 19, "{f}");
 }
+
+const DAEMONSET: &str = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - name: agent
+        image: agent:1.0
+        args: [
+ARGS
+        ]
+";
+
+#[test]
+fn tabs_after_colons_read_as_spaces() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spaced = DAEMONSET.replace("ARGS", "          \"--v=2\"");
+    let tabbed = spaced
+        .replace("name: agent", "name:\tagent")
+        .replace("image: agent", "image:\t\tagent");
+    write(dir.path(), "spaced.yaml", &spaced);
+    write(dir.path(), "tabbed.yaml", &tabbed);
+    let lint = |f: &str| kdm_in(dir.path(), &["lint", "--format", "json", f]);
+    let (t, s) = (lint("tabbed.yaml"), lint("spaced.yaml"));
+    assert_eq!(t.code, s.code, "{}", t.stderr);
+    assert_eq!(findings(&t), findings(&s));
+    write(
+        dir.path(),
+        "prom.yml",
+        "scrape_configs:\n  - job_name:\tpods\n    static_configs:\n      - targets:\t['a:1']\n        labels: {team:\t\"x:\ty\"}\n",
+    );
+    let r = kdm_in(
+        dir.path(),
+        &["relabel-sim", "-c", "prom.yml", "--format", "json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"job\":\"pods\""), "{}", r.stdout);
+    // The tab in the quoted value is text.
+    assert!(r.stdout.contains("\"team\":\"x:\\ty\""), "{}", r.stdout);
+}
+
+#[test]
+fn flow_lists_indented_under_their_key_load_whatever_their_length() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (n, at) in [(1, 8), (300, 8), (5000, 8), (300, 0), (2000, 4)] {
+        let args = |indent: &str| {
+            (0..n)
+                .map(|i| format!("{indent}\"--flag-{i}\","))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        // The list's lines and its `]` at or left of the column of `args`,
+        // as kubectl accepts them, and the same list indented further.
+        let under = DAEMONSET
+            .replace("ARGS", &args(&" ".repeat(at)))
+            .replace("        ]\n", &format!("{}]\n", " ".repeat(at)));
+        let deeper = DAEMONSET
+            .replace("ARGS", &args("          "))
+            .replace("        ]\n", "          ]\n");
+        write(dir.path(), "under.yaml", &under);
+        write(dir.path(), "deeper.yaml", &deeper);
+        let lint = |f: &str| kdm_in(dir.path(), &["lint", "--format", "json", f]);
+        let (u, d) = (lint("under.yaml"), lint("deeper.yaml"));
+        assert_eq!(u.code, d.code, "{n}: {}", u.stderr);
+        assert_eq!(findings(&u), findings(&d), "{n}");
+        assert!(
+            json(&u)["errors"].as_array().is_some_and(Vec::is_empty),
+            "{n}: {}",
+            u.stdout
+        );
+    }
+}

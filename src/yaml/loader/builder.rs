@@ -6,7 +6,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan, Tag};
 
 use super::keys::check_unique;
 use super::merge;
-use super::reindent::Reindent;
+use super::rewrite::{Checker, Edit, Rewrite};
 use super::{Boundary, Failure, Limits, LoadError};
 use crate::yaml::source::CharToByte;
 use crate::yaml::{Node, NodeKind, Span, Style, Tag as NodeTag};
@@ -72,7 +72,10 @@ pub(super) struct Builder<'s> {
     pub(super) alias_bytes: usize,
     docs: Vec<Node>,
     pos: CharToByte<'s>,
-    shift: &'s Reindent,
+    shift: &'s Rewrite,
+    check: Checker,
+    /// Where the current document starts.
+    before: Boundary,
     pub(super) original: &'s str,
 }
 
@@ -158,6 +161,8 @@ impl<'s> Builder<'s> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
                     _ => Style::Block,
                 };
+                self.check
+                    .scalar(self.shift, span, style != Style::Plain, self.before);
                 let node = Node {
                     span,
                     tag: tag_string(tag),
@@ -177,6 +182,8 @@ impl<'s> Builder<'s> {
             }
             Event::SequenceStart(anchor, tag) => {
                 let span = self.span(pspan);
+                // A block collection starts with an empty token.
+                self.check.open(pspan.end.index() > pspan.start.index());
                 self.push_frame(
                     Frame::Seq {
                         start: span.start,
@@ -190,6 +197,7 @@ impl<'s> Builder<'s> {
             }
             Event::MappingStart(anchor, tag) => {
                 let span = self.span(pspan);
+                self.check.open(pspan.end.index() > pspan.start.index());
                 self.push_frame(
                     Frame::Map {
                         start: span.start,
@@ -204,6 +212,7 @@ impl<'s> Builder<'s> {
                 )
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                self.check.close();
                 let event_end = self.span(pspan).end;
                 let original = self.original;
                 // Block collections end where the next token starts; end them
@@ -277,17 +286,34 @@ impl<'s> Builder<'s> {
     }
 }
 
-/// Parses `text` (the original from `shift.base`, re-indented) onto `docs`;
-/// `start` is what is complete before it. Returns the alias nodes and bytes
-/// used.
+#[cfg(test)]
+thread_local! {
+    /// Parses run on this thread, for tests that keep their number bounded.
+    pub(super) static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A parse of the rewritten text: its result, and the edits it showed wrong.
+pub(super) struct Parsed {
+    /// The alias nodes and bytes used, or the failure.
+    pub(super) result: Result<(usize, usize), Box<Failure>>,
+    pub(super) wrong: Vec<Edit>,
+    /// Where the document holding the first wrong edit starts.
+    pub(super) wrong_from: Option<Boundary>,
+}
+
+/// Parses `text` (the original from `shift.base` to `until`, rewritten)
+/// onto `docs`; `start` is what is complete before it.
 pub(super) fn parse_once(
     text: &str,
     original: &str,
+    until: usize,
     limits: Limits,
-    shift: &Reindent,
+    shift: &Rewrite,
     start: Boundary,
     docs: &mut Vec<Node>,
-) -> Result<(usize, usize), Box<Failure>> {
+) -> Parsed {
+    #[cfg(test)]
+    PARSES.with(|p| p.set(p.get() + 1));
     let mut builder = Builder {
         limits,
         stack: Vec::new(),
@@ -300,10 +326,16 @@ pub(super) fn parse_once(
         docs: std::mem::take(docs),
         pos: CharToByte::new(text),
         shift,
+        check: Checker::new(shift),
+        before: start,
         original,
     };
-    let mut before = start;
+    let inserts = !shift.inserts.is_empty();
     for item in Parser::new_from_str(text) {
+        if let (true, Ok((_, span))) = (inserts, &item) {
+            let at = builder.span(*span).start;
+            builder.check.reach(shift, at, builder.before);
+        }
         let failure = match item {
             Ok((Event::DocumentEnd, span)) => {
                 // The next document starts after a `...` marker, or at the
@@ -314,7 +346,7 @@ pub(super) fn parse_once(
                 } else {
                     span.start
                 };
-                before = Boundary {
+                builder.before = Boundary {
                     at,
                     docs: builder.docs.len(),
                     alias_nodes: builder.alias_nodes,
@@ -327,7 +359,7 @@ pub(super) fn parse_once(
                 Err(error) => Failure {
                     error,
                     info: String::new(),
-                    before,
+                    before: builder.before,
                 },
             },
             Err(e) => {
@@ -340,15 +372,31 @@ pub(super) fn parse_once(
                         secondary: None,
                     },
                     info: e.info().to_string(),
-                    before,
+                    before: builder.before,
                 }
             }
         };
+        // An insert before the error may be what made it.
+        builder
+            .check
+            .reach(shift, failure.error.span.start, builder.before);
         *docs = builder.docs;
-        return Err(Box::new(failure));
+        return Parsed {
+            result: Err(Box::new(failure)),
+            wrong: builder.check.wrong,
+            wrong_from: builder.check.wrong_from,
+        };
     }
+    // Inserts after the last event are outside every collection.
+    builder
+        .check
+        .reach(shift, until.saturating_sub(1), builder.before);
     *docs = builder.docs;
-    Ok((builder.alias_nodes, builder.alias_bytes))
+    Parsed {
+        result: Ok((builder.alias_nodes, builder.alias_bytes)),
+        wrong: builder.check.wrong,
+        wrong_from: builder.check.wrong_from,
+    }
 }
 
 /// `str::trim_end`, a byte at a time over ASCII whitespace (the common

@@ -1,19 +1,21 @@
 //! The YAML loader: saphyr-parser events built into span-carrying [`Node`]
 //! trees (`builder`), with repeated keys refused (`keys`), merge keys
-//! resolved (`merge`), input bounded (`limits`), and flow collections that go-yaml accepts re-indented for
-//! parsing with positions mapped back (`reindent`).
+//! resolved (`merge`), input bounded (`limits`), and what go-yaml accepts
+//! but saphyr does not (under-indented flow lines found by `flow`, tabs
+//! after `:`) rewritten for parsing and checked against it (`rewrite`).
 
 mod builder;
+mod flow;
 mod keys;
 mod limits;
 mod merge;
-mod reindent;
+mod rewrite;
 
 pub use limits::Limits;
 
 use super::{Node, Source, Span};
 use builder::parse_once;
-use reindent::Reindent;
+use rewrite::{Edit, Rewrite};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadError {
@@ -62,18 +64,21 @@ struct Boundary {
 
 /// Parses every document of a YAML stream.
 ///
-/// saphyr-parser rejects flow collections whose continuation lines sit at
-/// or left of the enclosing block's indentation (`args: [` … `]` with the
-/// `]` under `args`), which go-yaml — and so kubectl and Prometheus —
-/// accept. Such lines are re-indented for parsing and positions are mapped
-/// back, so real-world manifests load and errors still point at the file.
-/// Only the failing document is parsed again, and the work spent on it is
-/// bounded, so many such documents, or one hostile one, cannot take
-/// quadratic time.
+/// saphyr-parser is stricter than go-yaml (and so kubectl and Prometheus)
+/// in two ways real files run into: flow collections whose continuation
+/// lines sit at or left of the enclosing block's indentation (`args: [` …
+/// `]` with the `]` under `args`), and a tab after `:`. The text is
+/// rewritten for parsing where that happens (see `rewrite`), found in one
+/// pass over it, and every edit is checked against the parse; positions
+/// map back to the user's file. An edit the parse shows wrong is dropped
+/// and the documents from its own on are parsed again, a bounded number of
+/// times. A line the pass missed is moved right one space a parse, within
+/// a budget, so one hostile document cannot take quadratic time.
 pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadError> {
     const MAX_REINDENTS: usize = 1024;
+    const MAX_REDOS: usize = 8;
     let original: &str = &source.text;
-    let mut reindent = Reindent::default();
+    let mut rewrite = Rewrite::new(original);
     let mut until = original.len();
     let mut done = Boundary {
         at: 0,
@@ -83,15 +88,37 @@ pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadErr
     };
     let mut docs = Vec::new();
     let mut reparse_budget = original.len().saturating_mul(4).saturating_add(1 << 20);
+    let mut redos = 0;
+    let mut added = 0;
+    // Line starts an insert was shown wrong at: not tried again.
+    let mut refused = std::collections::HashSet::new();
     loop {
         let owned;
-        let text: &str = if reindent.inserts.is_empty() {
-            &original[reindent.base..until]
+        let text: &str = if rewrite.is_identity(until) {
+            &original[rewrite.base..until]
         } else {
-            owned = reindent.apply(original, until);
+            owned = rewrite.apply(original, until);
             &owned
         };
-        match parse_once(text, original, limits, &reindent, done, &mut docs) {
+        let parsed = parse_once(text, original, until, limits, &rewrite, done, &mut docs);
+        if let Some(from) = parsed.wrong_from {
+            redos += 1;
+            refused.extend(parsed.wrong.iter().filter_map(|e| match *e {
+                Edit::Insert(at) => Some(at),
+                Edit::Tab(_) => None,
+            }));
+            if redos > MAX_REDOS {
+                rewrite.drop_all();
+            } else {
+                rewrite.drop_edits(&parsed.wrong);
+            }
+            docs.truncate(from.docs);
+            done = from;
+            rewrite.rebase(from.at);
+            until = original.len();
+            continue;
+        }
+        match parsed.result {
             Ok(_) if until == original.len() => return Ok(docs),
             Ok((alias_nodes, alias_bytes)) => {
                 done = Boundary {
@@ -100,10 +127,7 @@ pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadErr
                     alias_nodes,
                     alias_bytes,
                 };
-                reindent = Reindent {
-                    base: until,
-                    inserts: Vec::new(),
-                };
+                rewrite.rebase(until);
                 until = original.len();
             }
             Err(failure) => {
@@ -113,11 +137,16 @@ pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadErr
                     before,
                 } = *failure;
                 // What was parsed up to the error is parsed again.
-                let parsed = error.span.start.saturating_sub(reindent.base);
+                let parsed = error.span.start.saturating_sub(rewrite.base);
                 reparse_budget = reparse_budget.saturating_sub(parsed);
-                let retry = info == "invalid indentation"
-                    && reindent.count() < MAX_REINDENTS
-                    && reparse_budget > 0;
+                let line_start = original[..error.span.start.min(original.len())]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1)
+                    .max(before.at);
+                let retry = info.starts_with("invalid indentation")
+                    && added < MAX_REINDENTS
+                    && reparse_budget > 0
+                    && !refused.contains(&line_start);
                 if !retry {
                     return Err(error);
                 }
@@ -125,16 +154,12 @@ pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadErr
                 // again on its own, with the offending line moved right.
                 docs.truncate(before.docs);
                 done = before;
-                if before.at > reindent.base {
-                    reindent.base = before.at;
-                    reindent.inserts.retain(|&(at, _)| at >= before.at);
+                if before.at > rewrite.base {
+                    rewrite.rebase(before.at);
                 }
                 until = document_end(original, error.span.start);
-                let line_start = original[..error.span.start.min(original.len())]
-                    .rfind('\n')
-                    .map_or(0, |i| i + 1)
-                    .max(reindent.base);
-                reindent.add(line_start);
+                rewrite.add(line_start);
+                added += 1;
             }
         }
     }
@@ -181,7 +206,9 @@ mod tests {
         };
         let mut src = (0..3000).map(doc).collect::<Vec<_>>().join("---\n");
         src.push_str("...\n%YAML 1.2\n---\nlast: [\n  1,\n]\n");
+        let before = builder::PARSES.with(|p| p.get());
         let docs = load(&src).unwrap();
+        assert_eq!(builder::PARSES.with(|p| p.get()) - before, 1);
         assert_eq!(docs.len(), 3001);
         for (i, d) in docs[..3000].iter().enumerate() {
             let name = d.get("metadata").unwrap().get("name").unwrap();
@@ -199,18 +226,61 @@ mod tests {
     }
 
     #[test]
-    fn reindenting_one_hostile_document_is_bounded() {
-        // Every line needs moving: retries stop at their budget with the
-        // parser's error instead of parsing the document thousands of times.
+    fn any_number_of_under_indented_flow_lines_load_in_one_parse() {
+        // Every line needs moving; go-yaml reads it whatever the count.
         let mut src = String::from("a:\n  b: [\n");
         src.push_str(&"  1,\n".repeat(50_000));
-        src.push_str("  ]\n");
-        let err = load(&src).unwrap_err();
-        assert!(
-            err.message.contains("invalid indentation"),
-            "{}",
-            err.message
+        src.push_str("  ]\n  c: {x: 1,\ny: \"é\n  z\"}\n");
+        let parses = || builder::PARSES.with(|p| p.get());
+        let before = parses();
+        let docs = load(&src).unwrap();
+        assert_eq!(parses() - before, 1);
+        let a = docs[0].get("a").unwrap();
+        let b = a.get("b").unwrap().as_seq().unwrap();
+        assert_eq!(b.len(), 50_000);
+        assert_eq!(b[49_999].span.start, src.rfind("  1,\n").unwrap() + 2);
+        let y = a.get("c").unwrap().get("y").unwrap();
+        assert_eq!(y.as_str(), Some("é z"));
+        assert_eq!(&src[y.span.start..y.span.end], "\"é\n  z\"");
+    }
+
+    #[test]
+    fn inserts_the_parse_shows_wrong_are_dropped() {
+        // `[` continues a plain scalar, so nothing after it is in a flow
+        // collection: moving `next` right would end in an error.
+        let src = "key: some text\n  [continued\nnext: 1\n---\nb: [\n1]\n";
+        let before = builder::PARSES.with(|p| p.get());
+        let docs = load(src).unwrap();
+        assert_eq!(builder::PARSES.with(|p| p.get()) - before, 2);
+        assert_eq!(
+            docs[0].get("key").unwrap().as_str(),
+            Some("some text [continued")
         );
+        assert_eq!(docs[0].get("next").unwrap().as_str(), Some("1"));
+        assert_eq!(docs[1].get("b").unwrap().as_seq().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn block_indentation_errors_stay_errors() {
+        // Moving ` c` right would make it a sibling of `b`: go-yaml refuses
+        // the file, and so does kdm.
+        let err = load("a:\n  b: 1\n c: 2\n").unwrap_err();
+        assert!(err.message.contains("invalid"), "{}", err.message);
+        assert_eq!(err.span.start, 11);
+    }
+
+    #[test]
+    fn tabs_after_colons_are_separators_and_text_in_scalars() {
+        let src = "a:\tx\nb:\t\t-y\nc: {d:\tz}\ne: \"f:\tg\"\nh: |\n  i:\tj\n# k:\tl\n";
+        let docs = load(src).unwrap();
+        let d = &docs[0];
+        assert_eq!(d.get("a").unwrap().as_str(), Some("x"));
+        assert_eq!(d.get("b").unwrap().as_str(), Some("-y"));
+        assert_eq!(d.get("c").unwrap().get("d").unwrap().as_str(), Some("z"));
+        assert_eq!(d.get("e").unwrap().as_str(), Some("f:\tg"));
+        assert_eq!(d.get("h").unwrap().as_str(), Some("i:\tj\n"));
+        let x = d.get("a").unwrap();
+        assert_eq!(x.span.start, 3);
     }
 
     #[test]
