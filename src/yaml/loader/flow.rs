@@ -12,14 +12,26 @@
 
 /// (line start, spaces to insert) for every non-blank line inside a flow
 /// collection that is indented less than its collection needs, in order.
+/// At most as many spaces as the text has bytes (or 1 MiB) are inserted:
+/// a collection opened far right on a long line must not make every line
+/// after it as long.
 pub(super) fn under_indented(text: &str) -> Vec<(usize, usize)> {
     let mut scan = Scan::default();
     let mut out = Vec::new();
     let mut start = 0;
     let b = text.as_bytes();
+    let mut budget = b.len().max(1 << 20);
     while start < b.len() {
         let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |i| start + i);
+        let before = out.len();
         scan.line(&b[start..end], start, &mut out);
+        if let Some(&(_, n)) = out.get(before) {
+            if n > budget {
+                out.truncate(before);
+                break;
+            }
+            budget -= n;
+        }
         start = end + 1;
     }
     out
@@ -73,6 +85,8 @@ impl Scan {
         let mut owner: Option<usize> = None;
         // Whether `i` is at a token start (after white space or an indicator).
         let mut token_start = true;
+        // Where a quoted scalar that may be a key started on this line.
+        let mut quoted_from = None;
         while i < line.len() {
             let c = line[i];
             if let Some(q) = self.quote {
@@ -113,6 +127,7 @@ impl Scan {
                 .is_none_or(|n| matches!(n, b' ' | b'\t' | b'\r'));
             if c == b':' && next_blank {
                 // After a quoted key, or a value indicator on its own.
+                owner = quoted_from.take().or(owner);
                 token_start = true;
                 i += 1;
                 continue;
@@ -134,6 +149,7 @@ impl Scan {
                 }
                 b'"' | b'\'' => {
                     self.quote = Some(c);
+                    quoted_from = Some(i);
                     i += 1;
                 }
                 b'|' | b'>' => {
@@ -214,8 +230,20 @@ mod tests {
         assert_eq!(lines("a: [\n---\nb\n"), []);
         assert_eq!(lines("--- |\n  [\nb\n"), []);
         assert_eq!(lines("--- [\nb]\n"), [(2, 4)]);
-        // A quoted key owns nothing: its collection needs its own column.
-        assert_eq!(lines("\"k\": [\n1]\n"), [(2, 5)]);
+        // A quoted key owns its collection as a plain one does.
+        assert_eq!(lines("\"k\": [\n1]\n"), [(2, 2)]);
+        assert_eq!(lines("- 'k': [\n1]\n"), [(2, 4)]);
+    }
+
+    #[test]
+    fn inserted_spaces_are_bounded_by_the_text() {
+        // A collection opened at column 100,000 with 10,000 lines after it
+        // would need a gigabyte of spaces.
+        let text = format!("k:\n{}[\n{}]\n", " ".repeat(100_000), "1,\n".repeat(10_000));
+        let inserts = under_indented(&text);
+        assert_eq!(inserts.first(), Some(&(100_005, 100_000)));
+        let spaces: usize = inserts.iter().map(|(_, n)| n).sum();
+        assert!(spaces <= text.len().max(1 << 20), "{spaces}");
     }
 
     #[test]

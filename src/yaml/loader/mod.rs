@@ -136,9 +136,10 @@ pub fn load_stream(source: &Source, limits: Limits) -> Result<Vec<Node>, LoadErr
                     info,
                     before,
                 } = *failure;
-                // What was parsed up to the error is parsed again.
+                // What was parsed up to the error is parsed again, and the
+                // position index is rebuilt.
                 let parsed = error.span.start.saturating_sub(rewrite.base);
-                reparse_budget = reparse_budget.saturating_sub(parsed);
+                reparse_budget = reparse_budget.saturating_sub(parsed + rewrite.inserts.len());
                 let line_start = original[..error.span.start.min(original.len())]
                     .rfind('\n')
                     .map_or(0, |i| i + 1)
@@ -261,6 +262,15 @@ mod tests {
     }
 
     #[test]
+    fn lines_past_the_insert_bound_cost_a_bounded_number_of_parses() {
+        let text = format!("k:\n{}[\n{}]\n", " ".repeat(100_000), "1,\n".repeat(10_000));
+        let before = builder::PARSES.with(|p| p.get());
+        let _ = load(&text);
+        let parses = builder::PARSES.with(|p| p.get()) - before;
+        assert!(parses <= 64, "{parses} parses");
+    }
+
+    #[test]
     fn block_indentation_errors_stay_errors() {
         // Moving ` c` right would make it a sibling of `b`: go-yaml refuses
         // the file, and so does kdm.
@@ -281,6 +291,15 @@ mod tests {
         assert_eq!(d.get("h").unwrap().as_str(), Some("i:\tj\n"));
         let x = d.get("a").unwrap();
         assert_eq!(x.span.start, 3);
+        // Folded and kept block scalars, quotes across lines, keys.
+        let src =
+            "f: >\n  a\n  b:\tc\n\n  d:\te\ng: |+\n  h:\ti\n\nj: 'k\n  l:\tm'\n\"n:\to\": p\n";
+        let docs = load(src).unwrap();
+        let d = &docs[0];
+        assert_eq!(d.get("f").unwrap().as_str(), Some("a b:\tc\nd:\te\n"));
+        assert_eq!(d.get("g").unwrap().as_str(), Some("h:\ti\n\n"));
+        assert_eq!(d.get("j").unwrap().as_str(), Some("k l:\tm"));
+        assert_eq!(d.get("n:\to").unwrap().as_str(), Some("p"));
     }
 
     #[test]
