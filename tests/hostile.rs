@@ -729,6 +729,48 @@ fn update_of_expectations_shared_through_an_alias() {
     assert_eq!(read(&dir, "t.test.yaml"), differ);
 }
 
+/// `--update` through anchors and aliases that every reader agrees with
+/// (cases the property test in tests/update_properties.rs found refused):
+/// an anchored first entry of a zero-indented list, a list holding an alias
+/// entry that grows, and a list holding an alias rewritten whole while its
+/// anchored entry is patched for its own test. An entry added to a list
+/// shared through an alias is refused at the alias, even after a comment.
+#[test]
+fn update_through_anchors_and_aliases() {
+    let cases = [
+        (
+            "config: prometheus.yml\ntests:\n- name: t\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}]\n  expect:\n  - &x\n    kept: true\n",
+            "config: prometheus.yml\ntests:\n- name: t\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}]\n  expect:\n  - &x\n    dropped:\n      rule: 0\n",
+        ),
+        (
+            "config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}]\n  expect:\n  - &gone\n    dropped: {rule: 0}\n- name: b\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}, {UNANNOTATED}, {ANNOTATED}]\n  expect:\n  - *gone  # same\n  - kept: true\n",
+            "config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}]\n  expect:\n  - &gone\n    dropped: {rule: 0}\n- name: b\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}, {UNANNOTATED}, {ANNOTATED}]\n  expect:\n  - *gone  # same\n  - dropped:\n      rule: 0\n  - kept:\n      instance: 10.0.0.2:80\n      job: kubernetes-pods\n      namespace: web\n    scrape_url: http://10.0.0.2:80/metrics\n",
+        ),
+        (
+            "config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect:\n  - &x\n    dropped: true\n- name: b\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect: [*x, {dropped: true}]\n",
+            "config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect:\n  - &x\n    kept:\n      instance: 10.0.0.2:80\n      job: kubernetes-pods\n      namespace: web\n    scrape_url: http://10.0.0.2:80/metrics\n- name: b\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect: [{kept: {instance: 10.0.0.2:80, job: kubernetes-pods, namespace: web}, scrape_url: http://10.0.0.2:80/metrics}]\n",
+        ),
+    ];
+    let fill = |t: &str| {
+        t.replace("{UNANNOTATED}", UNANNOTATED)
+            .replace("{ANNOTATED}", ANNOTATED)
+    };
+    for (before, after) in cases {
+        let (before, after) = (fill(before), fill(after));
+        let dir = update_dir(&before);
+        let run = kdm_in(dir.path(), &["test", "--update", "t.test.yaml"]);
+        assert_eq!(run.code, 0, "{before}\n{}{}", run.stdout, run.stderr);
+        assert_eq!(read(&dir, "t.test.yaml"), after, "{before}");
+    }
+
+    let shared = fill("config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}]\n  expect: &e\n  - dropped:\n      rule: 0  # why\n- name: b\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}, {UNANNOTATED}]\n  expect: *e\n");
+    let dir = update_dir(&shared);
+    let run = kdm_in(dir.path(), &["test", "--update", "t.test.yaml"]);
+    assert_input_error(&run, "through a YAML alias, and they need different values");
+    assert!(run.stderr.contains("t.test.yaml:12:11"), "{}", run.stderr);
+    assert_eq!(read(&dir, "t.test.yaml"), shared);
+}
+
 /// `--update` keeps the file's layout: a zero-indented list, an anchored and
 /// tagged list, CRLF line endings, comments and flow mappings stay as they
 /// were around the rewritten values, and the file passes when run again.

@@ -59,21 +59,23 @@ pub(super) fn extent(text: &str, node: &Node) -> Option<Extent> {
             });
         }
         // Without an anchor or tag, a block sequence's span starts at its
-        // first entry, past the `- `.
+        // first entry (or the alias standing for it), past the `- `; an
+        // anchor or tag there is the entry's.
         NodeKind::Seq(items)
-            if items
-                .first()
-                .is_some_and(|i| i.span.start == node.span.start) =>
+            if items.first().is_some_and(|i| {
+                i.span.start == node.span.start
+                    || (i.span.start < node.span.start && b.get(node.span.start) == Some(&b'*'))
+            }) =>
         {
-            let mut i = start;
+            let mut i = node.span.start;
             while i > 0 && b[i - 1] == b' ' {
                 i -= 1;
             }
             start = i.checked_sub(1)?;
         }
+        // Found in the text, aliases among the children or not.
         _ if matches!(b.get(start), Some(b'[' | b'{')) => {
             let end = flow_end(text, start)?;
-            children_within(node, start, end)?;
             return Some(Extent {
                 start,
                 end,
@@ -105,20 +107,23 @@ pub(super) fn extent(text: &str, node: &Node) -> Option<Extent> {
     match &node.kind {
         NodeKind::Map(entries) => {
             for (k, v) in entries.iter() {
-                // A key or value before the end of the previous entry is an
-                // alias of text elsewhere.
-                if k.span.start < end || v.span.start < k.span.start {
+                // A key before the end of the previous entry is an alias of
+                // text elsewhere, which kdm does not look for.
+                if k.span.start < end {
                     return None;
                 }
-                end = end.max(extent(text, k)?.end).max(extent(text, v)?.end);
+                let key_end = extent(text, k)?.end;
+                end = end.max(key_end);
+                end = if v.span.start < k.span.start {
+                    alias_end(text, key_end)?
+                } else {
+                    end.max(extent(text, v)?.end)
+                };
             }
         }
         NodeKind::Seq(items) => {
-            for item in items.iter() {
-                if item.span.start < end.max(start) {
-                    return None;
-                }
-                end = extent(text, item)?.end;
+            if let Some(last) = item_ends(text, start, items)?.last() {
+                end = *last;
             }
         }
         NodeKind::Scalar { .. } => {}
@@ -146,16 +151,49 @@ pub(super) fn line_end(text: &str, at: usize) -> usize {
     }
 }
 
-/// A flow collection's children all lie between its brackets (none is an
-/// alias of text elsewhere).
-fn children_within(node: &Node, start: usize, end: usize) -> Option<()> {
-    let inside = |n: &Node| n.span.start > start && n.span.end < end;
-    let ok = match &node.kind {
-        NodeKind::Map(entries) => entries.iter().all(|(k, v)| inside(k) && inside(v)),
-        NodeKind::Seq(items) => items.iter().all(inside),
-        NodeKind::Scalar { .. } => true,
-    };
-    ok.then_some(())
+/// Where each entry of the block sequence whose first `-` is at `start`
+/// ends: at the end of its extent, or of the `*alias` standing for it (an
+/// alias's node has the span of its anchored node, elsewhere).
+pub(super) fn item_ends(text: &str, start: usize, items: &[Node]) -> Option<Vec<usize>> {
+    let mut end = start;
+    let mut ends = Vec::with_capacity(items.len());
+    for item in items {
+        end = if item.span.start < end {
+            alias_end(text, end)?
+        } else {
+            extent(text, item)?.end
+        };
+        ends.push(end);
+    }
+    Some(ends)
+}
+
+/// The end of the `*alias` that comes next after `from` in block context,
+/// past blanks, comments and one `-` or `:` indicator; `None` if something
+/// else comes first.
+fn alias_end(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let blank = |c: Option<&u8>| matches!(c, Some(b' ' | b'\t' | b'\r' | b'\n'));
+    let mut i = from;
+    let mut indicator = false;
+    loop {
+        match *b.get(i)? {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'-' | b':' if !indicator && blank(b.get(i + 1)) => {
+                indicator = true;
+                i += 1;
+            }
+            b'*' => break,
+            _ => return None,
+        }
+    }
+    let len = b[i..].iter().position(|c| blank(Some(c)));
+    Some(i + len.unwrap_or(b.len() - i))
 }
 
 /// The end of the flow collection opened at `open`, after its closing
@@ -237,6 +275,16 @@ pub(super) fn eol_at(text: &str, at: usize) -> &'static str {
 
 /// Whether a collection node is written in flow style.
 pub(super) fn is_flow(node: &Node, text: &str) -> bool {
+    // A block collection without an anchor or tag starts at its first
+    // child, whose own properties are no sign of the collection's style.
+    let first = match &node.kind {
+        NodeKind::Seq(items) => items.first().map(|n| n.span.start),
+        NodeKind::Map(entries) => entries.first().map(|(k, _)| k.span.start),
+        NodeKind::Scalar { .. } => None,
+    };
+    if first == Some(node.span.start) {
+        return false;
+    }
     let start = content_start(text, node.span);
     matches!(text.as_bytes().get(start), Some(b'[' | b'{'))
 }

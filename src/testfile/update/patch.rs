@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::layout::{column, eol_at, extent, is_flow, line_end, Extent};
+use super::layout::{column, eol_at, extent, is_flow, item_ends, line_end, Extent};
 use super::render;
 use crate::yaml::{Node, NodeKind, Span};
 
@@ -18,10 +18,14 @@ pub struct Edit {
     /// The node it belongs to, as child positions from the root (a mapping
     /// entry `i` is `2i` for its key and `2i + 1` for its value).
     pub(super) path: Vec<usize>,
+    /// The nodes whose text it removes whole (the node it rewrites, or the
+    /// entries a list loses): what they read through an alias is no longer
+    /// read.
+    pub(super) drops: Vec<Vec<usize>>,
 }
 
-/// A node that cannot be edited in place: a collection with an alias among
-/// its entries, whose text is elsewhere.
+/// A node whose text cannot be told: an alias as a mapping key, or text
+/// that is not where the loader's spans say.
 #[derive(Debug)]
 pub(super) struct Unpatchable(pub Span);
 
@@ -49,7 +53,16 @@ impl<'t> Patcher<'t> {
         if node.to_json() == *new {
             return Ok(());
         }
-        let ext = extent(self.text, node).ok_or(Unpatchable(node.span))?;
+        // Patching child by child needs no extent, so a collection with an
+        // alias among its children (whose text is elsewhere) can still have
+        // its other children patched; an alias child is patched at its
+        // anchored text, which `shared` checks every reader agrees with.
+        let flow = !matches!(node.kind, NodeKind::Scalar { .. }) && is_flow(node, self.text);
+        let child_in_flow = |child: &Node| {
+            (in_flow || flow)
+                && child.span.start >= node.span.start
+                && child.span.end <= node.span.end
+        };
         match (&node.kind, new) {
             (NodeKind::Map(entries), Value::Object(map))
                 if entries.len() == map.len()
@@ -59,7 +72,7 @@ impl<'t> Patcher<'t> {
             {
                 for (i, (k, v)) in entries.iter().enumerate() {
                     path.push(2 * i + 1);
-                    let r = self.patch(v, &map[&*k.key_str()], path, in_flow || ext.flow);
+                    let r = self.patch(v, &map[&*k.key_str()], path, child_in_flow(v));
                     path.pop();
                     r?;
                 }
@@ -68,23 +81,26 @@ impl<'t> Patcher<'t> {
             (NodeKind::Seq(items), Value::Array(values)) if items.len() == values.len() => {
                 for (i, (item, v)) in items.iter().zip(values).enumerate() {
                     path.push(i);
-                    let r = self.patch(item, v, path, in_flow || ext.flow);
+                    let r = self.patch(item, v, path, child_in_flow(item));
                     path.pop();
                     r?;
                 }
                 Ok(())
             }
             (NodeKind::Seq(items), Value::Array(values))
-                if !in_flow && !ext.flow && !items.is_empty() && !values.is_empty() =>
+                if !in_flow && !flow && !items.is_empty() && !values.is_empty() =>
             {
+                let ext = extent(self.text, node).ok_or(Unpatchable(node.span))?;
                 self.resize(node, &ext, items, values, path)
             }
             _ => {
+                let ext = extent(self.text, node).ok_or(Unpatchable(node.span))?;
                 let text = self.replacement(node, &ext, new, in_flow);
                 self.edits.push(Edit {
                     span: Span::new(ext.start, ext.end),
                     text,
                     path: path.clone(),
+                    drops: vec![path.clone()],
                 });
                 Ok(())
             }
@@ -109,11 +125,9 @@ impl<'t> Patcher<'t> {
             r?;
         }
         let last = items.last().ok_or(Unpatchable(node.span))?;
+        let ends = item_ends(self.text, ext.start, items).ok_or(Unpatchable(node.span))?;
         // Whole lines go and come, so that each entry keeps its comment.
-        let end = line_end(
-            self.text,
-            extent(self.text, last).ok_or(Unpatchable(node.span))?.end,
-        );
+        let end = line_end(self.text, ends[items.len() - 1]);
         if values.len() > items.len() {
             let col = column(self.text, ext.start);
             let eol = eol_at(self.text, ext.start);
@@ -132,13 +146,16 @@ impl<'t> Patcher<'t> {
                 span: Span::new(end, end),
                 text,
                 path: path.clone(),
+                drops: Vec::new(),
             });
         } else {
-            let keep = extent(self.text, &items[common - 1]).ok_or(Unpatchable(node.span))?;
             self.edits.push(Edit {
-                span: Span::new(line_end(self.text, keep.end), end),
+                span: Span::new(line_end(self.text, ends[common - 1]), end),
                 text: String::new(),
                 path: path.clone(),
+                drops: (common..items.len())
+                    .map(|i| [path.as_slice(), &[i]].concat())
+                    .collect(),
             });
         }
         Ok(())
@@ -237,11 +254,37 @@ mod tests {
     }
 
     #[test]
-    fn aliased_entries_are_not_edited_in_place() {
-        let t = "e:\n  - &k {kept: true}\n  - *k\n";
+    fn lists_and_mappings_holding_aliases_are_resized_and_replaced() {
+        // The alias's own text is found after its `-` or `:`, however its
+        // anchored node lies.
+        let t = "e:\n  - &k {kept: true}\n  - *k  # c\n  - *k\nz: 1\n";
+        let out = patched(t, "e", serde_json::json!([{"kept": true}]));
+        assert_eq!(out, "e:\n  - &k {kept: true}\nz: 1\n");
+        let out = patched(
+            t,
+            "e",
+            serde_json::json!([{"kept": true}, {"kept": true}, {"kept": true}, {"dropped": true}]),
+        );
+        assert_eq!(
+            out,
+            "e:\n  - &k {kept: true}\n  - *k  # c\n  - *k\n  - {dropped: true}\nz: 1\n"
+        );
+        let t = "k: &k {a: b}\ne:\n- *k\n- kept: *k\nz: 1\n";
+        let out = patched(t, "e", serde_json::json!([]));
+        assert_eq!(out, "k: &k {a: b}\ne:\n  []\nz: 1\n");
+        // Only a child that changes is written, next to an alias.
+        let t = "k: &k {a: b}\ne: [*k, {kept: *k, scrape_url: u}]\n";
+        let out = patched(
+            t,
+            "e",
+            serde_json::json!([{"a": "b"}, {"kept": {"a": "b"}, "scrape_url": "v"}]),
+        );
+        assert_eq!(out, "k: &k {a: b}\ne: [*k, {kept: *k, scrape_url: v}]\n");
+        // An alias as a key is not looked for.
+        let t = "k: &k a\ne:\n  *k : 1\n  b: 2\n";
         let root = doc(t);
         let mut p = Patcher::new(t);
-        let new = serde_json::json!([{"kept": true}]);
+        let new = serde_json::json!({"c": 1});
         assert!(p
             .patch(root.get("e").unwrap(), &new, &mut vec![], false)
             .is_err());

@@ -2,8 +2,10 @@
 //! of its anchored node (`&e`) with the anchored node's place, so an edit
 //! made for one test may rewrite what another test, or a test's input,
 //! reads. That is allowed only where every reader asked for the very same
-//! edit; otherwise the file is refused, at the alias.
+//! edit, or no longer reads it (its text is rewritten or removed whole);
+//! otherwise the file is refused, at the alias.
 
+use super::layout::line_end;
 use super::patch::Edit;
 use crate::diag::{Error, Result};
 use crate::yaml::{Node, NodeKind, Source, Span};
@@ -17,7 +19,10 @@ pub(super) fn check(source: &Source, root: &Node, mut edits: Vec<Edit>) -> Resul
     });
     // The same edit asked for by several nodes is made once.
     let mut merged: Vec<(Span, String, Vec<Vec<usize>>)> = Vec::new();
+    // Nodes whose text goes: what they read no longer matters.
+    let mut dropped: Vec<Vec<usize>> = Vec::new();
     for e in edits {
+        dropped.extend(e.drops);
         match merged.last_mut() {
             Some((span, text, paths)) if *span == e.span && *text == e.text => paths.push(e.path),
             Some((span, _, paths)) if clash(*span, e.span) => {
@@ -31,15 +36,19 @@ pub(super) fn check(source: &Source, root: &Node, mut edits: Vec<Edit>) -> Resul
     let mut unasked: Option<(usize, Vec<usize>)> = None;
     let mut path = Vec::new();
     walk(root, &mut path, &mut |node, path| {
+        if dropped.iter().any(|d| path.starts_with(d)) {
+            return Ok(());
+        }
+        let reach = line_end(&source.text, node.span.end);
         let first = merged.partition_point(|(span, ..)| span.end < node.span.start);
         for (i, (span, _, paths)) in merged.iter().enumerate().skip(first) {
-            if span.start > node.span.end {
+            if span.start > reach {
                 break;
             }
             let asked = paths
                 .iter()
                 .any(|p| p.starts_with(path) || path.starts_with(p));
-            if asked || !overlap(node.span, *span) {
+            if asked || !overlap(node.span, reach, *span) {
                 continue;
             }
             let deeper = match &unasked {
@@ -62,6 +71,7 @@ pub(super) fn check(source: &Source, root: &Node, mut edits: Vec<Edit>) -> Resul
             span,
             text,
             path: paths.swap_remove(0),
+            drops: Vec::new(),
         })
         .collect())
 }
@@ -77,11 +87,13 @@ fn clash(a: Span, b: Span) -> bool {
     }
 }
 
-/// Whether an edit of `b` changes the text of `a` (an insertion changes
-/// the nodes it is inside or at the edge of).
-fn overlap(a: Span, b: Span) -> bool {
+/// Whether an edit of `b` changes the text of `a`. An insertion changes
+/// the nodes it is inside or at the edge of, up to `reach`: the end of the
+/// line `a` ends on, where entries are added to a block list after any
+/// comment.
+fn overlap(a: Span, reach: usize, b: Span) -> bool {
     if b.is_empty() {
-        a.start <= b.start && b.start <= a.end
+        a.start <= b.start && b.start <= reach
     } else if a.is_empty() {
         b.start <= a.start && a.start < b.end
     } else {
@@ -178,7 +190,9 @@ fn anchor_over(text: &str, root: &Node, span: Span) -> Option<(String, Span)> {
     let mut best: Option<(String, Span, usize)> = None;
     let mut path = Vec::new();
     let _ = walk(root, &mut path, &mut |node, _| {
-        if overlap(node.span, span) && best.as_ref().is_none_or(|(.., len)| node.span.len() < *len)
+        let reach = line_end(text, node.span.end);
+        if overlap(node.span, reach, span)
+            && best.as_ref().is_none_or(|(.., len)| node.span.len() < *len)
         {
             if let Some(at) = anchor_at(text, node.span) {
                 let name = text[at + 1..]
