@@ -43,6 +43,11 @@ pub struct Failure {
 /// Runs every test of a file. Errors (a missing config, an unknown job, an
 /// invalid series) make the file invalid: exit code 2.
 pub fn run_file(file: &TestFile) -> Result<Vec<TestOutcome>> {
+    run_tests(file, &load_jobs(file)?)
+}
+
+/// The scrape jobs of the file's config.
+pub fn load_jobs(file: &TestFile) -> Result<Vec<ScrapeJob>> {
     let config = crate::sim::config::load(&file.config_path, file.flavor).map_err(|e| {
         if e.location().is_some() {
             e
@@ -55,7 +60,7 @@ pub fn run_file(file: &TestFile) -> Result<Vec<TestOutcome>> {
             )
         }
     })?;
-    let ConfigInput::Jobs(jobs) = &config else {
+    let ConfigInput::Jobs(jobs) = config else {
         return Err(Error::at(
             &file.source,
             file.config_span,
@@ -63,6 +68,12 @@ pub fn run_file(file: &TestFile) -> Result<Vec<TestOutcome>> {
             "this config",
         ));
     };
+    Ok(jobs)
+}
+
+/// Runs every test of a file against jobs already loaded (for callers that
+/// run many files against one config).
+pub fn run_tests(file: &TestFile, jobs: &[ScrapeJob]) -> Result<Vec<TestOutcome>> {
     file.tests.iter().map(|t| run_test(file, jobs, t)).collect()
 }
 
