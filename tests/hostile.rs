@@ -772,8 +772,9 @@ fn update_through_anchors_and_aliases() {
 }
 
 /// `--update` keeps the file's layout: a zero-indented list, an anchored and
-/// tagged list, CRLF line endings, comments and flow mappings stay as they
-/// were around the rewritten values, and the file passes when run again.
+/// tagged list, CRLF and lone CR line endings, comments and flow mappings
+/// stay as they were around the rewritten values, and the file passes when
+/// run again.
 #[test]
 fn update_keeps_the_layout_around_rewritten_values() {
     let cases = [
@@ -786,6 +787,12 @@ fn update_keeps_the_layout_around_rewritten_values() {
             // An anchored, tagged list one entry too long, with CRLF lines.
             format!("config: prometheus.yml\r\ntests:\r\n  - name: t\r\n    job: kubernetes-pods\r\n    targets: [{UNANNOTATED}]\r\n    expect: &e !!seq\r\n      # why\r\n      - dropped: true\r\n      - kept: {{a: b}}  # gone\r\n"),
             "config: prometheus.yml\r\ntests:\r\n  - name: t\r\n    job: kubernetes-pods\r\n    targets: [{UNANNOTATED}]\r\n    expect: &e !!seq\r\n      # why\r\n      - dropped: {rule: 0}\r\n",
+        ),
+        (
+            // Lone CR line breaks, which YAML reads as line breaks too: the
+            // file was refused as if shared through an alias.
+            format!("config: prometheus.yml\rtests:\r- name: t\r  job: kubernetes-pods\r  targets: [{UNANNOTATED}, {UNANNOTATED}]\r  expect:\r  - kept: true  # one\r"),
+            "config: prometheus.yml\rtests:\r- name: t\r  job: kubernetes-pods\r  targets: [{UNANNOTATED}, {UNANNOTATED}]\r  expect:\r  - dropped:\r      rule: 0  # one\r  - dropped:\r      rule: 0\r",
         ),
         (
             // Flow mappings stay flow; only the failing value changes.

@@ -1,6 +1,6 @@
 //! Property test of `kdm test --update` over generated test files: indent
-//! styles, flow and block lists and mappings, anchors and aliases, CRLF,
-//! comments, subset and failing expectations. After an update the file
+//! styles, flow and block lists and mappings, anchors and aliases, LF,
+//! CRLF and lone CR line breaks, comments, subset and failing expectations. After an update the file
 //! parses, passes when run again, keeps every byte outside the values it
 //! had to change (comments, anchors and tags included) and its line
 //! endings. An update is refused only where text shared through an alias is
@@ -169,7 +169,8 @@ struct Test {
 
 #[derive(Debug, Clone)]
 struct File {
-    crlf: bool,
+    /// `\n`, `\r\n` or a lone `\r`, which YAML reads as a line break too.
+    eol: &'static str,
     unit: usize,
     tests_indented: bool,
     tests: Vec<Test>,
@@ -270,14 +271,14 @@ fn test() -> impl Strategy<Value = Test> {
 
 fn file() -> impl Strategy<Value = File> {
     (
-        any::<bool>(),
+        prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
         prop_oneof![Just(2usize), Just(4)],
         any::<bool>(),
         prop::collection::vec(test(), 1..4),
         any::<bool>(),
     )
-        .prop_map(|(crlf, unit, tests_indented, tests, final_comment)| File {
-            crlf,
+        .prop_map(|(eol, unit, tests_indented, tests, final_comment)| File {
+            eol,
             unit,
             tests_indented,
             tests,
@@ -624,7 +625,7 @@ fn render(tree: &Tree, file: &File, aliases: bool) -> Rendered {
         tree,
         file,
         aliases,
-        eol: if file.crlf { "\r\n" } else { "\n" },
+        eol: file.eol,
         out: Rendered::default(),
     };
     w.file();
@@ -948,7 +949,7 @@ fn check_update(
     readers: &BTreeMap<String, Vec<String>>,
     outcomes: &[TestOutcome],
     update: &Update,
-    crlf: bool,
+    eol: &str,
 ) -> Result<(), TestCaseError> {
     let old = rendered.text.as_str();
     let new = update.text.as_str();
@@ -971,14 +972,16 @@ fn check_update(
     let twice = rewrite(&file, &again).map_err(|e| TestCaseError::fail(e.message().to_string()))?;
     prop_assert!(twice.is_none(), "a second update changes more:\n{new}");
 
-    if crlf {
-        let lf = new
-            .match_indices('\n')
-            .any(|(i, _)| i == 0 || &new[i - 1..i] != "\r");
-        prop_assert!(!lf, "an LF line in a CRLF file:\n{new:?}");
-    } else {
-        prop_assert!(!new.contains('\r'), "a CR in an LF file:\n{new:?}");
-    }
+    let b = new.as_bytes();
+    let lf = (0..b.len()).any(|i| b[i] == b'\n' && (i == 0 || b[i - 1] != b'\r'));
+    let cr = (0..b.len()).any(|i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'));
+    let crlf = new.contains("\r\n");
+    let kept = match eol {
+        "\n" => !cr && !crlf,
+        "\r\n" => !cr && !lf,
+        _ => !lf && !crlf,
+    };
+    prop_assert!(kept, "line endings other than {eol:?}:\n{new:?}");
 
     let changeable = |r: &Region| {
         let mut pointers = vec![r.own.clone()];
@@ -989,7 +992,7 @@ fn check_update(
         }
         pointers.iter().any(|p| failing(outcomes, p))
     };
-    let eol = |i: usize| i == old.len() || matches!(old.as_bytes()[i], b'\r' | b'\n');
+    let line_end = |i: usize| i == old.len() || matches!(old.as_bytes()[i], b'\r' | b'\n');
     for e in &update.edits {
         let (s, t) = (e.span.start, e.span.end);
         let inside = rendered
@@ -1005,7 +1008,7 @@ fn check_update(
         );
         if e.text.is_empty() {
             prop_assert!(
-                eol(s) && eol(t),
+                line_end(s) && line_end(t),
                 "a deletion of part of a line: {:?}",
                 &old[s..t]
             );
@@ -1054,7 +1057,7 @@ fn check(f: &File) -> Result<(), TestCaseError> {
         .map_err(|e| TestCaseError::fail(format!("{}: refused\n{}", e.message(), twin.text)))?;
     let twin_json = match &twin_update {
         Some(u) => {
-            check_update(&twin, &readers, &outcomes, u, f.crlf)?;
+            check_update(&twin, &readers, &outcomes, u, f.eol)?;
             json(&u.text)
         }
         None => {
@@ -1079,7 +1082,7 @@ fn check(f: &File) -> Result<(), TestCaseError> {
         // An update where text is shared, but rewritten whole (an alias
         // and its anchor in one list rewritten, say), is as good as any.
         Ok(Some(u)) => {
-            check_update(&file, &readers, &outcomes, &u, f.crlf)?;
+            check_update(&file, &readers, &outcomes, &u, f.eol)?;
             prop_assert_eq!(json(&u.text), twin_json);
         }
         Err(e) => {

@@ -1,7 +1,8 @@
 //! Where things are in a YAML text, beyond what the loader's spans tell: a
 //! node's content after its anchor and tag, the end of a flow collection
 //! (past a comment on its line), the `- ` of a sequence whose span starts
-//! at its first entry, columns and line endings.
+//! at its first entry, columns and line endings. A line ends at `\r\n`,
+//! `\n` or a lone `\r`, as YAML and kdm's loader count them.
 
 use crate::yaml::{Node, NodeKind, Span};
 
@@ -32,7 +33,7 @@ pub(super) fn content_start(text: &str, span: Span) -> usize {
                 }
             }
             Some(b'#') if i > span.start => {
-                while i < b.len() && b[i] != b'\n' {
+                while i < b.len() && !matches!(b[i], b'\r' | b'\n') {
                     i += 1;
                 }
             }
@@ -42,7 +43,7 @@ pub(super) fn content_start(text: &str, span: Span) -> usize {
 }
 
 /// The node's extent, or `None` where it cannot be told from the text (an
-/// alias among a collection's entries) or the text is not as expected.
+/// alias as a mapping key) or the text is not as expected.
 pub(super) fn extent(text: &str, node: &Node) -> Option<Extent> {
     let mut start = content_start(text, node.span);
     let b = text.as_bytes();
@@ -91,9 +92,9 @@ pub(super) fn extent(text: &str, node: &Node) -> Option<Extent> {
         }
         // An indentless sequence: its `-` starts a line at the indentation
         // of the line with its key.
-        let line = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line = line_start(text, start);
         if text[line..start].bytes().all(|c| c == b' ') {
-            let key_line = text[..line].split_inclusive('\n').rev().find(|l| {
+            let key_line = text[..line].split_inclusive(['\r', '\n']).rev().find(|l| {
                 !matches!(
                     l.trim_start_matches(' ').bytes().next(),
                     None | Some(b'#' | b'\r' | b'\n')
@@ -142,13 +143,14 @@ fn is_dash(b: &[u8], i: usize) -> bool {
     b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t' | b'\r' | b'\n') | None)
 }
 
-/// Where the line holding `at` ends (at its `\r\n` or `\n`).
+/// Where the line holding `at` ends (at its `\r\n`, `\n` or `\r`).
 pub(super) fn line_end(text: &str, at: usize) -> usize {
-    match text[at..].find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[at + i - 1] == b'\r' => at + i - 1,
-        Some(i) => at + i,
-        None => text.len(),
-    }
+    text[at..].find(['\r', '\n']).map_or(text.len(), |i| at + i)
+}
+
+/// Where the line holding `at` starts.
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind(['\r', '\n']).map_or(0, |i| i + 1)
 }
 
 /// Where each entry of the block sequence whose first `-` is at `start`
@@ -180,7 +182,7 @@ fn alias_end(text: &str, from: usize) -> Option<usize> {
         match *b.get(i)? {
             b' ' | b'\t' | b'\r' | b'\n' => i += 1,
             b'#' => {
-                while i < b.len() && b[i] != b'\n' {
+                while i < b.len() && !matches!(b[i], b'\r' | b'\n') {
                     i += 1;
                 }
             }
@@ -220,7 +222,7 @@ pub(super) fn flow_end(text: &str, open: usize) -> Option<usize> {
             }
             b',' | b' ' | b'\t' | b'\r' | b'\n' | b':' | b'?' => token_start = true,
             b'#' if i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r' | b'\n') => {
-                while i < b.len() && b[i] != b'\n' {
+                while i < b.len() && !matches!(b[i], b'\r' | b'\n') {
                     i += 1;
                 }
                 token_start = true;
@@ -256,19 +258,24 @@ pub(super) fn flow_end(text: &str, open: usize) -> Option<usize> {
 
 /// The 0-based column, in characters, of a byte offset.
 pub(super) fn column(text: &str, at: usize) -> usize {
-    let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    text[line..at].chars().count()
+    text[line_start(text, at)..at].chars().count()
 }
 
-/// The line ending of the line at `at` (`\r\n` or `\n`).
+/// The line ending of the line at `at` (`\r\n`, `\n` or `\r`).
 pub(super) fn eol_at(text: &str, at: usize) -> &'static str {
-    match text[at..].find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[at + i - 1] == b'\r' => "\r\n",
-        Some(_) => "\n",
+    let b = text.as_bytes();
+    let kind = |i: usize| match b[i] {
+        b'\r' if b.get(i + 1) == Some(&b'\n') => "\r\n",
+        b'\r' => "\r",
+        _ => "\n",
+    };
+    match text[at..].find(['\r', '\n']) {
+        Some(i) => kind(at + i),
         // The last line: as the line before it ends.
-        None => match text[..at].rfind('\n') {
-            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-            _ => "\n",
+        None => match text[..at].rfind(['\r', '\n']) {
+            Some(i) if b[i] == b'\n' && i > 0 && b[i - 1] == b'\r' => "\r\n",
+            Some(i) => kind(i),
+            None => "\n",
         },
     }
 }
@@ -299,5 +306,16 @@ mod tests {
         assert_eq!(flow_end(t, 3), Some(t.find("  #").unwrap()));
         assert_eq!(flow_end("[a, b", 0), None);
         assert_eq!(flow_end("[don't, x] y", 0), Some(10));
+        assert_eq!(flow_end("[a, # ]\r b]", 0), Some(11));
+    }
+
+    #[test]
+    fn lines_end_at_crlf_lf_and_lone_cr() {
+        for (t, eol) in [("a\r\nb", "\r\n"), ("a\nb", "\n"), ("a\rb", "\r")] {
+            assert_eq!(line_end(t, 0), 1);
+            assert_eq!(eol_at(t, 0), eol);
+            assert_eq!(eol_at(t, t.len() - 1), eol, "the last line");
+            assert_eq!(column(t, t.len() - 1), 0);
+        }
     }
 }
