@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
         let len = result.files[f.file].source.text.len();
         assert!(f.span.start <= f.span.end && f.span.end <= len, "{f:?}");
     }
-    let _ = kdm::lint::report::human(&result, false);
+    let _ = kdm::lint::report::human(&result, kdm::report::Term::PLAIN);
     let _ = kdm::lint::report::sarif(&result);
 });

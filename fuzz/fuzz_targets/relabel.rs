@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
             Ok(ConfigInput::Rules(r)) => r,
             Ok(ConfigInput::Jobs(jobs)) => jobs.into_iter().flat_map(|j| j.relabel).collect(),
             Err(e) => {
-                let _ = kdm::diag::render(&e, false);
+                let _ = kdm::report::human::render(&e, kdm::report::Term::PLAIN);
                 continue;
             }
         };

@@ -31,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
             let _ = d.to_json();
         }),
         Err(e) => {
-            let _ = kdm::diag::render(&kdm::diag::Error::from_load(&src, e), false);
+            let _ = kdm::report::human::render(
+                &kdm::diag::Error::from_load(&src, e),
+                kdm::report::Term::PLAIN,
+            );
         }
     }
 });
