@@ -22,7 +22,8 @@ pub(super) fn under_indented(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut budget = b.len().max(1 << 20);
     while start < b.len() {
-        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |i| start + i);
+        // Lines end at `\n`, `\r\n` or a lone `\r`, as YAML ends them.
+        let end = memchr::memchr2(b'\n', b'\r', &b[start..]).map_or(b.len(), |i| start + i);
         let before = out.len();
         scan.line(&b[start..end], start, &mut out);
         if let Some(&(_, n)) = out.get(before) {
@@ -32,7 +33,7 @@ pub(super) fn under_indented(text: &str) -> Vec<(usize, usize)> {
             }
             budget -= n;
         }
-        start = end + 1;
+        start = end + if b[end..].starts_with(b"\r\n") { 2 } else { 1 };
     }
     out
 }
@@ -218,6 +219,12 @@ mod tests {
         assert_eq!(lines(text), [(2, 4)]);
         let text = "k:\n  [\na]\n";
         assert_eq!(lines(text), [(3, 2)]);
+    }
+
+    #[test]
+    fn lines_end_as_yaml_ends_them() {
+        assert_eq!(under_indented("k:\r\n  a: [\r\n  1]\r\n"), [(12, 2)]);
+        assert_eq!(under_indented("k:\r  a: [\r  1]\r"), [(10, 2)]);
     }
 
     #[test]

@@ -271,6 +271,19 @@ mod tests {
     }
 
     #[test]
+    fn under_indented_flow_lines_load_whatever_ends_the_lines() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let src = ["c:", "  args: [", "  \"a\",", "  ]", "  env: x", ""].join(eol);
+            let before = builder::PARSES.with(|p| p.get());
+            let docs = load(&src).unwrap();
+            assert_eq!(builder::PARSES.with(|p| p.get()) - before, 1, "{eol:?}");
+            let c = docs[0].get("c").unwrap();
+            assert_eq!(c.get("args").unwrap().as_seq().unwrap().len(), 1);
+            assert_eq!(c.get("env").unwrap().as_str(), Some("x"));
+        }
+    }
+
+    #[test]
     fn block_indentation_errors_stay_errors() {
         // Moving ` c` right would make it a sibling of `b`: go-yaml refuses
         // the file, and so does kdm.
