@@ -73,7 +73,17 @@ open(f"{work}/expand.yml", "w").write(
 with open(f"{work}/aliases.yaml", "w") as f:
     f.write("a: &big \"" + "x" * (1 << 20) + "\"\nb:\n")
     f.write("".join("- *big\n" for _ in range(3000)))
+
+# Aliases nesting 300 deep once expanded, from 6 KB.
+with open(f"{work}/deep-aliases.yaml", "w") as f:
+    f.write("x0: &a0 [1]\n" + "".join(f"x{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 301)))
+
+# A flow list of 50,000 lines at the column of its key (kubectl reads it).
+with open(f"{work}/flow.yaml", "w") as f:
+    f.write("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  args: [\n")
+    f.write("".join(f'  "--flag-{i}",\n' for i in range(50000)) + "  ]\n")
 PY
+python3 bench/gen_pod_list.py 16000 "$work/pods.json" --compact
 
 run() { # label, command...
     local label=$1; shift
@@ -93,3 +103,6 @@ run "relabel-sim labelmap over 80,000 labels" \
 run "relabel-sim 2,500 \$1 over a 1 MiB label" \
     "$kdm" relabel-sim -c "$work/expand.yml" -t "$work/big.json"
 run "lint a 1 MiB scalar aliased 3,000 times" "$kdm" lint "$work/aliases.yaml"
+run "lint aliases nesting 300 deep once expanded" "$kdm" lint "$work/deep-aliases.yaml"
+run "lint a flow list of 50,000 under-indented lines" "$kdm" lint --format json "$work/flow.yaml"
+run "lint 16,000 pods in one line of JSON (12 MB)" "$kdm" lint --format json "$work/pods.json"
