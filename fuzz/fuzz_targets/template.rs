@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let opts = Options {
-        kubernetes_version: "1.37",
+        kubernetes_version: kdm::k8s::schema::DEFAULT_VERSION,
         output_name: "<stdout>",
         scrape_config: true,
     };
