@@ -732,8 +732,9 @@ fn update_of_expectations_shared_through_an_alias() {
 /// `--update` through anchors and aliases that every reader agrees with
 /// (cases the property test in tests/update_properties.rs found refused):
 /// an anchored first entry of a zero-indented list, a list holding an alias
-/// entry that grows, and a list holding an alias rewritten whole while its
-/// anchored entry is patched for its own test. An entry added to a list
+/// entry that grows, a list holding an alias rewritten whole while its
+/// anchored entry is patched for its own test, and a list growing after an
+/// anchored value another test reads. An entry added to a list
 /// shared through an alias is refused at the alias, even after a comment.
 #[test]
 fn update_through_anchors_and_aliases() {
@@ -749,6 +750,12 @@ fn update_through_anchors_and_aliases() {
         (
             "config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect:\n  - &x\n    dropped: true\n- name: b\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect: [*x, {dropped: true}]\n",
             "config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect:\n  - &x\n    kept:\n      instance: 10.0.0.2:80\n      job: kubernetes-pods\n      namespace: web\n    scrape_url: http://10.0.0.2:80/metrics\n- name: b\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect: [{kept: {instance: 10.0.0.2:80, job: kubernetes-pods, namespace: web}, scrape_url: http://10.0.0.2:80/metrics}]\n",
+        ),
+        (
+            // The list grows after an entry holding an anchor that another
+            // test reads, and still wants.
+            "config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}, {ANNOTATED}, {UNANNOTATED}]\n  expect:\n  - dropped: true\n  - kept: &k {}\n- name: b\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect:\n  - kept: *k\n",
+            "config: prometheus.yml\ntests:\n- name: a\n  job: kubernetes-pods\n  targets: [{UNANNOTATED}, {ANNOTATED}, {UNANNOTATED}]\n  expect:\n  - dropped: {rule: 0}\n  - kept: &k {}\n  - dropped: {rule: 0}\n- name: b\n  job: kubernetes-pods\n  targets: [{ANNOTATED}]\n  expect:\n  - kept: *k\n",
         ),
     ];
     let fill = |t: &str| {

@@ -22,6 +22,10 @@ pub struct Edit {
     /// entries a list loses): what they read through an alias is no longer
     /// read.
     pub(super) drops: Vec<Vec<usize>>,
+    /// For entries added to a block list, the list's span: they change the
+    /// list and what holds it, not the list's last entry, whose line they
+    /// follow.
+    pub(super) extends: Option<Span>,
 }
 
 /// A node whose text cannot be told: an alias as a mapping key, or text
@@ -101,6 +105,7 @@ impl<'t> Patcher<'t> {
                     text,
                     path: path.clone(),
                     drops: vec![path.clone()],
+                    extends: None,
                 });
                 Ok(())
             }
@@ -147,6 +152,7 @@ impl<'t> Patcher<'t> {
                 text,
                 path: path.clone(),
                 drops: Vec::new(),
+                extends: Some(node.span),
             });
         } else {
             self.edits.push(Edit {
@@ -156,6 +162,7 @@ impl<'t> Patcher<'t> {
                 drops: (common..items.len())
                     .map(|i| [path.as_slice(), &[i]].concat())
                     .collect(),
+                extends: None,
             });
         }
         Ok(())

@@ -18,17 +18,21 @@ pub(super) fn check(source: &Source, root: &Node, mut edits: Vec<Edit>) -> Resul
         (a.span.start, a.span.end, &a.text).cmp(&(b.span.start, b.span.end, &b.text))
     });
     // The same edit asked for by several nodes is made once.
-    let mut merged: Vec<(Span, String, Vec<Vec<usize>>)> = Vec::new();
+    let mut merged: Vec<Merged> = Vec::new();
     // Nodes whose text goes: what they read no longer matters.
     let mut dropped: Vec<Vec<usize>> = Vec::new();
     for e in edits {
         dropped.extend(e.drops);
         match merged.last_mut() {
-            Some((span, text, paths)) if *span == e.span && *text == e.text => paths.push(e.path),
-            Some((span, _, paths)) if clash(*span, e.span) => {
-                return Err(conflict(source, root, *span, &paths[0], &e.path));
+            Some(m) if m.changed.0 == e.span && m.text == e.text => m.paths.push(e.path),
+            Some(m) if clash(m.changed.0, e.span) => {
+                return Err(conflict(source, root, m.changed, &m.paths[0], &e.path));
             }
-            _ => merged.push((e.span, e.text, vec![e.path])),
+            _ => merged.push(Merged {
+                changed: Changed(e.span, e.extends),
+                text: e.text,
+                paths: vec![e.path],
+            }),
         }
     }
     // The first edit that changes a node which did not ask for it, and the
@@ -39,16 +43,15 @@ pub(super) fn check(source: &Source, root: &Node, mut edits: Vec<Edit>) -> Resul
         if dropped.iter().any(|d| path.starts_with(d)) {
             return Ok(());
         }
+        // Entries added to a list go after its last line, comment and all.
         let reach = line_end(&source.text, node.span.end);
-        let first = merged.partition_point(|(span, ..)| span.end < node.span.start);
-        for (i, (span, _, paths)) in merged.iter().enumerate().skip(first) {
-            if span.start > reach {
+        let first = merged.partition_point(|m| m.changed.0.end < node.span.start);
+        for (i, m) in merged.iter().enumerate().skip(first) {
+            if m.changed.0.start > reach {
                 break;
             }
-            let asked = paths
-                .iter()
-                .any(|p| p.starts_with(path) || path.starts_with(p));
-            if asked || !overlap(node.span, reach, *span) {
+            let asked = (m.paths.iter()).any(|p| p.starts_with(path) || path.starts_with(p));
+            if asked || !m.changed.changes(node.span) {
                 continue;
             }
             let deeper = match &unasked {
@@ -62,16 +65,17 @@ pub(super) fn check(source: &Source, root: &Node, mut edits: Vec<Edit>) -> Resul
         Ok(())
     })?;
     if let Some((i, other)) = unasked {
-        let (span, _, paths) = &merged[i];
-        return Err(conflict(source, root, *span, &paths[0], &other));
+        let m = &merged[i];
+        return Err(conflict(source, root, m.changed, &m.paths[0], &other));
     }
     Ok(merged
         .into_iter()
-        .map(|(span, text, mut paths)| Edit {
-            span,
-            text,
-            path: paths.swap_remove(0),
+        .map(|mut m| Edit {
+            span: m.changed.0,
+            text: m.text,
+            path: m.paths.swap_remove(0),
             drops: Vec::new(),
+            extends: m.changed.1,
         })
         .collect())
 }
@@ -87,17 +91,34 @@ fn clash(a: Span, b: Span) -> bool {
     }
 }
 
-/// Whether an edit of `b` changes the text of `a`. An insertion changes
-/// the nodes it is inside or at the edge of, up to `reach`: the end of the
-/// line `a` ends on, where entries are added to a block list after any
-/// comment.
-fn overlap(a: Span, reach: usize, b: Span) -> bool {
-    if b.is_empty() {
-        a.start <= b.start && b.start <= reach
-    } else if a.is_empty() {
-        b.start <= a.start && a.start < b.end
-    } else {
-        a.start < b.end && b.start < a.end
+/// One edit, and the nodes that asked for it.
+struct Merged {
+    changed: Changed,
+    text: String,
+    paths: Vec<Vec<usize>>,
+}
+
+/// The text an edit replaces, and for entries added to a block list the
+/// list's span (see `Edit::extends`).
+#[derive(Clone, Copy)]
+struct Changed(Span, Option<Span>);
+
+impl Changed {
+    /// Whether the edit changes the text of the node at `a`: an insertion
+    /// changes the nodes it is inside or at the edge of, or for entries
+    /// added to a list, the nodes around the list (itself, or its copies
+    /// through an alias, and what holds it).
+    fn changes(self, a: Span) -> bool {
+        let Changed(b, extends) = self;
+        match extends {
+            Some(list) => {
+                (a.start < b.start && b.start < a.end)
+                    || (a.start <= list.start && list.end <= a.end)
+            }
+            None if b.is_empty() => a.start <= b.start && b.start <= a.end,
+            None if a.is_empty() => b.start <= a.start && a.start < b.end,
+            None => a.start < b.end && b.start < a.end,
+        }
     }
 }
 
@@ -160,11 +181,18 @@ fn describe(root: &Node, path: &[usize]) -> String {
     }
 }
 
-/// The refusal: the edit at `span` asked for at `wanted` would also change
+/// The refusal: the edit `changed`, asked for at `wanted`, would also change
 /// what `other` reads.
-fn conflict(source: &Source, root: &Node, span: Span, wanted: &[usize], other: &[usize]) -> Error {
+fn conflict(
+    source: &Source,
+    root: &Node,
+    changed: Changed,
+    wanted: &[usize],
+    other: &[usize],
+) -> Error {
     let text = source.text.as_str();
-    let anchor = anchor_over(text, root, span);
+    let span = changed.0;
+    let anchor = anchor_over(text, root, changed);
     let message = format!(
         "cannot update {}: {} share text with {} through a YAML alias, and they need different values",
         source.name,
@@ -184,14 +212,13 @@ fn conflict(source: &Source, root: &Node, span: Span, wanted: &[usize], other: &
     err
 }
 
-/// The innermost anchored node whose text holds `span`: its anchor's name
-/// and where the anchor is.
-fn anchor_over(text: &str, root: &Node, span: Span) -> Option<(String, Span)> {
+/// The innermost anchored node whose text the edit changes: its anchor's
+/// name and where the anchor is.
+fn anchor_over(text: &str, root: &Node, changed: Changed) -> Option<(String, Span)> {
     let mut best: Option<(String, Span, usize)> = None;
     let mut path = Vec::new();
     let _ = walk(root, &mut path, &mut |node, _| {
-        let reach = line_end(text, node.span.end);
-        if overlap(node.span, reach, span)
+        if changed.changes(node.span)
             && best.as_ref().is_none_or(|(.., len)| node.span.len() < *len)
         {
             if let Some(at) = anchor_at(text, node.span) {
