@@ -492,16 +492,9 @@ pub fn parse_field_selector(s: &str) -> Result<FieldSelector, String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::relabel::labels;
 
     fn sel(s: &str) -> LabelSelector {
         match parse_label_selector(s) {

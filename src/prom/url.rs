@@ -128,14 +128,7 @@ pub fn scrape_url(labels: &SortedLabels<'_>, params: &[(String, Vec<String>)]) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::relabel::Labels;
-
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::relabel::{labels, Labels};
 
     fn scrape_url(labels: &Labels, params: &[(String, Vec<String>)]) -> String {
         super::scrape_url(&SortedLabels::of(labels), params)

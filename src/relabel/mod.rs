@@ -18,6 +18,15 @@ use std::collections::BTreeMap;
 /// A label set, sorted by name as Prometheus keeps it.
 pub type Labels = BTreeMap<String, String>;
 
+/// A label set from literal pairs, for tests.
+#[cfg(test)]
+pub fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// Input labels, sorted by name and unique, borrowed from the input text
 /// where possible so that large target files are not copied label by label.
 pub type LabelPairs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;

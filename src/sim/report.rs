@@ -318,14 +318,7 @@ pub fn text_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::relabel::Step;
-
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::relabel::{labels, Step};
 
     /// The hand-written JSON is exactly the contract's serde text.
     #[test]

@@ -91,29 +91,20 @@ fn write_block(
                 out.push_str(&string(k, None));
                 out.push(':');
                 let old = like.and_then(|n| n.get(k));
-                match v {
-                    Value::Object(c) if !c.is_empty() => {
-                        if child_flow(like, old, text) {
-                            out.push(' ');
-                            write_flow(out, v, false);
-                        } else {
-                            newline(out, col + 2);
-                            write_block(out, v, col + 2, eol, old, text);
-                        }
-                    }
-                    Value::Array(c) if !c.is_empty() => {
-                        if child_flow(like, old, text) {
-                            out.push(' ');
-                            write_flow(out, v, false);
-                        } else {
-                            newline(out, col + 2);
-                            write_block(out, v, col + 2, eol, old, text);
-                        }
-                    }
-                    other => {
-                        out.push(' ');
-                        out.push_str(&scalar(other, None));
-                    }
+                let nonempty_collection = match v {
+                    Value::Object(c) => !c.is_empty(),
+                    Value::Array(c) => !c.is_empty(),
+                    _ => false,
+                };
+                if !nonempty_collection {
+                    out.push(' ');
+                    out.push_str(&scalar(v, None));
+                } else if child_flow(like, old, text) {
+                    out.push(' ');
+                    write_flow(out, v, false);
+                } else {
+                    newline(out, col + 2);
+                    write_block(out, v, col + 2, eol, old, text);
                 }
             }
         }
