@@ -376,7 +376,7 @@ fn asks_to_be_scraped(
     // (the first such Endpoints object).
     let service = pods
         .iter()
-        .filter_map(|p| scrape_services.get(&(namespace.to_string(), p.clone())))
+        .filter_map(|p| scrape_services.get(namespace)?.get(p))
         .min_by_key(|(order, _)| *order);
     if let Some((_, name)) = service {
         return Some(format!(
@@ -397,10 +397,10 @@ fn is_scrape_annotated(annotations: Option<&Value>) -> bool {
         == Some("true")
 }
 
-/// (namespace, pod) to the first Endpoints object (by position) listing the
-/// pod whose Service is annotated `prometheus.io/scrape: "true"`, with that
-/// Service's name: built once, so each workload's question is a lookup.
-type ScrapeServices = HashMap<(String, String), (usize, String)>;
+/// Namespace, then pod, to the first Endpoints object (by position) listing
+/// the pod whose Service is annotated `prometheus.io/scrape: "true"`, with
+/// that Service's name: built once, so each workload's question is a lookup.
+type ScrapeServices = HashMap<String, HashMap<String, (usize, String)>>;
 
 fn scrape_services(sim: &Simulation) -> ScrapeServices {
     let key = |o: &Value| {
@@ -422,10 +422,11 @@ fn scrape_services(sim: &Simulation) -> ScrapeServices {
     let mut out = ScrapeServices::new();
     let endpoints = sim.objects.iter().filter(|o| o["kind"] == "Endpoints");
     for (order, ep) in endpoints.enumerate() {
-        let (namespace, name) = key(ep);
-        let Some(service) = services.get(&(namespace.clone(), name.clone())) else {
+        let ep_key = key(ep);
+        let Some(service) = services.get(&ep_key) else {
             continue;
         };
+        let (namespace, name) = ep_key;
         if !is_scrape_annotated(service.pointer("/metadata/annotations")) {
             continue;
         }
@@ -435,7 +436,9 @@ fn scrape_services(sim: &Simulation) -> ScrapeServices {
             .flatten()
             .filter_map(|a| a.pointer("/targetRef/name").and_then(Value::as_str))
         {
-            out.entry((namespace.clone(), pod.to_string()))
+            out.entry(namespace.clone())
+                .or_default()
+                .entry(pod.to_string())
                 .or_insert_with(|| (order, name.clone()));
         }
     }

@@ -93,16 +93,15 @@ pub struct Simulation {
     pub objects: Vec<Value>,
     pub workloads: Vec<SimWorkload>,
     pub nodes: Vec<SimNode>,
-    /// (namespace, pod name) to the first workload with that pod.
-    owners: HashMap<(String, String), usize>,
+    /// Namespace, then pod name, to the first workload with that pod
+    /// (nested so a lookup borrows its keys).
+    owners: HashMap<String, HashMap<String, usize>>,
 }
 
 impl Simulation {
     /// The workload a simulated pod belongs to.
     pub fn workload_of(&self, namespace: &str, pod: &str) -> Option<usize> {
-        self.owners
-            .get(&(namespace.to_string(), pod.to_string()))
-            .copied()
+        self.owners.get(namespace)?.get(pod).copied()
     }
 }
 
@@ -152,7 +151,9 @@ pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
     for (index, w) in sim.workloads.iter().enumerate() {
         for pod in &w.pods {
             sim.owners
-                .entry((w.namespace.clone(), pod.clone()))
+                .entry(w.namespace.clone())
+                .or_default()
+                .entry(pod.clone())
                 .or_insert(index);
         }
     }

@@ -118,21 +118,22 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
 }
 
 fn source_value(rule: &Rule, lb: &LabelBuilder<'_>, budget: &mut usize) -> Result<String, usize> {
-    let len = rule
-        .source_labels
-        .iter()
-        .map(|name| lb.get(name).len())
-        .fold(0usize, usize::saturating_add)
-        .saturating_add(
-            rule.separator
-                .len()
-                .saturating_mul(rule.source_labels.len().saturating_sub(1)),
-        );
-    spend(budget, len)?;
-    Ok(match rule.source_labels.as_slice() {
-        [] => String::new(),
-        [one] => lb.get(one).to_string(),
+    match rule.source_labels.as_slice() {
+        [] => Ok(String::new()),
+        [one] => {
+            let value = lb.get(one);
+            spend(budget, value.len())?;
+            Ok(value.to_string())
+        }
         many => {
+            // The joined length first: many copies of a huge label are
+            // refused before any is made.
+            let len = many
+                .iter()
+                .map(|name| lb.get(name).len())
+                .fold(0usize, usize::saturating_add)
+                .saturating_add(rule.separator.len().saturating_mul(many.len() - 1));
+            spend(budget, len)?;
             let mut out = String::with_capacity(len);
             for (i, name) in many.iter().enumerate() {
                 if i > 0 {
@@ -140,9 +141,9 @@ fn source_value(rule: &Rule, lb: &LabelBuilder<'_>, budget: &mut usize) -> Resul
                 }
                 out.push_str(lb.get(name));
             }
-            out
+            Ok(out)
         }
-    })
+    }
 }
 
 /// Applies one rule; `false` means the target (or series) is dropped, `Err`
