@@ -22,6 +22,7 @@ pub mod input;
 pub mod k8s;
 pub mod k8s_sd;
 pub mod lint;
+pub mod operator;
 pub mod output;
 pub mod prom;
 pub mod relabel;

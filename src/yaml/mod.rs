@@ -11,6 +11,7 @@
 //! — the dialect Prometheus and Kubernetes actually read.
 
 mod emit;
+mod goyaml;
 mod loader;
 mod position;
 mod scalar;
@@ -18,6 +19,7 @@ mod snippet;
 mod source;
 
 pub use emit::to_yaml;
+pub use goyaml::{to_go_yaml, GoYaml};
 pub use loader::{load_stream, Limits, LoadError};
 pub use scalar::Resolved;
 pub use snippet::{escape_controls, IndexedText};

@@ -1,0 +1,96 @@
+//! Which monitors a Prometheus selects (`pkg/prometheus/resource_selector.go`):
+//! a missing `*Selector` selects nothing, `{}` selects everything; a missing
+//! `*NamespaceSelector` means the Prometheus's own namespace only, `{}`
+//! every namespace. Namespaces are matched on the labels of the Namespace
+//! objects in the input plus `kubernetes.io/metadata.name`, which the API
+//! server sets on every namespace.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::model::common::Meta;
+use super::model::prometheus::MonitorSelection;
+use super::model::{Prometheus, Resources};
+
+/// Labels of the namespaces defined in the input.
+#[derive(Debug, Default)]
+pub struct Namespaces {
+    pub labels: HashMap<String, BTreeMap<String, String>>,
+}
+
+impl Namespaces {
+    /// The labels a namespace has in the cluster, as far as the input says.
+    pub fn labels_of(&self, name: &str) -> BTreeMap<String, String> {
+        let mut labels = self.labels.get(name).cloned().unwrap_or_default();
+        labels.insert("kubernetes.io/metadata.name".into(), name.into());
+        labels
+    }
+}
+
+/// Why a monitor is not selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unselected {
+    /// The Prometheus has no selector for this kind.
+    NoSelector,
+    /// The monitor's labels do not satisfy the selector.
+    Labels,
+    /// The monitor's namespace is not selected.
+    Namespace,
+}
+
+/// Whether `selection` picks a resource with `meta` for `prom`.
+pub fn selects(
+    prom: &Prometheus,
+    selection: &MonitorSelection,
+    meta: &Meta,
+    namespaces: &Namespaces,
+) -> Result<(), Unselected> {
+    let Some(selector) = &selection.selector else {
+        return Err(Unselected::NoSelector);
+    };
+    if !selector.to_label_selector().matches(&meta.labels) {
+        return Err(Unselected::Labels);
+    }
+    let ns_ok = match &selection.namespace_selector {
+        None => meta.namespace == prom.meta.namespace,
+        Some(sel) => sel
+            .to_label_selector()
+            .matches(&namespaces.labels_of(&meta.namespace)),
+    };
+    if !ns_ok {
+        return Err(Unselected::Namespace);
+    }
+    Ok(())
+}
+
+/// The monitors `prom` selects.
+pub fn select(prom: &Prometheus, all: &Resources, namespaces: &Namespaces) -> Resources {
+    let pick = |sel: &MonitorSelection, meta: &Meta| selects(prom, sel, meta, namespaces).is_ok();
+    Resources {
+        servers: Vec::new(),
+        service_monitors: all
+            .service_monitors
+            .iter()
+            .filter(|m| pick(&prom.service_monitors, &m.meta))
+            .cloned()
+            .collect(),
+        pod_monitors: all
+            .pod_monitors
+            .iter()
+            .filter(|m| pick(&prom.pod_monitors, &m.meta))
+            .cloned()
+            .collect(),
+        probes: all
+            .probes
+            .iter()
+            .filter(|m| pick(&prom.probes, &m.meta))
+            .cloned()
+            .collect(),
+        scrape_configs: all
+            .scrape_configs
+            .iter()
+            .filter(|m| pick(&prom.scrape_configs, &m.meta))
+            .cloned()
+            .collect(),
+        other_kinds: Vec::new(),
+    }
+}
