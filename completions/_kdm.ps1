@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('relabel-sim', 'relabel-sim', [CompletionResultType]::ParameterValue, 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run unit tests for scrape configs: expected targets, labels and drops, in YAML files')
+            [CompletionResult]::new('operator-config', 'operator-config', [CompletionResultType]::ParameterValue, 'Print the Prometheus configuration prometheus-operator would generate from Prometheus resources and monitors')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -130,6 +131,15 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kdm;operator-config' {
+            [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Only the Prometheus (or PrometheusAgent) with this name or namespace/name')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kdm;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -143,6 +153,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('relabel-sim', 'relabel-sim', [CompletionResultType]::ParameterValue, 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run unit tests for scrape configs: expected targets, labels and drops, in YAML files')
+            [CompletionResult]::new('operator-config', 'operator-config', [CompletionResultType]::ParameterValue, 'Print the Prometheus configuration prometheus-operator would generate from Prometheus resources and monitors')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -161,6 +172,9 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             break
         }
         'kdm;help;test' {
+            break
+        }
+        'kdm;help;operator-config' {
             break
         }
         'kdm;help;completions' {

@@ -28,6 +28,9 @@ _kdm() {
             kdm,lint)
                 cmd="kdm__subcmd__lint"
                 ;;
+            kdm,operator-config)
+                cmd="kdm__subcmd__operator__subcmd__config"
+                ;;
             kdm,relabel-sim)
                 cmd="kdm__subcmd__relabel__subcmd__sim"
                 ;;
@@ -58,6 +61,9 @@ _kdm() {
             kdm__subcmd__help,lint)
                 cmd="kdm__subcmd__help__subcmd__lint"
                 ;;
+            kdm__subcmd__help,operator-config)
+                cmd="kdm__subcmd__help__subcmd__operator__subcmd__config"
+                ;;
             kdm__subcmd__help,relabel-sim)
                 cmd="kdm__subcmd__help__subcmd__relabel__subcmd__sim"
                 ;;
@@ -74,7 +80,7 @@ _kdm() {
 
     case "${cmd}" in
         kdm)
-            opts="-h -V --color --help --version generate relabel-sim lint test completions help"
+            opts="-h -V --color --help --version generate relabel-sim lint test operator-config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -240,7 +246,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__help)
-            opts="generate relabel-sim lint test completions help"
+            opts="generate relabel-sim lint test operator-config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,6 +329,20 @@ _kdm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kdm__subcmd__help__subcmd__operator__subcmd__config)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kdm__subcmd__help__subcmd__relabel__subcmd__sim)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -383,6 +403,28 @@ _kdm() {
                     return 0
                     ;;
                 --explain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdm__subcmd__operator__subcmd__config)
+            opts="-h -V --prometheus --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prometheus)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand relabel-sim 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would'
             cand lint 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
             cand test 'Run unit tests for scrape configs: expected targets, labels and drops, in YAML files'
+            cand operator-config 'Print the Prometheus configuration prometheus-operator would generate from Prometheus resources and monitors'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -118,6 +119,14 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kdm;operator-config'= {
+            cand --prometheus 'Only the Prometheus (or PrometheusAgent) with this name or namespace/name'
+            cand --color 'When to use colours in output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kdm;completions'= {
             cand --color 'When to use colours in output'
             cand -h 'Print help'
@@ -130,6 +139,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand relabel-sim 'Run a scrape config''s relabel rules over sample targets, exactly as Prometheus would'
             cand lint 'Check DaemonSets, workloads and Prometheus scrape configs, with exact locations'
             cand test 'Run unit tests for scrape configs: expected targets, labels and drops, in YAML files'
+            cand operator-config 'Print the Prometheus configuration prometheus-operator would generate from Prometheus resources and monitors'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -143,6 +153,8 @@ set edit:completion:arg-completer[kdm] = {|@words|
         &'kdm;help;lint'= {
         }
         &'kdm;help;test'= {
+        }
+        &'kdm;help;operator-config'= {
         }
         &'kdm;help;completions'= {
         }

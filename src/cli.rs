@@ -70,6 +70,9 @@ pub enum Command {
     /// Run unit tests for scrape configs: expected targets, labels and drops, in YAML files.
     #[command(after_help = TEST_EXAMPLES)]
     Test(TestArgs),
+    /// Print the Prometheus configuration prometheus-operator would generate from Prometheus resources and monitors.
+    #[command(after_help = OPERATOR_EXAMPLES)]
+    OperatorConfig(OperatorConfigArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  kdm completions zsh > ~/.zfunc/_kdm")]
     Completions(CompletionsArgs),
@@ -405,6 +408,33 @@ pub struct TestArgs {
     /// kept), then run the updated files again and report that run.
     #[arg(long)]
     pub update: bool,
+}
+
+const OPERATOR_EXAMPLES: &str = "\
+Reads Prometheus and PrometheusAgent resources, ServiceMonitors, PodMonitors,
+Probes and ScrapeConfigs (multi-document YAML, kind: List, directories, -)
+and prints, for each Prometheus, the global section and scrape jobs that
+prometheus-operator v0.93.0 would write, byte for byte as it writes them.
+Each Prometheus compiles the monitors its selectors pick; with no Prometheus
+in the input, every monitor is compiled (and a note says so). Secret values
+are never read: they are written as <secret namespace/name:key>.
+
+Examples:
+  kdm operator-config deploy/monitoring/
+  helm template kps prometheus-community/kube-prometheus-stack | kdm operator-config -
+
+Exit codes: 0 every selected monitor compiled, 1 the operator would refuse
+a monitor (each is reported at its line), 2 input error.";
+
+#[derive(Debug, Args)]
+pub struct OperatorConfigArgs {
+    /// Files or directories with the resources (- reads standard input).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+
+    /// Only the Prometheus (or PrometheusAgent) with this name or namespace/name.
+    #[arg(long, value_name = "NAME")]
+    pub prometheus: Option<String>,
 }
 
 /// `--role` takes the discovery's own role names.

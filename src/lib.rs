@@ -143,13 +143,16 @@ pub fn run(cli: cli::Cli) -> i32 {
         cli::Command::Lint(args) => args.format == report::Format::Human,
         cli::Command::Test(args) => args.format == report::Format::Human,
         cli::Command::RelabelSim(args) => args.format == report::Format::Human,
-        cli::Command::Generate(_) | cli::Command::Completions(_) => false,
+        cli::Command::Generate(_)
+        | cli::Command::Completions(_)
+        | cli::Command::OperatorConfig(_) => false,
     });
     let result = match &cli.command {
         cli::Command::Lint(args) => cmd::lint::run(args, out, err).and_then(|o| o.print(&mut sink)),
         cli::Command::Generate(args) => cmd::generate::run(args, err).print(&mut sink),
         cli::Command::Test(args) => cmd::test::run(args, out, err).print(&mut sink),
         cli::Command::RelabelSim(args) => cmd::relabel_sim::run(args, out, &mut sink).map(|()| 0),
+        cli::Command::OperatorConfig(args) => cmd::operator_config::run(args, err).print(&mut sink),
         cli::Command::Completions(args) => sink
             .print(&cmd::completions::script(args.shell))
             .map(|()| 0),

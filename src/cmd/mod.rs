@@ -2,6 +2,7 @@
 pub mod completions;
 pub mod generate;
 pub mod lint;
+pub mod operator_config;
 pub mod relabel_sim;
 pub mod test;
 

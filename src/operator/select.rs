@@ -94,3 +94,48 @@ pub fn select(prom: &Prometheus, all: &Resources, namespaces: &Namespaces) -> Re
         other_kinds: Vec::new(),
     }
 }
+
+/// Why `prom` does not select a monitor, in words (`field` names the
+/// Prometheus's selector, e.g. `serviceMonitorSelector`); `None` when it
+/// does.
+pub fn why_not(
+    prom: &Prometheus,
+    selection: &MonitorSelection,
+    field: &str,
+    meta: &Meta,
+    namespaces: &Namespaces,
+) -> Option<String> {
+    let reason = selects(prom, selection, meta, namespaces).err()?;
+    Some(match reason {
+        Unselected::NoSelector => format!("the Prometheus has no {field}, so it selects none"),
+        Unselected::Labels => {
+            let selector = selection.selector.as_ref()?.to_label_selector();
+            let unmet = selector.first_unmet(&meta.labels)?;
+            let r = &selector.requirements[unmet];
+            match r.operator {
+                crate::k8s::selector::Operator::Equals => format!(
+                    "its labels do not match the {field}: add the label `{}: {}`",
+                    r.key,
+                    r.values.first().map_or("", String::as_str)
+                ),
+                op => format!(
+                    "its labels do not match the {field}: `{}` {op:?} {:?}",
+                    r.key, r.values
+                ),
+            }
+        }
+        Unselected::Namespace => match selection.namespace_selector {
+            None => format!(
+                "its namespace {} is not the Prometheus's own ({}), and the Prometheus has no {}",
+                meta.namespace,
+                prom.meta.namespace,
+                field.replace("Selector", "NamespaceSelector")
+            ),
+            Some(_) => format!(
+                "its namespace {} is not selected by the {}",
+                meta.namespace,
+                field.replace("Selector", "NamespaceSelector")
+            ),
+        },
+    })
+}

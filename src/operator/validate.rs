@@ -211,7 +211,7 @@ fn endpoint_problem(
 ) -> Option<(String, Option<At>)> {
     let prefix = format!("endpoints[{i}]");
     if let Err(m) = interval_and_timeout(prom, &ep.interval, &ep.scrape_timeout) {
-        return Some((format!("{prefix}: {m}"), None));
+        return Some((format!("{prefix}: {m}"), ep.timeout_at));
     }
     if let Err((m, at)) = relabelings(prom, &ep.relabelings, "relabelConfigs") {
         return Some((format!("{prefix}: {m}"), at));

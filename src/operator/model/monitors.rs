@@ -57,6 +57,8 @@ pub struct EndpointCommon {
     pub bearer_token_file: String,
     /// The endpoint in the user's file.
     pub node_span: crate::yaml::Span,
+    /// Where `scrapeTimeout` is written.
+    pub timeout_at: Option<super::common::At>,
 }
 
 impl EndpointCommon {
@@ -77,6 +79,9 @@ impl EndpointCommon {
             http: HttpConfig::read(r, o)?,
             bearer_token_file: r.str(o, "bearerTokenFile")?,
             node_span: ep.span,
+            timeout_at: r
+                .field(o, "scrapeTimeout")
+                .map(|n| super::common::At { file, span: n.span }),
         })
     }
 }
