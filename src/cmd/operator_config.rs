@@ -1,8 +1,6 @@
 //! `kdm operator-config`: the configuration prometheus-operator would
 //! generate, per Prometheus resource.
 
-use std::collections::BTreeMap;
-
 use crate::cli::OperatorConfigArgs;
 use crate::cmd::Outcome;
 use crate::diag::Error;
@@ -50,22 +48,7 @@ pub fn run(args: &OperatorConfigArgs, err: Term) -> Outcome {
         return fail(errors, err, 2);
     }
     res.apply_crd_defaults();
-    let mut namespaces = Namespaces::default();
-    for o in objects
-        .iter()
-        .filter(|o| o.kind == "Namespace" && o.api_version == "v1")
-    {
-        let labels: BTreeMap<String, String> = o
-            .labels()
-            .and_then(|l| l.as_map())
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|(k, v)| Some((k.key_string(), v.as_str()?.to_string())))
-            .collect();
-        if let Some(name) = o.name {
-            namespaces.labels.insert(name.to_string(), labels);
-        }
-    }
+    let namespaces = Namespaces::from_objects(&objects);
     for (kind, file, span) in &res.other_kinds {
         notes.push(format!(
             "{}: {kind} is not compiled (it does not decide what is scraped)",
@@ -179,10 +162,7 @@ pub fn run(args: &OperatorConfigArgs, err: Term) -> Outcome {
                         r.monitor,
                         r.message
                     );
-                    let e = match r.at {
-                        Some(at) => Error::at(&sources[at.file], at.span, message, "refused"),
-                        None => Error::plain(message),
-                    };
+                    let e = Error::at(&sources[r.at.file], r.at.span, message, "refused");
                     errors.push(e.with_severity(miette::Severity::Warning));
                     code = code.max(1);
                 }

@@ -13,6 +13,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
     v.extend_from_slice(rules::schema::RULES);
     v.extend_from_slice(rules::prometheus::RULES);
     v.extend_from_slice(rules::coverage::RULES);
+    v.extend_from_slice(rules::operator::RULES);
     v
 }
 

@@ -34,7 +34,8 @@ pub struct Rejection {
     /// `namespace/name`.
     pub monitor: String,
     pub message: String,
-    pub at: Option<model::At>,
+    /// The refused part (a relabeling, `scrapeTimeout`), else the monitor.
+    pub at: model::At,
 }
 
 /// What one Prometheus (or agent) would run.
@@ -63,6 +64,8 @@ pub fn stand_in_prometheus() -> Prometheus {
             name: "prometheus".into(),
             namespace: "monitoring".into(),
             labels: Default::default(),
+            anchor: crate::yaml::Span::default(),
+            labels_span: None,
         },
         file: 0,
         anchor: crate::yaml::Span::default(),
@@ -121,6 +124,11 @@ pub fn compile_selected(
     let mut compiled = generate(prom, &accepted, opts)?;
     compiled.rejected = rejected;
     Ok(compiled)
+}
+
+/// The selected monitors `prom` would refuse.
+pub fn refusals(prom: &Prometheus, selected: &Resources) -> Vec<Rejection> {
+    validate::split(prom, selected).1
 }
 
 /// The generator alone (`GenerateServerConfiguration`): every monitor in

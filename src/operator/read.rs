@@ -38,6 +38,11 @@ impl<'a> Reader<'a> {
         obj?.get(key).filter(|n| !n.is_null())
     }
 
+    /// Where the field `key` of `obj` is written.
+    pub fn span_of(&self, obj: Option<&Node>, key: &str) -> Option<crate::yaml::Span> {
+        self.field(obj, key).map(|n| n.span)
+    }
+
     pub fn opt_str(&self, obj: Option<&Node>, key: &str) -> Result<Option<String>> {
         self.field(obj, key)
             .map(|n| self.dec.string(n, &format!("{key} (a string)")))

@@ -18,6 +18,27 @@ pub struct Namespaces {
 }
 
 impl Namespaces {
+    /// The Namespace objects among `objects`.
+    pub fn from_objects(objects: &[crate::k8s::Object]) -> Namespaces {
+        let mut out = Namespaces::default();
+        for o in objects
+            .iter()
+            .filter(|o| o.kind == "Namespace" && o.api_version == "v1")
+        {
+            let labels: BTreeMap<String, String> = o
+                .labels()
+                .and_then(|l| l.as_map())
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|(k, v)| Some((k.key_string(), v.as_str()?.to_string())))
+                .collect();
+            if let Some(name) = o.name {
+                out.labels.insert(name.to_string(), labels);
+            }
+        }
+        out
+    }
+
     /// The labels a namespace has in the cluster, as far as the input says.
     pub fn labels_of(&self, name: &str) -> BTreeMap<String, String> {
         let mut labels = self.labels.get(name).cloned().unwrap_or_default();

@@ -104,14 +104,18 @@ fn relabelings(
 pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejection>) {
     let mut rejected = Vec::new();
     let mut out = Resources::default();
-    let mut refuse = |kind, monitor: String, message: String, at: Option<At>| {
-        rejected.push(Rejection {
-            kind,
-            monitor,
-            message,
-            at,
-        })
-    };
+    let mut refuse =
+        |kind, meta: &super::model::Meta, file: usize, message: String, at: Option<At>| {
+            rejected.push(Rejection {
+                kind,
+                monitor: meta.key(),
+                message,
+                at: at.unwrap_or(At {
+                    file,
+                    span: meta.anchor,
+                }),
+            })
+        };
     for sm in &selected.service_monitors {
         let mut problem = scrape_class(prom, sm.common.limits.scrape_class_name.as_deref())
             .err()
@@ -123,7 +127,7 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
             problem = endpoint_problem(prom, &ep.common, i);
         }
         match problem {
-            Some((m, a)) => refuse(MonitorKind::ServiceMonitor, sm.meta.key(), m, a),
+            Some((m, a)) => refuse(MonitorKind::ServiceMonitor, &sm.meta, sm.file, m, a),
             None => out.service_monitors.push(sm.clone()),
         }
     }
@@ -138,7 +142,7 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
             problem = endpoint_problem(prom, &ep.common, i);
         }
         match problem {
-            Some((m, a)) => refuse(MonitorKind::PodMonitor, pm.meta.key(), m, a),
+            Some((m, a)) => refuse(MonitorKind::PodMonitor, &pm.meta, pm.file, m, a),
             None => out.pod_monitors.push(pm.clone()),
         }
     }
@@ -168,7 +172,7 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
                 Ok(())
             });
         match problem {
-            Err((m, a)) => refuse(MonitorKind::Probe, p.meta.key(), m, a),
+            Err((m, a)) => refuse(MonitorKind::Probe, &p.meta, p.file, m, a),
             Ok(()) => out.probes.push(p.clone()),
         }
     }
@@ -197,7 +201,7 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
                 relabelings(prom, &sc.metric_relabelings, "metricRelabelings")
             });
         match problem {
-            Err((m, a)) => refuse(MonitorKind::ScrapeConfig, sc.meta.key(), m, a),
+            Err((m, a)) => refuse(MonitorKind::ScrapeConfig, &sc.meta, sc.file, m, a),
             Ok(()) => out.scrape_configs.push(sc.clone()),
         }
     }

@@ -1,6 +1,7 @@
 //! Lint rules, one file each, grouped by what they inspect.
 pub mod coverage;
 pub mod labels;
+pub mod operator;
 pub mod pods;
 pub mod prometheus;
 pub mod schema;

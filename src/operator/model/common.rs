@@ -21,6 +21,10 @@ pub struct Meta {
     pub name: String,
     pub namespace: String,
     pub labels: BTreeMap<String, String>,
+    /// Where findings about the resource point: its name, else the object.
+    pub anchor: Span,
+    /// `metadata.labels`, when written.
+    pub labels_span: Option<Span>,
 }
 
 impl Meta {
@@ -30,6 +34,8 @@ impl Meta {
             name: r.str(meta, "name")?,
             namespace: r.str(meta, "namespace")?,
             labels: r.string_map(meta, "labels")?.unwrap_or_default(),
+            anchor: r.field(meta, "name").map_or(obj.span, |n| n.span),
+            labels_span: meta.and_then(|m| m.entry("labels")).map(|(k, _)| k.span),
         })
     }
 

@@ -33,43 +33,64 @@ pub struct Resources {
 
 impl Resources {
     /// Reads the resources among `objects`; `sources[object.file]` is the
-    /// file each came from.
+    /// file each came from. The first malformed resource is an error.
     pub fn read(sources: &[&Source], objects: &[Object]) -> Result<Resources> {
+        let (res, mut errors) = Resources::read_each(sources, objects);
+        match errors.is_empty() {
+            true => Ok(res),
+            false => Err(errors.swap_remove(0)),
+        }
+    }
+
+    /// [`Resources::read`], keeping every well-formed resource and an error
+    /// for each malformed one (lint reports those through the schema rule).
+    pub fn read_each(sources: &[&Source], objects: &[Object]) -> (Resources, Vec<Error>) {
         let mut out = Resources::default();
+        let mut errors = Vec::new();
         for o in objects {
             let group = o.api_version.split('/').next().unwrap_or("");
             if group != GROUP {
                 continue;
             }
-            let src = sources
-                .get(o.file)
-                .ok_or_else(|| Error::plain("internal error: object without a source"))?;
-            let r = Reader::new(src);
-            match o.kind {
-                "Prometheus" => out.servers.push(Prometheus::read(
-                    &r,
-                    o.file,
-                    o.node,
-                    ServerKind::Prometheus,
-                )?),
-                "PrometheusAgent" => {
-                    out.servers
-                        .push(Prometheus::read(&r, o.file, o.node, ServerKind::Agent)?)
-                }
-                "ServiceMonitor" => out
-                    .service_monitors
-                    .push(ServiceMonitor::read(&r, o.file, o.node)?),
-                "PodMonitor" => out.pod_monitors.push(PodMonitor::read(&r, o.file, o.node)?),
-                "Probe" => out.probes.push(Probe::read(&r, o.file, o.node)?),
-                "ScrapeConfig" => out
-                    .scrape_configs
-                    .push(ScrapeConfig::read(&r, o.file, o.node)?),
-                other => out
-                    .other_kinds
-                    .push((other.to_string(), o.file, o.anchor())),
+            let Some(src) = sources.get(o.file) else {
+                errors.push(Error::plain("internal error: object without a source"));
+                continue;
+            };
+            if let Err(e) = out.read_one(src, o) {
+                errors.push(e);
             }
         }
-        Ok(out)
+        (out, errors)
+    }
+
+    fn read_one(&mut self, src: &Source, o: &Object) -> Result<()> {
+        let r = Reader::new(src);
+        match o.kind {
+            "Prometheus" => self.servers.push(Prometheus::read(
+                &r,
+                o.file,
+                o.node,
+                ServerKind::Prometheus,
+            )?),
+            "PrometheusAgent" => {
+                self.servers
+                    .push(Prometheus::read(&r, o.file, o.node, ServerKind::Agent)?)
+            }
+            "ServiceMonitor" => self
+                .service_monitors
+                .push(ServiceMonitor::read(&r, o.file, o.node)?),
+            "PodMonitor" => self
+                .pod_monitors
+                .push(PodMonitor::read(&r, o.file, o.node)?),
+            "Probe" => self.probes.push(Probe::read(&r, o.file, o.node)?),
+            "ScrapeConfig" => self
+                .scrape_configs
+                .push(ScrapeConfig::read(&r, o.file, o.node)?),
+            other => self
+                .other_kinds
+                .push((other.to_string(), o.file, o.anchor())),
+        }
+        Ok(())
     }
 
     pub fn monitor_count(&self) -> usize {

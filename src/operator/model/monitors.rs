@@ -15,6 +15,8 @@ pub struct MonitorCommon {
     pub job_label: String,
     pub pod_target_labels: Vec<String>,
     pub selector: Selector,
+    /// Where `spec.selector` is written.
+    pub selector_span: Option<crate::yaml::Span>,
     pub selector_mechanism: Option<String>,
     pub namespace_selector: NamespaceSelector,
     pub attach_metadata_node: Option<Option<bool>>,
@@ -28,6 +30,7 @@ impl MonitorCommon {
             job_label: r.str(spec, "jobLabel")?,
             pod_target_labels: r.strings(spec, "podTargetLabels")?,
             selector: Selector::read(r, spec, "selector")?,
+            selector_span: spec.and_then(|s| s.entry("selector")).map(|(k, _)| k.span),
             selector_mechanism: r.opt_str(spec, "selectorMechanism")?,
             namespace_selector: NamespaceSelector::read(r, spec)?,
             attach_metadata_node: match attach {
@@ -90,6 +93,8 @@ impl EndpointCommon {
 pub struct ServiceEndpoint {
     pub port: String,
     pub target_port: Option<IntOrString>,
+    /// Where `port` (else `targetPort`) is written.
+    pub port_span: Option<crate::yaml::Span>,
     pub common: EndpointCommon,
 }
 
@@ -111,6 +116,9 @@ impl ServiceMonitor {
             endpoints.push(ServiceEndpoint {
                 port: r.str(Some(ep), "port")?,
                 target_port: IntOrString::read(r, Some(ep), "targetPort")?,
+                port_span: r
+                    .span_of(Some(ep), "port")
+                    .or_else(|| r.span_of(Some(ep), "targetPort")),
                 common: EndpointCommon::read(r, file, ep)?,
             });
         }
@@ -127,6 +135,8 @@ impl ServiceMonitor {
 
 #[derive(Debug, Clone)]
 pub struct PodEndpoint {
+    /// Where `port` (else `portNumber`, else `targetPort`) is written.
+    pub port_span: Option<crate::yaml::Span>,
     pub port: Option<String>,
     pub port_number: Option<i64>,
     pub target_port: Option<IntOrString>,
@@ -147,6 +157,10 @@ impl PodMonitor {
         let mut endpoints = Vec::new();
         for ep in r.seq(spec, "podMetricsEndpoints")? {
             endpoints.push(PodEndpoint {
+                port_span: r
+                    .span_of(Some(ep), "port")
+                    .or_else(|| r.span_of(Some(ep), "portNumber"))
+                    .or_else(|| r.span_of(Some(ep), "targetPort")),
                 port: r.opt_str(Some(ep), "port")?,
                 port_number: r.opt_int(Some(ep), "portNumber")?,
                 target_port: IntOrString::read(r, Some(ep), "targetPort")?,
