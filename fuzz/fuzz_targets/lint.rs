@@ -1,7 +1,7 @@
 //! `kdm lint` on arbitrary documents: no panic, and every finding inside
 //! its file.
 #![no_main]
-use kdm::cmd::lint::DEFAULT_KUBERNETES_VERSION;
+use kdm::k8s::schema::DEFAULT_VERSION as DEFAULT_KUBERNETES_VERSION;
 use kdm::lint::runner::lint_parsed;
 use kdm::yaml::Source;
 use libfuzzer_sys::fuzz_target;
