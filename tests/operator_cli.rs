@@ -101,3 +101,21 @@ fn bad_input_is_an_error_at_its_line() {
     assert_eq!(missing.code, 2);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The README's worked example: why a ServiceMonitor scrapes nothing.
+#[test]
+fn lint_explains_why_a_service_monitor_scrapes_nothing() {
+    let r = kdm(&["lint", "testdata/operator/why-not-scraping/"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("add the label `release: kps`"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("use `port: http-metrics`"),
+        "{}",
+        r.stdout
+    );
+    insta::assert_snapshot!(r.stdout);
+}

@@ -18,6 +18,20 @@ pub use scrape_config::ScrapeConfig;
 
 pub const GROUP: &str = "monitoring.coreos.com";
 
+/// Whether kdm reads `o` as a prometheus-operator resource.
+pub fn is_read_kind(o: &Object) -> bool {
+    o.api_version.split('/').next() == Some(GROUP)
+        && matches!(
+            o.kind,
+            "Prometheus"
+                | "PrometheusAgent"
+                | "ServiceMonitor"
+                | "PodMonitor"
+                | "Probe"
+                | "ScrapeConfig"
+        )
+}
+
 /// Every prometheus-operator resource in the input.
 #[derive(Debug, Default)]
 pub struct Resources {

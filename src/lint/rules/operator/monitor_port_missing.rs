@@ -66,6 +66,29 @@ fn container_ports(w: &Workload<'_>) -> Vec<(String, i64)> {
     out
 }
 
+/// The name of a Service port whose `targetPort` is `name` (the container
+/// port's name, often mistaken for the Service port's).
+fn target_port_alias(services: &[&Object<'_>], name: &str) -> Option<String> {
+    services.iter().find_map(|s| {
+        s.node
+            .get("spec")?
+            .get("ports")?
+            .as_seq()?
+            .iter()
+            .find(|p| p.get("targetPort").and_then(Node::as_str) == Some(name))
+            .and_then(|p| p.get("name").and_then(Node::as_str))
+            .map(str::to_string)
+    })
+}
+
+/// `spec.ports` of a Service, else the Service.
+fn ports_span(svc: &Object<'_>) -> Span {
+    svc.node
+        .get("spec")
+        .and_then(|s| s.entry("ports"))
+        .map_or(svc.anchor(), |(k, _)| k.span)
+}
+
 fn service_port_names(svc: &Object<'_>) -> Vec<String> {
     svc.node
         .get("spec")
@@ -191,8 +214,18 @@ impl Rule for MonitorPortMissing {
                                 ep.port
                             ),
                         )
-                        .help(format!("`port` is a Service port's name: {}", listed.join("; ")))
-                        .related(services[0].file, services[0].anchor(), "selected Service"),
+                        .help(match target_port_alias(&services, &ep.port) {
+                            Some(port_name) => format!(
+                                "{:?} is the container port a Service port targets; `port` takes the Service port's name: use `port: {port_name}`",
+                                ep.port
+                            ),
+                            None => format!("`port` is a Service port's name: {}", listed.join("; ")),
+                        })
+                        .related(
+                            services[0].file,
+                            ports_span(services[0]),
+                            format!("ports of {}", services[0].display_name()),
+                        ),
                     );
                 } else if let Some(tp) = &ep.target_port {
                     let mut ports = Vec::new();
