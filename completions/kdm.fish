@@ -51,7 +51,11 @@ complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcom
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l image -d 'Container image, REPOSITORY[:TAG][@DIGEST] (sets `image`)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l port -d 'Metrics/HTTP port number (sets `port.containerPort`)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s o -l output -d 'Write the manifests to FILE (atomically) instead of stdout; `-o` names a file here, as in curl (the other commands choose a report with --format)' -r
-complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l scrape-config -d 'Also write a Prometheus scrape config for the DaemonSet to FILE' -r
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l scrape-with -d 'How Prometheus finds the pods, one way only so that nothing is scraped twice (sets `metrics.scrapeWith`; default: annotations)' -r -f -a "annotations\t'prometheus.io/* pod annotations (the default)'
+scrape-config\t'a scrape job written to --scrape-config FILE'
+pod-monitor\t'a prometheus-operator PodMonitor'
+service-monitor\t'a headless Service and a prometheus-operator ServiceMonitor'"
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l scrape-config -d 'Write a Prometheus scrape job for the DaemonSet to FILE (- for stdout); implies --scrape-with scrape-config' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l kubernetes-version -d 'Kubernetes version whose schemas the output is checked against' -r
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''
@@ -59,7 +63,7 @@ never\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l list-templates -d 'List the built-in templates and exit'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l show-values -d 'Print the template\'s values (after --values/--set) with their documentation, and exit'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l force -d 'Replace existing output files (regular files only; a symbolic link is written through to its file, the link kept)'
-complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s h -l help -d 'Print help'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s V -l version -d 'Print version'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "daemonset" -d 'Write a DaemonSet from a built-in or user template and values'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

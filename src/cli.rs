@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Format;
 
+use crate::generate::ScrapeWith;
 use crate::k8s_sd::Role;
 
 const ABOUT: &str =
@@ -290,12 +291,20 @@ Examples:
   kdm generate daemonset -f prod.yaml --set resources.limits.memory=256Mi
   kdm generate daemonset --set 'podAnnotations.example\\.com/team=sre'
   kdm generate daemonset --scrape-config scrape.yml -o ds.yaml
+  kdm generate daemonset --scrape-with pod-monitor --set podMonitor.labels.release=kps
   kdm generate daemonset --template fluent-bit --show-values
   kdm generate daemonset --template ./my-template       # a template directory
 
 Values are applied in order: the template's defaults, each --values file,
 each --set, then --name/--namespace/--image/--port. --set reads its value as
 YAML (`true`, `9100`, `[a, b]`, `{k: v}`); quote it to force a string.
+
+Prometheus finds the pods one way only, so nothing is scraped twice
+(--scrape-with, the value metrics.scrapeWith): annotations (prometheus.io/*
+pod annotations; the default), scrape-config (a job written to --scrape-config
+FILE), pod-monitor (a PodMonitor) or service-monitor (a headless Service and a
+ServiceMonitor). The monitors get the labels in podMonitor.labels and
+serviceMonitor.labels (kube-prometheus-stack selects `release: <release>`).
 
 A template directory holds daemonset.yaml.j2 (minijinja, with the values
 as `values` and the filters tojson, quote, merge and required), and
@@ -351,7 +360,13 @@ pub struct DaemonsetArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
 
-    /// Also write a Prometheus scrape config for the DaemonSet to FILE.
+    /// How Prometheus finds the pods, one way only so that nothing is scraped
+    /// twice (sets `metrics.scrapeWith`; default: annotations).
+    #[arg(long, value_name = "HOW")]
+    pub scrape_with: Option<ScrapeWith>,
+
+    /// Write a Prometheus scrape job for the DaemonSet to FILE (- for stdout);
+    /// implies --scrape-with scrape-config.
     #[arg(long, value_name = "FILE")]
     pub scrape_config: Option<String>,
 
@@ -445,5 +460,16 @@ impl ValueEnum for Role {
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(PossibleValue::new(self.as_str()))
+    }
+}
+
+/// `--scrape-with` takes the names `metrics.scrapeWith` takes.
+impl ValueEnum for ScrapeWith {
+    fn value_variants<'a>() -> &'a [Self] {
+        &ScrapeWith::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()).help(self.help()))
     }
 }

@@ -50,18 +50,38 @@ fn default_output_of_every_builtin() {
 fn builtin_output_is_clean_under_kdm_lint() {
     let dir = tempfile::tempdir().unwrap();
     for (name, extra) in BUILTINS {
-        let path = dir.path().join(format!("{name}.yaml"));
-        let path = path.to_str().unwrap();
-        let mut args = vec!["generate", "daemonset", "--template", name, "-o", path];
-        args.extend_from_slice(extra);
-        assert_eq!(kdm(&args).code, 0);
-        let lint = kdm(&["lint", "--fail-level", "info", path]);
-        assert_eq!(lint.code, 0, "{name}: {}", lint.stdout);
-        assert!(
-            lint.stdout.contains("0 errors, 0 warnings, 0 info"),
-            "{name}: {}",
-            lint.stdout
-        );
+        // Each discovery: the monitors too, and the manifests with their
+        // scrape job (linted together: coverage rules run).
+        for with in [
+            "annotations",
+            "pod-monitor",
+            "service-monitor",
+            "scrape-config",
+        ] {
+            let path = dir.path().join(format!("{name}-{with}.yaml"));
+            let path = path.to_str().unwrap();
+            let job = dir.path().join(format!("{name}-{with}.yml"));
+            let job = job.to_str().unwrap();
+            let mut args = vec!["generate", "daemonset", "--template", name, "-o", path];
+            args.extend(["--scrape-with", with]);
+            if with == "scrape-config" {
+                args.extend(["--scrape-config", job]);
+            }
+            args.extend_from_slice(extra);
+            let run = kdm(&args);
+            assert_eq!(run.code, 0, "{name} {with}: {}", run.stderr);
+            let mut lint_args = vec!["lint", "--fail-level", "info", path];
+            if with == "scrape-config" {
+                lint_args.push(job);
+            }
+            let lint = kdm(&lint_args);
+            assert_eq!(lint.code, 0, "{name} {with}: {}", lint.stdout);
+            assert!(
+                lint.stdout.contains("0 errors, 0 warnings, 0 info"),
+                "{name} {with}: {}",
+                lint.stdout
+            );
+        }
     }
 }
 
@@ -69,7 +89,7 @@ fn builtin_output_is_clean_under_kdm_lint() {
 const COMBINATIONS: &[&[&str]] = &[
     &[],
     &["-f", "testdata/generate/prod-values.yaml"],
-    &["--set", "service.enabled=true", "--set", "metrics.annotations=false"],
+    &["--set", "service.enabled=true", "--set", "metrics.scheme=https"],
     &["--name", "agent-x", "--namespace", "ops", "--set", "instance=blue"],
     &["--image", "registry.local:5000/team/agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"],
     &["--set", "hostNetwork=false", "--set", "hostPID=true", "--port", "9999"],
@@ -412,14 +432,7 @@ fn closed_loop_scrape_config_scrapes_every_pod_once() {
         ),
         (
             "node-exporter",
-            &[
-                "--set",
-                "metrics.annotations=false",
-                "--name",
-                "ne2",
-                "--namespace",
-                "mon",
-            ],
+            &["--name", "ne2", "--namespace", "mon"],
             "http",
             "/metrics",
         ),

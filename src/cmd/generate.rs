@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::cli::{DaemonsetArgs, GenerateCommand};
 use crate::cmd::Outcome;
 use crate::diag::Error;
-use crate::generate::{generate, Options};
+use crate::generate::{generate, Options, ScrapeWith};
 use crate::input::read_source;
 use crate::output::Target;
 use crate::report::human::render;
@@ -144,6 +144,29 @@ fn values(template: &Template, args: &DaemonsetArgs) -> crate::diag::Result<Valu
     if let Some(port) = args.port {
         let path = vec![Segment::key("port"), Segment::key("containerPort")];
         values.set_flag("--port", &path, Value::from(port))?;
+    }
+    // `--scrape-config FILE` chooses scrape-config, in templates that offer
+    // the choice (the built-ins do).
+    let scrape_with = match (args.scrape_with, &args.scrape_config) {
+        (Some(with), Some(_)) if with != ScrapeWith::ScrapeConfig => {
+            return Err(Error::plain(format!(
+                "--scrape-config FILE writes a scrape job, but --scrape-with {} chooses {}",
+                with.as_str(),
+                with.help()
+            ))
+            .with_help(
+                "choose one discovery: drop --scrape-config, or use --scrape-with scrape-config",
+            ));
+        }
+        (Some(with), _) => Some((with, "--scrape-with")),
+        (None, Some(_)) if values.tree.pointer("/metrics/scrapeWith").is_some() => {
+            Some((ScrapeWith::ScrapeConfig, "--scrape-config"))
+        }
+        _ => None,
+    };
+    if let Some((with, flag)) = scrape_with {
+        let path = vec![Segment::key("metrics"), Segment::key("scrapeWith")];
+        values.set_flag(flag, &path, Value::from(with.as_str()))?;
     }
     Ok(values)
 }

@@ -7,8 +7,30 @@ use serde_json::{json, Map, Value};
 use crate::k8s::kinds::PodTemplate;
 use crate::k8s_sd::sanitize_label_name;
 
+/// The metrics endpoint as the template's values describe it (`port.name`,
+/// `metrics.path`, `metrics.scheme`: what the template renders the pods and
+/// monitors from). What a template's values lack is read from the pods'
+/// `prometheus.io/*` annotations, else Prometheus's defaults.
+#[derive(Debug, Default, Clone)]
+pub struct Endpoint {
+    pub port: Option<String>,
+    pub path: Option<String>,
+    pub scheme: Option<String>,
+}
+
+impl Endpoint {
+    pub fn from_values(values: &Value) -> Endpoint {
+        let at = |p: &str| str_at(values, p).map(str::to_string);
+        Endpoint {
+            port: at("/port/name"),
+            path: at("/metrics/path"),
+            scheme: at("/metrics/scheme"),
+        }
+    }
+}
+
 /// Builds `{scrape_configs: [job]}` for a DaemonSet object.
-pub fn scrape_config(ds: &Value) -> Result<Value, String> {
+pub fn scrape_config(ds: &Value, endpoint: &Endpoint) -> Result<Value, String> {
     let name = str_at(ds, "/metadata/name").ok_or("the DaemonSet has no metadata.name")?;
     let namespace = str_at(ds, "/metadata/namespace")
         .ok_or("the DaemonSet has no metadata.namespace, so the scrape job cannot name it")?;
@@ -22,7 +44,10 @@ pub fn scrape_config(ds: &Value) -> Result<Value, String> {
         .pointer("/metadata/annotations")
         .and_then(Value::as_object);
     let annotation = |k: &str| annotations.and_then(|a| a.get(k)).and_then(Value::as_str);
-    let port = metrics_port(pod, annotation("prometheus.io/port"))?;
+    let port = match &endpoint.port {
+        Some(name) => named_port(pod, name)?,
+        None => metrics_port(pod, annotation("prometheus.io/port"))?,
+    };
 
     let mut keys: Vec<(&String, &Value)> = selector.iter().collect();
     keys.sort_by_key(|(k, _)| k.as_str());
@@ -60,10 +85,18 @@ pub fn scrape_config(ds: &Value) -> Result<Value, String> {
 
     let mut job = Map::new();
     job.insert("job_name".into(), json!(name));
-    if let Some(scheme) = annotation("prometheus.io/scheme").filter(|s| *s != "http") {
+    let scheme = endpoint
+        .scheme
+        .as_deref()
+        .or(annotation("prometheus.io/scheme"));
+    if let Some(scheme) = scheme.filter(|s| *s != "http") {
         job.insert("scheme".into(), json!(scheme));
     }
-    if let Some(path) = annotation("prometheus.io/path").filter(|p| *p != "/metrics") {
+    let path = endpoint
+        .path
+        .as_deref()
+        .or(annotation("prometheus.io/path"));
+    if let Some(path) = path.filter(|p| *p != "/metrics") {
         job.insert("metrics_path".into(), json!(path));
     }
     job.insert(
@@ -83,11 +116,9 @@ enum Port {
     Number(i64),
 }
 
-/// The metrics port: the one `prometheus.io/port` names, else the port
-/// named `metrics`, else the only port.
-fn metrics_port(pod: &Value, annotated: Option<&str>) -> Result<Port, String> {
-    let ports: Vec<&Value> = pod
-        .pointer("/spec/containers")
+/// The container ports of a pod template.
+fn ports(pod: &Value) -> Vec<&Value> {
+    pod.pointer("/spec/containers")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -97,7 +128,22 @@ fn metrics_port(pod: &Value, annotated: Option<&str>) -> Result<Port, String> {
                 .into_iter()
                 .flatten()
         })
-        .collect();
+        .collect()
+}
+
+/// The port the values name; the template must have declared it.
+fn named_port(pod: &Value, name: &str) -> Result<Port, String> {
+    ports(pod)
+        .iter()
+        .any(|p| p.get("name").and_then(Value::as_str) == Some(name))
+        .then(|| Port::Named(name.to_string()))
+        .ok_or_else(|| format!("the values name the metrics port {name:?}, but no container declares a port of that name"))
+}
+
+/// The metrics port: the one `prometheus.io/port` names, else the port
+/// named `metrics`, else the only port.
+fn metrics_port(pod: &Value, annotated: Option<&str>) -> Result<Port, String> {
+    let ports = ports(pod);
     let to_port = |p: &Value| match p.get("name").and_then(Value::as_str) {
         Some(n) => Port::Named(n.to_string()),
         None => Port::Number(p.get("containerPort").and_then(Value::as_i64).unwrap_or(0)),
@@ -160,7 +206,7 @@ mod tests {
         let cfg = scrape_config(&ds(
             json!([{"name": "http", "containerPort": 80}, {"name": "metrics", "containerPort": 9000}]),
             json!({"prometheus.io/path": "/m"}),
-        ))
+        ), &Endpoint::default())
         .unwrap();
         let job = &cfg["scrape_configs"][0];
         assert_eq!(job["metrics_path"], "/m");
@@ -174,18 +220,49 @@ mod tests {
 
     #[test]
     fn port_choice() {
+        let none = Endpoint::default();
         let two = json!([{"containerPort": 80}, {"containerPort": 9000}]);
-        assert!(scrape_config(&ds(two.clone(), json!({}))).is_err());
-        let cfg = scrape_config(&ds(two, json!({"prometheus.io/port": "9000"}))).unwrap();
+        assert!(scrape_config(&ds(two.clone(), json!({})), &none).is_err());
+        let cfg = scrape_config(&ds(two, json!({"prometheus.io/port": "9000"})), &none).unwrap();
         assert_eq!(
             cfg["scrape_configs"][0]["relabel_configs"][1]["regex"],
             "9000"
         );
-        assert!(scrape_config(&ds(json!([]), json!({}))).is_err());
-        assert!(scrape_config(&ds(
-            json!([{"containerPort": 1}]),
-            json!({"prometheus.io/port": "2"})
-        ))
+        assert!(scrape_config(&ds(json!([]), json!({})), &none).is_err());
+        assert!(scrape_config(
+            &ds(
+                json!([{"containerPort": 1}]),
+                json!({"prometheus.io/port": "2"})
+            ),
+            &none
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn the_values_win_over_annotations() {
+        let endpoint = Endpoint::from_values(&json!({
+            "port": {"name": "http"}, "metrics": {"path": "/stats", "scheme": "https"}}));
+        let cfg = scrape_config(
+            &ds(
+                json!([{"name": "http", "containerPort": 80}, {"name": "metrics", "containerPort": 9000}]),
+                json!({"prometheus.io/path": "/m", "prometheus.io/port": "9000"}),
+            ),
+            &endpoint,
+        )
+        .unwrap();
+        let job = &cfg["scrape_configs"][0];
+        assert_eq!(job["metrics_path"], "/stats");
+        assert_eq!(job["scheme"], "https");
+        assert_eq!(job["relabel_configs"][1]["regex"], "http");
+        let missing = Endpoint {
+            port: Some("web".into()),
+            ..Endpoint::default()
+        };
+        assert!(scrape_config(
+            &ds(json!([{"name": "http", "containerPort": 80}]), json!({})),
+            &missing
+        )
         .is_err());
     }
 }

@@ -61,6 +61,11 @@ pub fn validate(values: &Values, schema: &(Source, Value)) -> Vec<Error> {
                     "YAML reads this as a {}; write it in quotes to keep it a string",
                     json_type(err.instance())
                 ));
+            } else if at == "/metrics/annotations" && on_key {
+                // Renamed: one value now chooses the one discovery mechanism.
+                help = vec!["metrics.annotations was replaced by metrics.scrapeWith \
+                     (--scrape-with): annotations, scrape-config, pod-monitor or service-monitor"
+                    .to_string()];
             } else if at == "/image" || at.starts_with("/image/") {
                 help.push(
                     "set the image with --image REPOSITORY:TAG (or REPOSITORY@sha256:DIGEST)"
