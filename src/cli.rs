@@ -296,8 +296,9 @@ Examples:
   kdm generate daemonset --template ./my-template       # a template directory
 
 Values are applied in order: the template's defaults, each --values file,
-each --set, then --name/--namespace/--image/--port. --set reads its value as
-YAML (`true`, `9100`, `[a, b]`, `{k: v}`); quote it to force a string.
+each --set, then --name/--namespace/--image/--port and --scrape-with (or
+--scrape-config). --set reads its value as YAML (`true`, `9100`, `[a, b]`,
+`{k: v}`); quote it to force a string.
 
 Prometheus finds the pods one way only, so nothing is scraped twice
 (--scrape-with, the value metrics.scrapeWith): annotations (prometheus.io/*
