@@ -134,6 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
         }
         'kdm;operator-config' {
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Only the Prometheus (or PrometheusAgent) with this name or namespace/name')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Write the configuration shard N runs: `$(SHARD)` replaced by N, as prometheus-config-reloader does in that pod (without it, the sharding rules keep `$(SHARD)` and drop every target when the output is simulated)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

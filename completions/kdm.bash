@@ -422,13 +422,17 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__operator__subcmd__config)
-            opts="-h -V --prometheus --color --help --version"
+            opts="-h -V --prometheus --shard --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -122,6 +122,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
         }
         &'kdm;operator-config'= {
             cand --prometheus 'Only the Prometheus (or PrometheusAgent) with this name or namespace/name'
+            cand --shard 'Write the configuration shard N runs: `$(SHARD)` replaced by N, as prometheus-config-reloader does in that pod (without it, the sharding rules keep `$(SHARD)` and drop every target when the output is simulated)'
             cand --color 'When to use colours in output'
             cand -h 'Print help'
             cand --help 'Print help'

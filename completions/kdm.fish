@@ -119,6 +119,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand test" -l update -d 'Rewrite the 
 complete -c kdm -n "__fish_kdm_using_subcommand test" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_using_subcommand test" -s V -l version -d 'Print version'
 complete -c kdm -n "__fish_kdm_using_subcommand operator-config" -l prometheus -d 'Only the Prometheus (or PrometheusAgent) with this name or namespace/name' -r
+complete -c kdm -n "__fish_kdm_using_subcommand operator-config" -l shard -d 'Write the configuration shard N runs: `$(SHARD)` replaced by N, as prometheus-config-reloader does in that pod (without it, the sharding rules keep `$(SHARD)` and drop every target when the output is simulated)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand operator-config" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''
 never\t''"

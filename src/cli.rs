@@ -451,6 +451,13 @@ pub struct OperatorConfigArgs {
     /// Only the Prometheus (or PrometheusAgent) with this name or namespace/name.
     #[arg(long, value_name = "NAME")]
     pub prometheus: Option<String>,
+
+    /// Write the configuration shard N runs: `$(SHARD)` replaced by N, as
+    /// prometheus-config-reloader does in that pod (without it, the sharding
+    /// rules keep `$(SHARD)` and drop every target when the output is
+    /// simulated).
+    #[arg(long, value_name = "N")]
+    pub shard: Option<u32>,
 }
 
 /// `--role` takes the discovery's own role names.

@@ -119,3 +119,38 @@ fn lint_explains_why_a_service_monitor_scrapes_nothing() {
     );
     insta::assert_snapshot!(r.stdout);
 }
+
+#[test]
+fn shard_substitutes_the_reloaders_variable() {
+    let plain = kdm(&[
+        "operator-config",
+        "testdata/operator/cli/monitors-only.yaml",
+    ]);
+    assert!(
+        plain.stdout.contains("regex: $(SHARD);|.+;.+"),
+        "{}",
+        plain.stdout
+    );
+    let r = kdm(&[
+        "operator-config",
+        "--shard",
+        "0",
+        "testdata/operator/cli/monitors-only.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("$(SHARD)"));
+    assert!(r.stdout.contains("regex: 0;|.+;.+"), "{}", r.stdout);
+    let out_of_range = kdm(&[
+        "operator-config",
+        "--shard",
+        "1",
+        "testdata/operator/cli/monitors-only.yaml",
+    ]);
+    assert_eq!(out_of_range.code, 2);
+    assert!(
+        out_of_range.stderr.contains("runs 1 shard(s)"),
+        "{}",
+        out_of_range.stderr
+    );
+    assert!(out_of_range.stdout.is_empty(), "{}", out_of_range.stdout);
+}

@@ -145,16 +145,33 @@ pub fn run(args: &OperatorConfigArgs, err: Term) -> Outcome {
                 code = 2;
             }
             Ok(c) => {
-                if let Some(server) = &c.server {
-                    stdout.push_str(&format!(
+                let header = match &c.server {
+                    Some(server) => format!(
                         "# {server}: generated as prometheus-operator {OPERATOR_RELEASE} would for Prometheus {version}\n"
-                    ));
-                } else {
-                    stdout.push_str(&format!(
+                    ),
+                    None => format!(
                         "# every monitor: generated as prometheus-operator {OPERATOR_RELEASE} would for Prometheus {version}\n"
-                    ));
+                    ),
+                };
+                let text = to_go_yaml(&c.config);
+                match args.shard {
+                    Some(n) if i64::from(n) >= prom.shard_count() => {
+                        errors.push(Error::plain(format!(
+                            "--shard {n}: {kind} {} runs {} shard(s), numbered from 0",
+                            prom.meta.key(),
+                            prom.shard_count()
+                        )));
+                        code = 2;
+                    }
+                    Some(n) => {
+                        stdout.push_str(&header);
+                        stdout.push_str(&text.replace("$(SHARD)", &n.to_string()));
+                    }
+                    None => {
+                        stdout.push_str(&header);
+                        stdout.push_str(&text);
+                    }
                 }
-                stdout.push_str(&to_go_yaml(&c.config));
                 for r in &c.rejected {
                     let message = format!(
                         "prometheus-operator would refuse {} {}: {}",
