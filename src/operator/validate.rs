@@ -3,6 +3,8 @@
 //! the configuration and reported with the operator's wording. Relabelings
 //! are checked by parsing them as Prometheus would load them.
 
+use std::collections::HashMap;
+
 use super::compile::MonitorKind;
 use super::model::common::RelabelConfig;
 use super::model::{At, Prometheus, Resources};
@@ -57,51 +59,75 @@ fn scrape_class(prom: &Prometheus, name: Option<&str>) -> Result<(), String> {
     }
 }
 
-/// The relabelings as Prometheus would load them; the error points at the
-/// user's rule.
-fn relabelings(
-    prom: &Prometheus,
-    rcs: &[RelabelConfig],
-    what: &str,
-) -> Result<(), (String, Option<At>)> {
-    if rcs.is_empty() {
-        return Ok(());
-    }
-    let major3 = super::version::Version::parse(if prom.version.is_empty() {
-        super::DEFAULT_PROMETHEUS_VERSION
-    } else {
-        &prom.version
-    })
-    .is_none_or(|v| v.major >= 3);
-    let (flavor, scheme) = if major3 {
-        (Flavor::V3, NameScheme::Utf8)
-    } else {
-        (Flavor::V2, NameScheme::Legacy)
-    };
-    for rc in rcs {
-        let one = super::compile::relabel_rules(std::slice::from_ref(rc));
-        let text = to_go_yaml(&GoYaml::Seq(one));
-        let src = Source::new("relabeling", text);
-        let docs = crate::input::load_yaml(&src).map_err(|e| (e.message().to_string(), rc.at))?;
-        let Some(list) = docs.first() else {
-            continue;
+/// Checks relabelings as Prometheus would load them. Monitors often repeat
+/// the same rules (a team's shared relabelings), so each distinct rule is
+/// parsed once per run.
+struct Relabelings {
+    flavor: Flavor,
+    scheme: NameScheme,
+    seen: HashMap<(String, bool), Result<(), String>>,
+}
+
+impl Relabelings {
+    fn new(prom: &Prometheus) -> Relabelings {
+        let version = if prom.version.is_empty() {
+            super::DEFAULT_PROMETHEUS_VERSION
+        } else {
+            &prom.version
         };
-        let ctx = RuleContext {
-            source: &src,
+        let major3 = super::version::Version::parse(version).is_none_or(|v| v.major >= 3);
+        let (flavor, scheme) = if major3 {
+            (Flavor::V3, NameScheme::Utf8)
+        } else {
+            (Flavor::V2, NameScheme::Legacy)
+        };
+        Relabelings {
             flavor,
             scheme,
-            metric: what.starts_with("metric"),
-        };
-        if let Err(e) = parse_rules(list, &ctx) {
-            return Err((format!("{what}: {}", e.message()), rc.at));
+            seen: HashMap::new(),
         }
     }
-    Ok(())
+
+    /// The first refused rule, with the error pointing at the user's rule.
+    fn check(&mut self, rcs: &[RelabelConfig], what: &str) -> Result<(), (String, Option<At>)> {
+        let metric = what.starts_with("metric");
+        for rc in rcs {
+            let one = super::compile::relabel_rules(std::slice::from_ref(rc));
+            let text = to_go_yaml(&GoYaml::Seq(one));
+            let (flavor, scheme) = (self.flavor, self.scheme);
+            let verdict = self
+                .seen
+                .entry((text, metric))
+                .or_insert_with_key(|(text, _)| load_one(text, flavor, scheme, metric));
+            if let Err(e) = verdict {
+                return Err((format!("{what}: {e}"), rc.at));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn load_one(text: &str, flavor: Flavor, scheme: NameScheme, metric: bool) -> Result<(), String> {
+    let src = Source::new("relabeling", text);
+    let docs = crate::input::load_yaml(&src).map_err(|e| e.message().to_string())?;
+    let Some(list) = docs.first() else {
+        return Ok(());
+    };
+    let ctx = RuleContext {
+        source: &src,
+        flavor,
+        scheme,
+        metric,
+    };
+    parse_rules(list, &ctx)
+        .map(|_| ())
+        .map_err(|e| e.message().to_string())
 }
 
 /// Splits the selected monitors into those that get jobs and those the
 /// operator refuses.
 pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejection>) {
+    let mut checker = Relabelings::new(prom);
     let mut rejected = Vec::new();
     let mut out = Resources::default();
     let mut refuse =
@@ -124,7 +150,7 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
             if problem.is_some() {
                 break;
             }
-            problem = endpoint_problem(prom, &ep.common, i);
+            problem = endpoint_problem(prom, &mut checker, &ep.common, i);
         }
         match problem {
             Some((m, a)) => refuse(MonitorKind::ServiceMonitor, &sm.meta, sm.file, m, a),
@@ -139,7 +165,7 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
             if problem.is_some() {
                 break;
             }
-            problem = endpoint_problem(prom, &ep.common, i);
+            problem = endpoint_problem(prom, &mut checker, &ep.common, i);
         }
         match problem {
             Some((m, a)) => refuse(MonitorKind::PodMonitor, &pm.meta, pm.file, m, a),
@@ -156,12 +182,12 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
                     return Err(("targets: no targets (staticConfig or ingress) defined".to_string(), None));
                 }
                 interval_and_timeout(prom, &p.interval, &p.scrape_timeout).map_err(|m| (m, None))?;
-                relabelings(prom, &p.metric_relabelings, "metricRelabelConfigs")?;
+                checker.check(&p.metric_relabelings, "metricRelabelConfigs")?;
                 if let Some(s) = &p.static_config {
-                    relabelings(prom, &s.relabelings, "targets.staticConfig.relabelConfigs")?;
+                    checker.check(&s.relabelings, "targets.staticConfig.relabelConfigs")?;
                 }
                 if let Some(i) = &p.ingress {
-                    relabelings(prom, &i.relabelings, "targets.ingress.relabelConfigs")?;
+                    checker.check(&i.relabelings, "targets.ingress.relabelConfigs")?;
                 }
                 if p.prober_url.is_empty() {
                     return Err((
@@ -197,8 +223,8 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
                     sc.scrape_timeout.as_deref().unwrap_or(""),
                 )
                 .map_err(|m| (m, None))?;
-                relabelings(prom, &sc.relabelings, "relabelings")?;
-                relabelings(prom, &sc.metric_relabelings, "metricRelabelings")
+                checker.check(&sc.relabelings, "relabelings")?;
+                checker.check(&sc.metric_relabelings, "metricRelabelings")
             });
         match problem {
             Err((m, a)) => refuse(MonitorKind::ScrapeConfig, &sc.meta, sc.file, m, a),
@@ -210,6 +236,7 @@ pub fn split(prom: &Prometheus, selected: &Resources) -> (Resources, Vec<Rejecti
 
 fn endpoint_problem(
     prom: &Prometheus,
+    checker: &mut Relabelings,
     ep: &super::model::monitors::EndpointCommon,
     i: usize,
 ) -> Option<(String, Option<At>)> {
@@ -217,10 +244,10 @@ fn endpoint_problem(
     if let Err(m) = interval_and_timeout(prom, &ep.interval, &ep.scrape_timeout) {
         return Some((format!("{prefix}: {m}"), ep.timeout_at));
     }
-    if let Err((m, at)) = relabelings(prom, &ep.relabelings, "relabelConfigs") {
+    if let Err((m, at)) = checker.check(&ep.relabelings, "relabelConfigs") {
         return Some((format!("{prefix}: {m}"), at));
     }
-    if let Err((m, at)) = relabelings(prom, &ep.metric_relabelings, "metricRelabelConfigs") {
+    if let Err((m, at)) = checker.check(&ep.metric_relabelings, "metricRelabelConfigs") {
         return Some((format!("{prefix}: {m}"), at));
     }
     None
