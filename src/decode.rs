@@ -325,10 +325,22 @@ pub fn explain(err: &ValidationError<'_>, schema: Option<&Value>) -> Vec<Problem
             };
             vec![problem(Target::Value, message)]
         }
-        ValidationErrorKind::Enum { options } => vec![problem(
-            Target::Value,
-            format!("{} is not one of {options}", show(err.instance())),
-        )],
+        ValidationErrorKind::Enum { options } => {
+            // Like types, without the `null` a nullable field allows.
+            let options = match &**options {
+                Value::Array(values) if values.iter().any(Value::is_null) => {
+                    Value::Array(values.iter().filter(|v| !v.is_null()).cloned().collect())
+                }
+                other => other.clone(),
+            };
+            vec![problem(
+                Target::Value,
+                format!("{} is not one of {options}", show(err.instance())),
+            )]
+        }
+        // A rule about a whole mapping or list (a CRD's validation rule, a
+        // duplicate list entry) is shown at its key, not over every line.
+        ValidationErrorKind::Custom { message, .. } => vec![problem(Target::Key, message.clone())],
         _ => vec![problem(Target::Value, short(&err.to_string()))],
     }
 }

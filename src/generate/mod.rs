@@ -85,16 +85,20 @@ pub fn generate(
         .iter()
         .filter(|f| f.rule == "schema-invalid")
         .map(|f| {
+            let file = &lint.files[f.file];
+            let checked = crd_of(&file.docs, f.span)
+                .unwrap_or_else(|| format!("the Kubernetes {} schema", opts.kubernetes_version));
+            let fix = format!("checked against {checked}; fix the template or the values");
             Error::at(
-                &lint.files[f.file].source,
+                &file.source,
                 f.span,
                 format!("the template produced an invalid object: {}", f.message),
                 "invalid",
             )
-            .with_help(format!(
-                "checked against the Kubernetes {} schema; fix the template or the values",
-                opts.kubernetes_version
-            ))
+            .with_help(match &f.help {
+                Some(help) => format!("{help} ({fix})"),
+                None => fix,
+            })
         })
         .collect();
     if !invalid.is_empty() {
@@ -198,6 +202,22 @@ fn scrape_output(
         crate::prom::config::parse_config(&src, root, crate::relabel::Flavor::V3)?;
     }
     Ok(out)
+}
+
+/// The CRD the object holding `span` was checked against, when it is a
+/// prometheus-operator custom resource.
+fn crd_of(docs: &[crate::yaml::Node], span: Span) -> Option<String> {
+    let o = crate::k8s::objects_in(0, docs)
+        .into_iter()
+        .find(|o| o.node.span.start <= span.start && span.end <= o.node.span.end)?;
+    let kind = crate::k8s::kinds::classify(o.kind, o.api_version).kind()?;
+    matches!(kind.schema, Some(crate::k8s::kinds::Schema::Crd(_))).then(|| {
+        format!(
+            "the {} CRD of prometheus-operator {}",
+            o.kind,
+            crate::k8s::schema::CRD_RELEASE
+        )
+    })
 }
 
 /// `lintExceptions` keys must name kdm rules.

@@ -2,7 +2,9 @@
 //! where the pod template is, the bundled schema and the typed model. Lint,
 //! simulation, coverage, schema checks and generate all read it; where a
 //! workload keeps its pod template is looked up here over YAML nodes and
-//! JSON values alike (kube-linter's `extract.PodSpec` idea).
+//! JSON values alike (kube-linter's `extract.PodSpec` idea). Besides the
+//! API's own kinds, the table has prometheus-operator's custom resources,
+//! one row per served version.
 
 use serde_json::Value;
 
@@ -12,11 +14,20 @@ use crate::yaml::Node;
 /// `[kind, apiVersion, scope, pod template, schema file, k8s-openapi type]`,
 /// handed to `$then!` after its own arguments and a `;`. `-` marks a column
 /// the kind has no entry in. The schema file is the stem under
-/// `schemas/kubernetes/<version>/` (written by `tools/gen_k8s_schemas.py`);
-/// the typed model is checked for the kinds `generate` writes.
+/// `schemas/kubernetes/<version>/` (written by `tools/gen_k8s_schemas.py`),
+/// or `(crd stem)` under `schemas/prometheus-operator/<release>/` (written by
+/// `tools/gen_crd_schemas.py`); the typed model is checked for the kinds
+/// `generate` writes. Rows are sorted by kind, without regard to case, then
+/// by apiVersion.
 macro_rules! kind_table {
     ($then:ident!($($args:tt)*)) => {
         $then!($($args)*;
+            ["Alertmanager", "monitoring.coreos.com/v1", Namespaced, -,
+                (crd "alertmanager-monitoring-v1"), -],
+            ["AlertmanagerConfig", "monitoring.coreos.com/v1alpha1", Namespaced, -,
+                (crd "alertmanagerconfig-monitoring-v1alpha1"), -],
+            ["AlertmanagerConfig", "monitoring.coreos.com/v1beta1", Namespaced, -,
+                (crd "alertmanagerconfig-monitoring-v1beta1"), -],
             ["ClusterRole", "rbac.authorization.k8s.io/v1", Cluster, -,
                 "clusterrole-rbac-v1", rbac::v1::ClusterRole],
             ["ClusterRoleBinding", "rbac.authorization.k8s.io/v1", Cluster, -,
@@ -37,19 +48,34 @@ macro_rules! kind_table {
             ["Pod", "v1", Namespaced, Itself, "pod-v1", -],
             ["PodDisruptionBudget", "policy/v1", Namespaced, -,
                 "poddisruptionbudget-policy-v1", policy::v1::PodDisruptionBudget],
+            ["PodMonitor", "monitoring.coreos.com/v1", Namespaced, -,
+                (crd "podmonitor-monitoring-v1"), -],
             ["PriorityClass", "scheduling.k8s.io/v1", Cluster, -,
                 "priorityclass-scheduling-v1", scheduling::v1::PriorityClass],
+            ["Probe", "monitoring.coreos.com/v1", Namespaced, -, (crd "probe-monitoring-v1"), -],
+            ["Prometheus", "monitoring.coreos.com/v1", Namespaced, -,
+                (crd "prometheus-monitoring-v1"), -],
+            ["PrometheusAgent", "monitoring.coreos.com/v1alpha1", Namespaced, -,
+                (crd "prometheusagent-monitoring-v1alpha1"), -],
+            ["PrometheusRule", "monitoring.coreos.com/v1", Namespaced, -,
+                (crd "prometheusrule-monitoring-v1"), -],
             ["ReplicaSet", "apps/v1", Namespaced, Spec, "replicaset-apps-v1", -],
             ["ReplicationController", "v1", Namespaced, Spec, "replicationcontroller-v1", -],
             ["Role", "rbac.authorization.k8s.io/v1", Namespaced, -, "role-rbac-v1",
                 rbac::v1::Role],
             ["RoleBinding", "rbac.authorization.k8s.io/v1", Namespaced, -,
                 "rolebinding-rbac-v1", rbac::v1::RoleBinding],
+            ["ScrapeConfig", "monitoring.coreos.com/v1alpha1", Namespaced, -,
+                (crd "scrapeconfig-monitoring-v1alpha1"), -],
             ["Secret", "v1", Namespaced, -, "secret-v1", core::v1::Secret],
             ["Service", "v1", Namespaced, -, "service-v1", core::v1::Service],
             ["ServiceAccount", "v1", Namespaced, -, "serviceaccount-v1",
                 core::v1::ServiceAccount],
+            ["ServiceMonitor", "monitoring.coreos.com/v1", Namespaced, -,
+                (crd "servicemonitor-monitoring-v1"), -],
             ["StatefulSet", "apps/v1", Namespaced, Spec, "statefulset-apps-v1", -],
+            ["ThanosRuler", "monitoring.coreos.com/v1", Namespaced, -,
+                (crd "thanosruler-monitoring-v1"), -],
         )
     };
 }
@@ -67,10 +93,27 @@ pub struct Kind {
     pub scope: Scope,
     /// Where its pod template is, for workloads.
     pub pod_template: Option<PodTemplate>,
-    /// Its schema's file stem, when a schema is bundled.
-    pub schema: Option<&'static str>,
+    /// Its bundled schema, if any.
+    pub schema: Option<Schema>,
     /// A round trip through its k8s-openapi type, for kinds `generate` writes.
     pub typed: Option<RoundTrip>,
+}
+
+/// Where a kind's schema comes from, by file stem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// The Kubernetes API's, one file per bundled minor version.
+    Kubernetes(&'static str),
+    /// A prometheus-operator CRD's, one file for the pinned release.
+    Crd(&'static str),
+}
+
+impl Schema {
+    pub fn stem(self) -> &'static str {
+        match self {
+            Schema::Kubernetes(stem) | Schema::Crd(stem) => stem,
+        }
+    }
 }
 
 /// Whether objects of a kind live in a namespace.
@@ -88,14 +131,15 @@ macro_rules! kind_rows {
             api_version: $api,
             scope: Scope::$scope,
             pod_template: kind_rows!(@template $template),
-            schema: kind_rows!(@option $schema),
+            schema: kind_rows!(@schema $schema),
             typed: kind_rows!(@typed $($typed)+),
         }),*]
     };
     (@template -) => { None };
     (@template $t:ident) => { Some(PodTemplate::$t) };
-    (@option -) => { None };
-    (@option $v:literal) => { Some($v) };
+    (@schema -) => { None };
+    (@schema (crd $v:literal)) => { Some(Schema::Crd($v)) };
+    (@schema $v:literal) => { Some(Schema::Kubernetes($v)) };
     (@typed -) => { None };
     (@typed $($path:tt)+) => {
         Some(super::typed::check::<k8s_openapi::api::$($path)+> as RoundTrip)
@@ -115,9 +159,73 @@ pub const KIND_COUNT: usize = kind_table!(count_rows!());
 /// Every kind kdm knows, by name.
 pub static KINDS: [Kind; KIND_COUNT] = kind_table!(kind_rows!());
 
-/// The kind called `name`, if kdm knows it.
+/// The kind called `name`, if kdm knows it (the first row of a kind served
+/// at several versions).
 pub fn lookup(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.name == name)
+}
+
+/// What the table says of an object's `kind` and `apiVersion`.
+#[derive(Debug, Clone)]
+pub enum Known {
+    /// The row of this kind at this apiVersion.
+    Served(&'static Kind),
+    /// A kind of the table at an apiVersion it is not served at; `served`
+    /// lists the ones it is.
+    Unserved {
+        kind: &'static Kind,
+        served: Vec<&'static str>,
+    },
+    /// Not a kind of the table: a kind another API group defines under the
+    /// same name as a custom resource's counts as unknown too (CRDs are told
+    /// apart by group, the API's own kinds by name).
+    Unknown,
+}
+
+impl PartialEq for Known {
+    fn eq(&self, other: &Known) -> bool {
+        match (self, other) {
+            (Known::Served(a), Known::Served(b)) => std::ptr::eq(*a, *b),
+            (Known::Unserved { kind: a, served: x }, Known::Unserved { kind: b, served: y }) => {
+                std::ptr::eq(*a, *b) && x == y
+            }
+            (Known::Unknown, Known::Unknown) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Known {
+    /// The row whose schema the object is checked against, or whose
+    /// apiVersion it should use.
+    pub fn kind(&self) -> Option<&'static Kind> {
+        match self {
+            Known::Served(k) | Known::Unserved { kind: k, .. } => Some(k),
+            Known::Unknown => None,
+        }
+    }
+}
+
+/// Looks an object's kind and apiVersion up in the table.
+pub fn classify(kind: &str, api_version: &str) -> Known {
+    let mut rows = KINDS.iter().filter(|k| k.name == kind).peekable();
+    let Some(first) = rows.peek().copied() else {
+        return Known::Unknown;
+    };
+    let rows: Vec<&'static Kind> = rows.collect();
+    if let Some(row) = rows.iter().find(|k| k.api_version == api_version) {
+        return Known::Served(row);
+    }
+    let group = |v: &str| v.rsplit_once('/').map_or("", |(g, _)| g).to_string();
+    if matches!(first.schema, Some(Schema::Crd(_)))
+        && group(first.api_version) != group(api_version)
+    {
+        return Known::Unknown;
+    }
+    Known::Unserved {
+        kind: first,
+        served: rows.iter().map(|k| k.api_version).collect(),
+    }
 }
 
 /// Round-trips an object through its kind's k8s-openapi type: `Ok(false)`
@@ -274,14 +382,19 @@ mod tests {
 
     #[test]
     fn the_table_is_sorted_and_names_schema_files_as_their_generator_does() {
-        // Sorted without regard to case, as the schema generator lists them.
+        // Sorted without regard to case, as the schema generators list them.
         for pair in KINDS.windows(2) {
             let [a, b] = pair else { continue };
-            assert!(a.name.to_lowercase() < b.name.to_lowercase(), "{}", b.name);
+            assert!(
+                (a.name.to_lowercase(), a.api_version) < (b.name.to_lowercase(), b.api_version),
+                "{}",
+                b.name
+            );
         }
         for k in &KINDS {
             assert_eq!(lookup(k.name).map(|found| found.name), Some(k.name));
-            let Some(stem) = k.schema else {
+            assert_eq!(classify(k.name, k.api_version), Known::Served(k));
+            let Some(stem) = k.schema.map(Schema::stem) else {
                 continue;
             };
             // `<kind lowercased>-<group without domain>-<version>`
@@ -296,26 +409,79 @@ mod tests {
         assert!(lookup("Widget").is_none());
     }
 
-    /// The schema generator bundles exactly the kinds the table has schemas for.
+    /// Each schema generator bundles exactly the kinds the table has its
+    /// schemas for.
     #[test]
-    fn the_schema_generator_lists_the_tables_kinds() {
-        let tool = include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tools/gen_k8s_schemas.py"
-        ));
-        let Some(list) = tool
-            .split("\nKINDS = [\n")
-            .nth(1)
-            .and_then(|l| l.split("\n]").next())
-        else {
-            panic!("tools/gen_k8s_schemas.py has a KINDS list");
+    fn the_schema_generators_list_the_tables_kinds() {
+        let generators = [
+            (
+                include_str!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tools/gen_k8s_schemas.py"
+                )),
+                false,
+            ),
+            (
+                include_str!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tools/gen_crd_schemas.py"
+                )),
+                true,
+            ),
+        ];
+        for (tool, crd) in generators {
+            let Some(list) = tool
+                .split("\nKINDS = [\n")
+                .nth(1)
+                .and_then(|l| l.split("\n]").next())
+            else {
+                panic!("the schema generator has a KINDS list");
+            };
+            let generated: Vec<String> = list.lines().map(|l| l.trim().to_string()).collect();
+            let bundled: Vec<String> = KINDS
+                .iter()
+                .filter(|k| k.schema.is_some_and(|s| matches!(s, Schema::Crd(_)) == crd))
+                .map(|k| format!("({:?}, {:?}),", k.name, k.api_version))
+                .collect();
+            assert_eq!(generated, bundled);
+        }
+    }
+
+    #[test]
+    fn custom_resources_are_told_apart_by_group() {
+        let Known::Served(sm) = classify("ServiceMonitor", "monitoring.coreos.com/v1") else {
+            panic!("served");
         };
-        let generated: Vec<String> = list.lines().map(|l| l.trim().to_string()).collect();
-        let bundled: Vec<String> = KINDS
-            .iter()
-            .filter(|k| k.schema.is_some())
-            .map(|k| format!("({:?}, {:?}),", k.name, k.api_version))
-            .collect();
-        assert_eq!(generated, bundled);
+        assert_eq!(sm.schema, Some(Schema::Crd("servicemonitor-monitoring-v1")));
+        // Azure's managed Prometheus has its own ServiceMonitor.
+        assert_eq!(
+            classify("ServiceMonitor", "azmonitoring.coreos.com/v1"),
+            Known::Unknown
+        );
+        assert_eq!(
+            classify("ServiceMonitor", "monitoring.coreos.com/v1beta1"),
+            Known::Unserved {
+                kind: sm,
+                served: vec!["monitoring.coreos.com/v1"]
+            }
+        );
+        let Known::Unserved { served, .. } =
+            classify("AlertmanagerConfig", "monitoring.coreos.com/v1")
+        else {
+            panic!("unserved");
+        };
+        assert_eq!(
+            served,
+            [
+                "monitoring.coreos.com/v1alpha1",
+                "monitoring.coreos.com/v1beta1"
+            ]
+        );
+        // The API's own kinds are known by name in any group.
+        assert!(matches!(
+            classify("DaemonSet", "extensions/v1beta1"),
+            Known::Unserved { .. }
+        ));
+        assert_eq!(classify("Widget", "v1"), Known::Unknown);
     }
 }

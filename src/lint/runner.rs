@@ -160,18 +160,26 @@ fn suppress(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
 
 /// Notes about documents no rule looks at.
 fn skipped_notes(ctx: &Context<'_>) -> Vec<String> {
-    // schema-invalid checks every kind with a bundled schema.
-    let known = |kind: &str| crate::k8s::kinds::lookup(kind).is_some_and(|k| k.schema.is_some());
+    // schema-invalid checks every kind with a bundled schema (a custom
+    // resource's only in its own group).
+    let known = |o: &crate::k8s::Object<'_>| {
+        crate::k8s::kinds::classify(o.kind, o.api_version)
+            .kind()
+            .is_some_and(|k| k.schema.is_some())
+    };
     let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
+    // Kinds of prometheus-operator's group that its CRDs do not define.
+    let mut undefined: BTreeMap<&str, usize> = BTreeMap::new();
     for o in &ctx.objects {
-        // The operator rules read Prometheus resources and monitors.
-        if !known(o.kind) && !crate::operator::model::is_read_kind(o) {
+        let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        if group == crate::k8s::schema::CRD_GROUP && !known(o) {
+            *undefined.entry(o.kind).or_default() += 1;
+        } else if !known(o) {
             *unknown.entry(o.kind).or_default() += 1;
         }
     }
-    let mut notes = Vec::new();
-    if !unknown.is_empty() {
-        let list: Vec<String> = unknown
+    let counted = |kinds: &BTreeMap<&str, usize>| {
+        let list: Vec<String> = kinds
             .iter()
             .map(|(k, n)| {
                 if *n > 1 {
@@ -181,9 +189,21 @@ fn skipped_notes(ctx: &Context<'_>) -> Vec<String> {
                 }
             })
             .collect();
+        list.join(", ")
+    };
+    let mut notes = Vec::new();
+    if !unknown.is_empty() {
         notes.push(format!(
             "not linted (kinds without kdm rules): {}",
-            list.join(", ")
+            counted(&unknown)
+        ));
+    }
+    if !undefined.is_empty() {
+        notes.push(format!(
+            "not schema-checked ({} kinds prometheus-operator {} does not define): {}",
+            crate::k8s::schema::CRD_GROUP,
+            crate::k8s::schema::CRD_RELEASE,
+            counted(&undefined)
         ));
     }
     let mut plain = 0;

@@ -181,3 +181,13 @@ pub fn compile_all(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    /// Resources are checked against the CRDs of the release whose
+    /// configuration generator kdm follows.
+    #[test]
+    fn the_bundled_crds_are_of_the_release_followed() {
+        assert_eq!(super::OPERATOR_RELEASE, crate::k8s::schema::CRD_RELEASE);
+    }
+}

@@ -1,62 +1,109 @@
-//! Kubernetes JSON schemas embedded in the binary (see `schemas/README.md`):
-//! one standalone strict schema per (minor version, kind), compiled on first
-//! use. Nothing is read from disk or the network at run time.
+//! Schemas embedded in the binary (see `schemas/README.md`): one standalone
+//! strict schema per (Kubernetes minor version, kind) and one per
+//! prometheus-operator CRD kind and version, each compiled on first use, so
+//! a run pays only for the kinds it meets. Nothing is read from disk or the
+//! network at run time.
 
 use std::sync::OnceLock;
 
 use jsonschema::Validator;
+use serde_json::Value;
 
 use super::instance::YamlJson;
-use crate::k8s::kinds::{kind_table, KIND_COUNT};
+use crate::k8s::kinds::{classify, kind_table, Known, Schema, KINDS, KIND_COUNT};
 
-/// The schema of one kind at one Kubernetes minor version.
+/// The schema of one kind at one Kubernetes minor version, or of one
+/// custom resource kind at one of its versions.
 pub struct Entry {
     pub kind: &'static str,
-    /// The only apiVersion the bundled version serves for this kind.
+    /// The apiVersion the schema is for.
     pub api_version: &'static str,
+    /// A prometheus-operator CRD's schema (served with a status
+    /// subresource), not the API's own.
+    pub crd: bool,
     /// `None` for kinds of the table without a bundled schema.
     text: Option<&'static str>,
-    validator: OnceLock<Result<Validator<YamlJson>, String>>,
+    compiled: OnceLock<Result<Compiled, String>>,
+}
+
+struct Compiled {
+    validator: Validator<YamlJson>,
+    /// The schema document, for the field names an unknown field is
+    /// compared with.
+    schema: Value,
 }
 
 impl Entry {
+    pub(super) const fn new(
+        kind: &'static str,
+        api_version: &'static str,
+        crd: bool,
+        text: Option<&'static str>,
+    ) -> Entry {
+        Entry {
+            kind,
+            api_version,
+            crd,
+            text,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub(super) fn is_bundled(&self) -> bool {
+        self.text.is_some()
+    }
+
     #[cfg(test)]
     pub fn schema_text(&self) -> &'static str {
         self.text.unwrap_or_default()
     }
 
-    /// The compiled validator; `Err` only if the bundled schema is broken.
-    pub fn validator(&self) -> Result<&Validator<YamlJson>, &str> {
-        self.validator
+    fn compiled(&self) -> Result<&Compiled, &str> {
+        self.compiled
             .get_or_init(|| {
                 let text = self.text.ok_or("no schema is bundled")?;
-                let schema: serde_json::Value =
-                    serde_json::from_str(text).map_err(|e| e.to_string())?;
-                // Formats (int32, date-time, byte) are annotations to the API
-                // server's schema validation too.
-                jsonschema::options_for::<YamlJson>()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .should_validate_formats(false)
+                let schema: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+                let validator = options::<YamlJson>()
                     .build(&schema)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.to_string())?;
+                Ok(Compiled { validator, schema })
             })
             .as_ref()
             .map_err(String::as_str)
     }
+
+    /// The compiled validator; `Err` only if the bundled schema is broken.
+    pub fn validator(&self) -> Result<&Validator<YamlJson>, &str> {
+        self.compiled().map(|c| &c.validator)
+    }
+
+    /// The schema document the validator was compiled from.
+    pub fn schema(&self) -> Option<&Value> {
+        self.compiled().ok().map(|c| &c.schema)
+    }
 }
 
-/// One entry per row of the kind table, for one version directory.
+/// How every bundled schema is compiled, for any instance representation.
+pub(super) fn options<F: jsonschema::json::Json>(
+) -> jsonschema::ValidationOptions<'static, std::sync::Arc<dyn jsonschema::Retrieve>, F> {
+    // Formats (int32, date-time, byte) are annotations to the API server's
+    // schema validation too.
+    super::extensions::register(
+        jsonschema::options_for::<F>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(false),
+    )
+}
+
+/// One entry per row of the kind table, for one version directory: CRD
+/// rows have theirs in [`super::crd`].
 macro_rules! entries {
     ($dir:literal; $([$name:literal, $api:literal, $scope:ident, $template:tt, $schema:tt,
         $($typed:tt)+]),* $(,)?) => {
-        [$(Entry {
-            kind: $name,
-            api_version: $api,
-            text: entries!(@text $dir, $schema),
-            validator: OnceLock::new(),
-        }),*]
+        [$(Entry::new($name, $api, false, entries!(@text $dir, $schema))),*]
     };
     (@text $dir:literal, -) => { None };
+    (@text $dir:literal, (crd $file:literal)) => { None };
     (@text $dir:literal, $file:literal) => {
         Some(include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"), "/schemas/kubernetes/", $dir, "/", $file, ".json"
@@ -70,19 +117,53 @@ static V1_37: [Entry; KIND_COUNT] = kind_table!(entries!("v1.37"));
 /// Bundled minor versions, oldest first.
 static VERSIONS: [(&str, Schemas); 2] = [("1.36", Schemas(&V1_36)), ("1.37", Schemas(&V1_37))];
 
-/// The schemas of one Kubernetes version.
+/// The schemas of one Kubernetes version, and the CRDs'.
 #[derive(Clone, Copy)]
 pub struct Schemas(&'static [Entry]);
 
+/// The schema an object is checked against.
+pub enum Lookup {
+    Check(&'static Entry),
+    /// A kind with a bundled schema at an apiVersion it is not served at;
+    /// `served` lists the ones it is.
+    Unserved {
+        entry: &'static Entry,
+        served: Vec<&'static str>,
+    },
+    /// No schema: a kind kdm has none for, or another group's.
+    None,
+}
+
 impl Schemas {
-    /// The schema of `kind`, when one is bundled.
+    /// The API's own schema of `kind`, when one is bundled.
     pub fn get(self, kind: &str) -> Option<&'static Entry> {
         self.iter().find(|e| e.kind == kind)
     }
 
-    /// Every bundled schema, by kind.
+    /// Every bundled schema of the API's own kinds, by kind.
     pub fn iter(self) -> impl Iterator<Item = &'static Entry> {
-        self.0.iter().filter(|e| e.text.is_some())
+        self.0.iter().filter(|e| e.is_bundled())
+    }
+
+    /// The schema an object of `kind` at `api_version` is checked against.
+    pub fn lookup(self, kind: &str, api_version: &str) -> Lookup {
+        let known = classify(kind, api_version);
+        let Some(row) = known.kind() else {
+            return Lookup::None;
+        };
+        let Some(at) = KINDS.iter().position(|k| std::ptr::eq(k, row)) else {
+            return Lookup::None;
+        };
+        let entry = match row.schema {
+            Some(Schema::Kubernetes(_)) => &self.0[at],
+            Some(Schema::Crd(_)) => super::crd::entry(at),
+            None => return Lookup::None,
+        };
+        match known {
+            Known::Served(_) => Lookup::Check(entry),
+            Known::Unserved { served, .. } => Lookup::Unserved { entry, served },
+            Known::Unknown => Lookup::None,
+        }
     }
 }
 

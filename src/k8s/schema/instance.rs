@@ -352,7 +352,8 @@ mod tests {
     }
 
     /// Every object in the test data, real published manifests and lint
-    /// fixtures alike, gets the same errors as its `to_json` copy.
+    /// fixtures alike, custom resources too, gets the same errors as its
+    /// `to_json` copy.
     #[test]
     fn validates_as_the_json_copy_does() {
         let Some(entries) = super::super::for_version(super::super::DEFAULT_VERSION) else {
@@ -370,9 +371,7 @@ mod tests {
                 continue;
             };
             for o in crate::k8s::objects_in(0, &docs) {
-                let Some(entry) = entries
-                    .iter()
-                    .find(|e| e.kind == o.kind && e.api_version == o.api_version)
+                let super::super::Lookup::Check(entry) = entries.lookup(o.kind, o.api_version)
                 else {
                     continue;
                 };
@@ -380,13 +379,13 @@ mod tests {
                     panic!("{} compiles", entry.kind);
                 };
                 let json = o.node.to_json();
-                let theirs = json_validators.entry(entry.kind).or_insert_with(|| {
-                    jsonschema::options()
-                        .with_draft(jsonschema::Draft::Draft202012)
-                        .should_validate_formats(false)
-                        .build(&serde_json::from_str(entry.schema_text()).unwrap())
-                        .unwrap()
-                });
+                let theirs = json_validators
+                    .entry((entry.kind, entry.api_version))
+                    .or_insert_with(|| {
+                        super::super::bundle::options::<jsonschema::json::SerdeJson>()
+                            .build(&serde_json::from_str(entry.schema_text()).unwrap())
+                            .unwrap()
+                    });
                 let show = |e: jsonschema::ValidationError<'_>| {
                     format!("{} at {} ({})", e, e.instance_path(), e.instance())
                 };

@@ -1,10 +1,14 @@
-//! The Kubernetes API's own JSON schemas, bundled per minor version, and the
-//! YAML tree as an instance they validate. Lint's `schema-invalid` rule and
-//! `generate`'s self-check both read them from here.
+//! The Kubernetes API's own JSON schemas, bundled per minor version, the
+//! schemas of prometheus-operator's custom resources, and the YAML tree as
+//! an instance they validate. Lint's `schema-invalid` rule and `generate`'s
+//! self-check both read them from here.
 mod bundle;
+mod crd;
+mod extensions;
 mod instance;
 
-pub use bundle::{for_version, versions, Entry, Schemas};
+pub use bundle::{for_version, versions, Entry, Lookup, Schemas};
+pub use crd::{entries as crd_entries, CRD_GROUP, CRD_RELEASE};
 pub use instance::Instance;
 
 /// The Kubernetes version checked against when neither a flag nor

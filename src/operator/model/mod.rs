@@ -16,7 +16,7 @@ pub use monitors::{PodMonitor, Probe, ServiceMonitor};
 pub use prometheus::{Prometheus, ServerKind};
 pub use scrape_config::ScrapeConfig;
 
-pub const GROUP: &str = "monitoring.coreos.com";
+pub const GROUP: &str = crate::k8s::schema::CRD_GROUP;
 
 /// Whether kdm reads `o` as a prometheus-operator resource.
 pub fn is_read_kind(o: &Object) -> bool {

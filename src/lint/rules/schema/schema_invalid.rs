@@ -3,7 +3,7 @@ use jsonschema::paths::LocationSegment;
 use jsonschema::ValidationError;
 
 use crate::decode::{self, Step, Target};
-use crate::k8s::schema::{self as bundle, Instance};
+use crate::k8s::schema::{self as bundle, Entry, Instance};
 use crate::k8s::Object;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 
@@ -12,22 +12,31 @@ pub struct SchemaInvalid;
 static META: RuleMeta = RuleMeta {
     id: "schema-invalid",
     severity: Severity::Error,
-    summary: "object does not match the Kubernetes API schema (unknown field, wrong type, unserved apiVersion)",
+    summary: "object does not match the Kubernetes API or prometheus-operator CRD schema (unknown field, wrong type, unserved apiVersion)",
     explain: "\
 ## What it does
 Validates every object of a built-in kind (workloads, Pod, Service, RBAC,
 ConfigMap, Secret, Namespace, PriorityClass, PodDisruptionBudget,
 NetworkPolicy, Ingress, Endpoints, EndpointSlice) against the strict JSON
 schema of the Kubernetes version given by `--kubernetes-version` (or
-`kubernetesVersion` in `.kdm.yaml`). Reports every unknown field, wrong type,
-missing required field and an `apiVersion` that version does not serve.
-Scalars are read the way `kubectl` reads YAML (`yes` is a boolean, `9100` an
-integer, `\"9100\"` a string). Custom resources are not checked.
+`kubernetesVersion` in `.kdm.yaml`), and every prometheus-operator resource
+(monitoring.coreos.com: Prometheus, PrometheusAgent, ServiceMonitor,
+PodMonitor, Probe, ScrapeConfig, PrometheusRule, Alertmanager,
+AlertmanagerConfig, ThanosRuler) against the CRD schemas of
+prometheus-operator v0.93.0. Reports every unknown field (with the field
+meant, when one is close), wrong type, missing required field, broken CRD
+validation rule and an `apiVersion` that is not served. Scalars are read the
+way `kubectl` reads YAML (`yes` is a boolean, `9100` an integer, `\"9100\"` a
+string). Custom resources are checked as the API server checks them: `null`
+is an unset optional field, a quantity is an integer or a string (`cpu: 0.5`
+is refused), and fields under `x-kubernetes-preserve-unknown-fields` are
+kept. Other custom resources are not checked.
 
 ## Why is this bad?
-A misspelt field such as `volumeMount` is dropped silently by lenient clients
+A misspelt field such as `volumeMount` (or a ServiceMonitor's
+`relabelConfigs` for `relabelings`) is dropped silently by lenient clients
 and rejected by `kubectl apply --validate=strict` (the default since 1.25):
-either the mount never happens or the rollout fails. A removed `apiVersion`
+either the mount or the relabeling never happens or the rollout fails. A removed `apiVersion`
 (`extensions/v1beta1` DaemonSet) is refused by the API server.
 
 ## Example
@@ -115,28 +124,37 @@ fn check_object(
     o: &Object<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(entry) = schemas.get(o.kind) else {
-        return; // custom resources and other kinds: no schema
+    let entry = match schemas.lookup(o.kind, o.api_version) {
+        bundle::Lookup::Check(entry) => entry,
+        // Custom resources kdm has no schema for, and other kinds.
+        bundle::Lookup::None => return,
+        bundle::Lookup::Unserved { entry, served } => {
+            let by = if entry.crd {
+                format!("prometheus-operator {}'s CRDs", bundle::CRD_RELEASE)
+            } else {
+                format!("Kubernetes {}", ctx.kubernetes_version)
+            };
+            let fix = if entry.crd {
+                ""
+            } else {
+                " (and migrate the fields that changed)"
+            };
+            out.push(at_api_version(
+                o,
+                format!(
+                    "apiVersion {:?} is not served for {} by {by}",
+                    o.api_version, o.kind
+                ),
+                format!("use apiVersion: {}{fix}", served.join(" or ")),
+            ));
+            return;
+        }
     };
-    if entry.api_version != o.api_version {
-        out.push(at_api_version(
-            o,
-            format!(
-                "apiVersion {:?} is not served for {} by Kubernetes {}",
-                o.api_version, o.kind, ctx.kubernetes_version
-            ),
-            format!(
-                "use apiVersion: {} (and migrate the fields that changed)",
-                entry.api_version
-            ),
-        ));
-        return;
-    }
     let Ok(validator) = entry.validator() else {
         return; // a broken bundle; the unit tests compile every schema
     };
     for err in validator.iter_errors(Instance::new(o.node)) {
-        report(o, &err, out);
+        report(o, entry, &err, out);
     }
 }
 
@@ -147,16 +165,24 @@ fn at_api_version(o: &Object<'_>, message: String, help: String) -> Finding {
 }
 
 /// Turns one validation error into findings at the YAML nodes it is about.
-fn report(o: &Object<'_>, err: &ValidationError<'_>, out: &mut Vec<Finding>) {
+fn report(o: &Object<'_>, entry: &Entry, err: &ValidationError<'_>, out: &mut Vec<Finding>) {
     // The API server drops `status` on create and update, so a status
     // missing what a controller would fill in is never rejected; unknown
-    // fields and wrong types there still fail decoding.
+    // fields and wrong types there still fail decoding. A custom resource's
+    // status is decoded without types: only its unknown fields are pruned,
+    // and reported.
     let in_status = matches!(err.instance_path().segments().next(),
         Some(LocationSegment::Property(p)) if p == "status");
-    if in_status && matches!(err.kind(), ValidationErrorKind::Required { .. }) {
+    let dropped = match err.kind() {
+        ValidationErrorKind::Required { .. } => true,
+        ValidationErrorKind::AdditionalProperties { .. } => false,
+        _ => entry.crd,
+    };
+    if in_status && dropped {
         return;
     }
-    for problem in decode::explain(err, None) {
+    for mut problem in decode::explain(err, entry.schema()) {
+        reword(entry, err, &mut problem);
         let path = display_path(&problem.path);
         let span = match problem.target {
             // The whole object would be a huge span; its kind is where to look.
@@ -180,6 +206,50 @@ fn report(o: &Object<'_>, err: &ValidationError<'_>, out: &mut Vec<Finding>) {
             f = f.help(help);
         }
         out.push(f);
+    }
+}
+
+/// The patterns of the CRDs' quantities and durations, by what they are.
+const PATTERNS: [(&str, &str); 4] = [
+    (
+        r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$",
+        "a quantity (such as 500m, 1.5, 64Mi or 2G)",
+    ),
+    (
+        "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$",
+        "a Prometheus duration (such as 30s, 1m30s or 2h)",
+    ),
+    (
+        "^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$",
+        "a Prometheus duration (such as 30s, 1m30s or 2h)",
+    ),
+    (
+        "^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$",
+        "a Go duration in h, m, s and ms (such as 30s or 1m30s)",
+    ),
+];
+
+/// Says in Kubernetes' terms what a bare schema error says obscurely: a
+/// value that is not a quantity or duration (rather than the regex it
+/// misses), a required custom-resource field that is null (optional ones
+/// accept null, as the API server drops it).
+fn reword(entry: &Entry, err: &ValidationError<'_>, problem: &mut decode::Problem) {
+    match err.kind() {
+        ValidationErrorKind::Pattern { pattern } => {
+            if let Some((_, what)) = PATTERNS.iter().find(|(p, _)| p == pattern) {
+                problem.message = format!("{} is not {what}", err.instance());
+            }
+        }
+        ValidationErrorKind::Type { .. } if entry.crd && err.instance().is_null() => {
+            if matches!(problem.path.last(), Some(Step::Key(_))) {
+                problem.message = "a required field cannot be null".into();
+                problem.help = Some(
+                    "the API server drops a null field and then finds it missing; give it a value"
+                        .into(),
+                );
+            }
+        }
+        _ => {}
     }
 }
 
@@ -263,6 +333,16 @@ mod tests {
         assert!(locate(&root, &out_of_range).is_none());
     }
 
+    /// Every pattern worded in Kubernetes' terms is one the CRDs use.
+    #[test]
+    fn worded_patterns_are_the_crds_own() {
+        let texts: String = bundle::crd_entries().map(|e| e.schema_text()).collect();
+        for (pattern, _) in PATTERNS {
+            let quoted = serde_json::Value::from(pattern).to_string();
+            assert!(texts.contains(&quoted), "{pattern}");
+        }
+    }
+
     #[test]
     fn annotation_keys_are_quoted_in_paths() {
         let segs = [
@@ -317,9 +397,12 @@ spec:
         else {
             panic!("compiles");
         };
+        let Some(entry) = entries.get("DaemonSet") else {
+            panic!("bundled");
+        };
         let mut out = Vec::new();
         for err in v.iter_errors(Instance::new(&root)) {
-            report(&o, &err, &mut out);
+            report(&o, entry, &err, &mut out);
         }
         let mut got: Vec<(usize, String, &str)> = out
             .iter()
