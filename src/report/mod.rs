@@ -230,9 +230,11 @@ impl Write for Sink {
         if self.closed {
             return Err(io::ErrorKind::BrokenPipe.into());
         }
+        // Only human text is checked: validating a machine report's
+        // hundreds of megabytes would hold up the writer for nothing.
         let safe;
-        let buf = match std::str::from_utf8(buf) {
-            Ok(text) if self.human => {
+        let buf = match self.human.then(|| std::str::from_utf8(buf)) {
+            Some(Ok(text)) => {
                 safe = style::terminal_safe(text, self.stdout.color);
                 safe.as_bytes()
             }
