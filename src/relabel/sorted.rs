@@ -44,6 +44,11 @@ impl<'a> SortedLabels<'a> {
         }
     }
 
+    /// The pairs, sorted by name.
+    pub fn pairs(&self) -> &[(Cow<'a, str>, Cow<'a, str>)] {
+        &self.0
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.0.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
     }

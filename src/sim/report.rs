@@ -25,21 +25,6 @@ struct Contract<'a> {
 /// (serde's string escaping was the costliest part of a big report).
 pub fn write_json_result(out: &mut Vec<u8>, job: Option<&str>, r: &TargetResult<'_>) {
     use crate::report::json::push_str;
-    fn labels(out: &mut Vec<u8>, l: Option<&SortedLabels<'_>>) {
-        let Some(l) = l else {
-            return out.extend_from_slice(b"null");
-        };
-        out.push(b'{');
-        for (i, (name, value)) in l.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            push_str(out, name);
-            out.push(b':');
-            push_str(out, value);
-        }
-        out.push(b'}');
-    }
     fn text(out: &mut Vec<u8>, s: Option<&str>) {
         match s {
             Some(s) => push_str(out, s),
@@ -49,16 +34,33 @@ pub fn write_json_result(out: &mut Vec<u8>, job: Option<&str>, r: &TargetResult<
     out.extend_from_slice(b"{\"job\":");
     text(out, job);
     out.extend_from_slice(b",\"discovered\":");
-    labels(out, Some(&r.discovered));
+    // Most relabeled labels are discovered ones and most target labels
+    // relabeled ones: their text is copied from the set before.
+    let mut discovered = Vec::with_capacity(r.discovered.len());
+    labels(out, &r.discovered, None, Some(&mut discovered));
     out.extend_from_slice(b",\"relabeled\":");
-    labels(out, r.relabeled.as_ref());
+    let mut relabeled = Vec::new();
+    match &r.relabeled {
+        Some(l) => {
+            relabeled.reserve(l.len());
+            let before = Some((&r.discovered, discovered.as_slice()));
+            labels(out, l, before, Some(&mut relabeled));
+        }
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(b",\"dropped_by_rule\":");
     match r.dropped_by_rule {
         Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"target\":");
-    labels(out, r.target.as_ref());
+    match &r.target {
+        Some(l) => {
+            let before = r.relabeled.as_ref().map(|p| (p, relabeled.as_slice()));
+            labels(out, l, before, None);
+        }
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(b",\"scrape_url\":");
     text(out, r.scrape_url.as_deref());
     out.extend_from_slice(b",\"error\":");
@@ -66,6 +68,94 @@ pub fn write_json_result(out: &mut Vec<u8>, job: Option<&str>, r: &TargetResult<
     out.extend_from_slice(b",\"steps\":");
     // Steps are few and only with --steps; writing to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, &r.steps);
+    out.push(b'}');
+}
+
+/// Where one label's `"name":"value"` text lies in the output.
+type Span = std::ops::Range<usize>;
+
+/// Appends a label set as a JSON object. Labels equal to consecutive ones
+/// of `before` (a set already in `out`, with its labels' spans) are copied
+/// from there a run at a time instead of escaped again; with `spans`, each
+/// label's span is recorded for the next set.
+fn labels(
+    out: &mut Vec<u8>,
+    l: &SortedLabels<'_>,
+    before: Option<(&SortedLabels<'_>, &[Span])>,
+    mut spans: Option<&mut Vec<Span>>,
+) {
+    use crate::report::json::push_str;
+    let (prev, prev_spans) = match before {
+        Some((p, s)) if p.len() == s.len() => (p.pairs(), s),
+        _ => (&[][..], &[][..]),
+    };
+    // Copies prev[run] (spans included, commas between) to the end of `out`.
+    let copy =
+        |out: &mut Vec<u8>, run: std::ops::Range<usize>, spans: &mut Option<&mut Vec<Span>>| {
+            let from = prev_spans[run.start].start..prev_spans[run.end - 1].end;
+            let at = out.len();
+            out.extend_from_within(from.clone());
+            if let Some(spans) = spans {
+                spans.extend(
+                    prev_spans[run]
+                        .iter()
+                        .map(|s| s.start - from.start + at..s.end - from.start + at),
+                );
+            }
+        };
+    out.push(b'{');
+    // The next label of `prev` to compare, and the run matched so far.
+    let mut j = 0;
+    let mut run = 0..0;
+    for (i, (name, value)) in l.iter().enumerate() {
+        // Labels passed on unchanged share their text: compare addresses
+        // first, and names (both sets are sorted) only when they differ.
+        let same_text = |k: usize| {
+            let (n, v) = &prev[k];
+            std::ptr::eq(n.as_ref(), name) && std::ptr::eq(v.as_ref(), value)
+        };
+        let found = if j < prev.len() && same_text(j) {
+            Some(j)
+        } else {
+            while j < prev.len() && prev[j].0.as_ref() < name {
+                j += 1;
+            }
+            (j < prev.len() && prev[j].0 == name && prev[j].1 == value).then_some(j)
+        };
+        match found {
+            Some(k) if k == run.end && !run.is_empty() => run.end += 1,
+            Some(k) => {
+                if !run.is_empty() {
+                    copy(out, run, &mut spans);
+                }
+                if i > 0 {
+                    out.push(b',');
+                }
+                run = k..k + 1;
+            }
+            None => {
+                if !run.is_empty() {
+                    copy(out, std::mem::replace(&mut run, 0..0), &mut spans);
+                }
+                if i > 0 {
+                    out.push(b',');
+                }
+                let at = out.len();
+                push_str(out, name);
+                out.push(b':');
+                push_str(out, value);
+                if let Some(spans) = &mut spans {
+                    spans.push(at..out.len());
+                }
+            }
+        }
+        if let Some(k) = found {
+            j = k + 1;
+        }
+    }
+    if !run.is_empty() {
+        copy(out, run, &mut spans);
+    }
     out.push(b'}');
 }
 
@@ -317,6 +407,8 @@ pub fn text_summary(
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
     use crate::relabel::{labels, Step};
 
@@ -364,7 +456,40 @@ mod tests {
             relabeled: Some(SortedLabels::default()),
             ..dropped.clone()
         };
-        for r in [&kept, &dropped, &empty] {
+        // Later sets sharing labels with the one before by address, by
+        // text only, or not at all, in runs and apart.
+        let base = labels(&[
+            ("__a", "1"),
+            ("__b", "2"),
+            ("__meta_c", "3"),
+            ("d", "4"),
+            ("e", "x\"y"),
+        ]);
+        let shared = SortedLabels::of(&base);
+        let mut rel = shared.pairs().to_vec();
+        rel[1].1 = Cow::Borrowed("changed");
+        rel.insert(2, (Cow::Borrowed("__b2"), Cow::Borrowed("new")));
+        rel[4].1 = Cow::Owned("4".to_string());
+        rel.push((Cow::Owned("e".to_string()), Cow::Owned("x\"y".to_string())));
+        rel.remove(5);
+        rel.push((Cow::Borrowed("z"), Cow::Borrowed("9")));
+        let rel = SortedLabels::from_sorted(rel);
+        let mut target = rel.filtered(|n| !n.starts_with("__meta_"));
+        target.insert(Cow::Borrowed("instance"), Cow::Borrowed("i"));
+        target.insert(Cow::Borrowed("__a"), Cow::Borrowed("1"));
+        let mixed = TargetResult {
+            discovered: shared.clone(),
+            relabeled: Some(rel),
+            target: Some(target),
+            ..kept.clone()
+        };
+        let disjoint = TargetResult {
+            discovered: SortedLabels::of(&relabeled),
+            relabeled: Some(shared.clone()),
+            target: Some(SortedLabels::of(&discovered)),
+            ..kept.clone()
+        };
+        for r in [&kept, &dropped, &empty, &mixed, &disjoint] {
             for job in [Some("kubernetes-pods"), Some("a\"b"), None] {
                 let mut out = Vec::new();
                 write_json_result(&mut out, job, r);
