@@ -87,12 +87,46 @@ impl Flavor {
     }
 }
 
-/// Legacy label-name rule: `[a-zA-Z_][a-zA-Z0-9_]*`.
+/// Legacy label-name rule: `[a-zA-Z_][a-zA-Z0-9_]*`. Every name of a big
+/// target file is checked, so each byte is one table lookup, without an
+/// early exit (names are almost always valid, and the loop unrolls).
 pub fn is_legacy_label_name(s: &str) -> bool {
-    let mut bytes = s.bytes();
-    match bytes.next() {
-        Some(b) if b.is_ascii_alphabetic() || b == b'_' => {}
-        _ => return false,
+    const WORD: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric() || c == b'_';
+            b += 1;
+        }
+        table
+    };
+    match s.as_bytes() {
+        [first, rest @ ..] if !first.is_ascii_digit() && WORD[usize::from(*first)] => rest
+            .iter()
+            .fold(true, |word, &b| word & WORD[usize::from(b)]),
+        _ => false,
     }
-    bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn legacy_label_names_are_word_characters_not_led_by_a_digit() {
+        let plain = |s: &str| {
+            let mut b = s.bytes();
+            b.next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+                && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        };
+        let mut names: Vec<String> = (0u8..=0x7f).map(|b| char::from(b).to_string()).collect();
+        for c in (0u8..=0x7f).map(char::from).chain(['é', '✓']) {
+            names.push(format!("__meta_kubernetes_pod_label_{c}_x"));
+            names.push(format!("a{c}"));
+        }
+        names.extend(["", "_", "9a", "a9", "job", "ünï", "a b", "a.b"].map(String::from));
+        for n in &names {
+            assert_eq!(super::is_legacy_label_name(n), plain(n), "{n:?}");
+        }
+    }
 }
