@@ -208,15 +208,17 @@ impl Known {
 
 /// Looks an object's kind and apiVersion up in the table.
 pub fn classify(kind: &str, api_version: &str) -> Known {
-    let mut rows = KINDS.iter().filter(|k| k.name == kind).peekable();
-    let Some(first) = rows.peek().copied() else {
+    // Called per object: nothing is allocated unless the version is wrong.
+    let rows = KINDS.iter().filter(|k| k.name == kind);
+    let Some(first) = rows.clone().next() else {
         return Known::Unknown;
     };
-    let rows: Vec<&'static Kind> = rows.collect();
-    if let Some(row) = rows.iter().find(|k| k.api_version == api_version) {
+    if let Some(row) = rows.clone().find(|k| k.api_version == api_version) {
         return Known::Served(row);
     }
-    let group = |v: &str| v.rsplit_once('/').map_or("", |(g, _)| g).to_string();
+    fn group(api_version: &str) -> &str {
+        api_version.rsplit_once('/').map_or("", |(g, _)| g)
+    }
     if matches!(first.schema, Some(Schema::Crd(_)))
         && group(first.api_version) != group(api_version)
     {
@@ -224,7 +226,7 @@ pub fn classify(kind: &str, api_version: &str) -> Known {
     }
     Known::Unserved {
         kind: first,
-        served: rows.iter().map(|k| k.api_version).collect(),
+        served: rows.map(|k| k.api_version).collect(),
     }
 }
 

@@ -222,6 +222,39 @@ mod tests {
         );
     }
 
+    /// Patterns match as Go's RE2 matches them: inline flags scoped to
+    /// their group, `\d` ASCII only.
+    #[test]
+    fn patterns_match_as_in_go() {
+        let interval = |months: &str, weekdays: &str, years: &str| {
+            json!({"apiVersion": "monitoring.coreos.com/v1alpha1", "kind": "AlertmanagerConfig",
+                "metadata": {"name": "x"}, "spec": {"muteTimeIntervals": [{"name": "t",
+                    "timeIntervals": [{"months": [months], "weekdays": [weekdays],
+                        "years": [years]}]}]}})
+        };
+        for ok in [
+            ("january", "Monday", "2024"),
+            ("FEBRUARY:march", "monday:friday", "2024:2026"),
+            ("1:12", "MONday", "2099"),
+        ] {
+            let errs = errors(interval(ok.0, ok.1, ok.2));
+            assert!(errs.is_empty(), "{ok:?}: {errs:?}");
+        }
+        // `day` and the range's end are outside the (?i) group; `\d` is
+        // not an Arabic-Indic digit.
+        for (bad, field) in [
+            (("13", "monday", "2024"), "months"),
+            (("jan", "monday", "2024"), "months"),
+            (("may", "MONDAY", "2024"), "weekdays"),
+            (("may", "monday:Friday", "2024"), "weekdays"),
+            (("may", "monday", "2\u{661}\u{662}\u{663}"), "years"),
+        ] {
+            let errs = errors(interval(bad.0, bad.1, bad.2));
+            assert_eq!(errs.len(), 1, "{bad:?}: {errs:?}");
+            assert!(errs[0].contains(field), "{bad:?}: {errs:?}");
+        }
+    }
+
     #[test]
     fn validation_rules_and_list_keys_are_checked() {
         let agent = json!({"apiVersion": "monitoring.coreos.com/v1alpha1", "kind": "PrometheusAgent",
