@@ -268,6 +268,10 @@ mod tests {
                 "replicas cannot be set when mode is DaemonSet at /spec"
             ]
         );
+        // a null object was dropped: no rule applies to it
+        let dropped = json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "Alertmanager",
+            "metadata": {"name": "x"}, "spec": {"updateStrategy": null}});
+        assert_eq!(errors(dropped), Vec::<String>::new());
         // shards defaults to 1, which is allowed in DaemonSet mode
         let agent = json!({"apiVersion": "monitoring.coreos.com/v1alpha1", "kind": "PrometheusAgent",
             "metadata": {"name": "x"}, "spec": {"mode": "DaemonSet", "shards": 2}});

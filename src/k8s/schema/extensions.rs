@@ -164,22 +164,36 @@ impl<F: Json> Rules<F> {
     }
 }
 
+impl<F: Json> Rules<F> {
+    /// The messages of the rules `instance` breaks. The rules are about
+    /// objects: a null one was dropped by the API server, and another type
+    /// is the `type` keyword's error.
+    fn broken(&self, instance: &F::Node<'_>) -> Vec<&String> {
+        if instance.as_object().is_none() {
+            return Vec::new();
+        }
+        self.rules
+            .iter()
+            .filter(|(_, holds)| !holds.is_valid(instance.clone()))
+            .map(|(message, _)| message)
+            .collect()
+    }
+}
+
 impl<'i, F: Json> Keyword<'i, F> for Rules<F> {
     fn validate(&self, instance: F::Node<'i>) -> Result<(), ValidationError<'i>> {
-        match self
-            .rules
-            .iter()
-            .find(|(_, holds)| !holds.is_valid(instance.clone()))
-        {
-            Some((message, _)) => Err(ValidationError::custom(message.clone())),
+        match self.broken(&instance).first() {
+            Some(message) => Err(ValidationError::custom((*message).clone())),
             None => Ok(()),
         }
     }
 
     fn is_valid(&self, instance: F::Node<'i>) -> bool {
-        self.rules
-            .iter()
-            .all(|(_, holds)| holds.is_valid(instance.clone()))
+        instance.as_object().is_none()
+            || self
+                .rules
+                .iter()
+                .all(|(_, holds)| holds.is_valid(instance.clone()))
     }
 
     fn iter_errors(
@@ -187,10 +201,9 @@ impl<'i, F: Json> Keyword<'i, F> for Rules<F> {
         instance: F::Node<'i>,
     ) -> Box<dyn Iterator<Item = ValidationError<'i>> + 'i> {
         let errors: Vec<ValidationError<'i>> = self
-            .rules
-            .iter()
-            .filter(|(_, holds)| !holds.is_valid(instance.clone()))
-            .map(|(message, _)| ValidationError::custom(message.clone()))
+            .broken(&instance)
+            .into_iter()
+            .map(|message| ValidationError::custom(message.clone()))
             .collect();
         Box::new(errors.into_iter())
     }
@@ -243,6 +256,10 @@ mod tests {
             {"rule": "!has(self.c)", "message": "no c", "holds": {"not": {"required": ["c"]}}}
         ]}));
         assert!(errors(&v, &json!({"a": 1, "b": 2})).is_empty());
+        // only objects are held to the rules
+        for other in [json!(null), json!("c"), json!([{"c": 1}])] {
+            assert!(errors(&v, &other).is_empty(), "{other}");
+        }
         assert_eq!(errors(&v, &json!({"a": 1, "c": 1})), ["a needs b", "no c"]);
         assert!(!v.is_valid(&json!({"c": 1})));
         let broken = super::register(jsonschema::options())

@@ -181,6 +181,14 @@ fn report(o: &Object<'_>, entry: &Entry, err: &ValidationError<'_>, out: &mut Ve
     if in_status && dropped {
         return;
     }
+    // A required custom-resource field that is null fails its type too,
+    // which says it better (see `reword`).
+    if entry.crd
+        && err.instance().is_null()
+        && matches!(err.kind(), ValidationErrorKind::Enum { .. })
+    {
+        return;
+    }
     for mut problem in decode::explain(err, entry.schema()) {
         reword(entry, err, &mut problem);
         let path = display_path(&problem.path);
