@@ -36,8 +36,9 @@ kept. Other custom resources are not checked.
 A misspelt field such as `volumeMount` (or a ServiceMonitor's
 `relabelConfigs` for `relabelings`) is dropped silently by lenient clients
 and rejected by `kubectl apply --validate=strict` (the default since 1.25):
-either the mount or the relabeling never happens or the rollout fails. A removed `apiVersion`
-(`extensions/v1beta1` DaemonSet) is refused by the API server.
+either the mount or the relabeling never happens or the rollout fails. A
+removed `apiVersion` (`extensions/v1beta1` DaemonSet) is refused by the API
+server.
 
 ## Example
 ```yaml
