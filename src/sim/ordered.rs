@@ -5,7 +5,11 @@ use std::sync::{mpsc, Condvar, Mutex};
 
 use crate::diag::Result;
 
-const CHUNK: usize = 2048;
+/// Items per chunk. A chunk's text (about 1 MB of JSON for 256 Kubernetes
+/// targets) is still in cache when the writer copies it out, and the few
+/// chunks in flight need little fresh memory: 2048 took ~10% more CPU
+/// time and 40 MB more memory.
+const CHUNK: usize = 256;
 
 /// Stops the other workers when one panics: they would otherwise wait
 /// forever for the writer to pass the chunk that never came.
