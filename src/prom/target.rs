@@ -94,7 +94,10 @@ pub fn discovered_builder<'a>(
     let mut lb = match flavor {
         // 3.x sets every label on an empty builder, so all count as added.
         Flavor::V3 => {
-            let mut lb = LabelBuilder::default();
+            // Room for every discovered label and a few set by rules: the
+            // additions then grow once at most, not five times.
+            let defaults = job.defaults_v3.len() + job.param_labels.len();
+            let mut lb = LabelBuilder::with_capacity(target.len() + group.len() + defaults + 8);
             for (k, v) in target {
                 lb.push_new(k, v);
             }

@@ -62,6 +62,14 @@ impl<'a> LabelBuilder<'a> {
         Self::from_sorted_pairs(labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
+    /// An empty builder with room for `additions`.
+    pub fn with_capacity(additions: usize) -> Self {
+        LabelBuilder {
+            add: Vec::with_capacity(additions),
+            ..Default::default()
+        }
+    }
+
     /// Starts from pairs that are already sorted by name and unique; empty
     /// values are skipped.
     pub fn from_sorted_pairs(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
