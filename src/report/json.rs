@@ -133,16 +133,20 @@ mod tests {
 /// of each block decides whether the whole string is copied at once;
 /// otherwise `serde_json` escapes it.
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
-    // Blocks of 16 bytes let the scan compile to vector compares.
+    // Blocks of 16 bytes let the scan compile to vector compares; the last
+    // block overlaps the one before rather than leaving bytes to check one
+    // at a time, and a short string is padded to a block.
     fn needs_escape(bytes: &[u8]) -> bool {
         let special = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
-        let mut blocks = bytes.chunks_exact(16);
-        for block in &mut blocks {
-            if block.iter().fold(false, |acc, &b| acc | special(b)) {
-                return true;
+        let block = |block: &[u8]| block.iter().fold(false, |acc, &b| acc | special(b));
+        match bytes.len().checked_sub(16) {
+            Some(last) => bytes.chunks_exact(16).any(block) || block(&bytes[last..]),
+            None => {
+                let mut padded = [b' '; 16];
+                padded[..bytes.len()].copy_from_slice(bytes);
+                block(&padded)
             }
         }
-        blocks.remainder().iter().any(|&b| special(b))
     }
     if needs_escape(s.as_bytes()) {
         // Writing to a Vec cannot fail.
@@ -177,12 +181,14 @@ mod push_str_tests {
             ]
             .map(String::from),
         );
-        // The special byte at every position of a long string.
+        // The special byte at every position of strings around block sizes.
         for special in ['"', '\\', '\n', '\u{1f}'] {
-            for at in 0..40 {
-                let mut s = "x".repeat(40);
-                s.replace_range(at..=at, &special.to_string());
-                cases.push(s);
+            for len in [1, 2, 15, 16, 17, 31, 32, 33, 40] {
+                for at in 0..len {
+                    let mut s = "x".repeat(len);
+                    s.replace_range(at..=at, &special.to_string());
+                    cases.push(s);
+                }
             }
         }
         for s in cases {
