@@ -36,7 +36,7 @@ for r in rows:
     if r[0] == "relabel":
         n, size, secs, rss, json_secs, pt, pt_rss, wait = r[1:]
         mb = f"{int(size) / 1e6:.1f}"
-        kdm = f"{float(secs):.2f} s, {rss} MB (`-o json` {float(json_secs):.2f} s)"
+        kdm = f"{float(secs):.2f} s, {rss} MB (`--format json` {float(json_secs):.2f} s)"
         if pt == "-":
             ref, ratio = "promtool not installed", ""
         else:
