@@ -82,8 +82,9 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             break
         }
         'kdm;relabel-sim' {
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Prometheus config, scrape config, or relabel rule list (YAML)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Prometheus config, scrape config, or relabel rule list (YAML)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)')
+            [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'With prometheus-operator resources: the Prometheus (or PrometheusAgent) whose jobs to simulate, by name or namespace/name, when the input has several')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content')
             [CompletionResult]::new('--targets', '--targets', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port')

@@ -448,7 +448,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__relabel__subcmd__sim)
-            opts="-c -t -m -j -f -h -V --config --targets --manifests --nodes --series --job --role --prometheus-version --trace --output --format --color --help --version"
+            opts="-c -t -m -j -f -h -V --config --prometheus --targets --manifests --nodes --series --job --role --prometheus-version --trace --output --format --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,6 +459,10 @@ _kdm() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -73,8 +73,9 @@ set edit:completion:arg-completer[kdm] = {|@words|
         &'kdm;generate;help;help'= {
         }
         &'kdm;relabel-sim'= {
-            cand -c 'Prometheus config, scrape config, or relabel rule list (YAML)'
-            cand --config 'Prometheus config, scrape config, or relabel rule list (YAML)'
+            cand -c 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)'
+            cand --config 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)'
+            cand --prometheus 'With prometheus-operator resources: the Prometheus (or PrometheusAgent) whose jobs to simulate, by name or namespace/name, when the input has several'
             cand -t 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content'
             cand --targets 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content'
             cand -m 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port'

@@ -67,7 +67,8 @@ complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcom
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s V -l version -d 'Print version'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "daemonset" -d 'Write a DaemonSet from a built-in or user template and values'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s c -l config -d 'Prometheus config, scrape config, or relabel rule list (YAML)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s c -l config -d 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus -d 'With prometheus-operator resources: the Prometheus (or PrometheusAgent) whose jobs to simulate, by name or namespace/name, when the input has several' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s t -l targets -d 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s m -l manifests -d 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l nodes -d 'Simulated nodes for --manifests (DaemonSets get one pod per node)' -r

@@ -82,7 +82,12 @@ pub enum Command {
 const RELABEL_EXAMPLES: &str = "\
 Inputs:
   --config   a full prometheus.yml (every job, or --job), one scrape config,
-             a list of scrape configs, or a bare list of relabel rules.
+             a list of scrape configs, or a bare list of relabel rules; or
+             prometheus-operator resources (a file or directory holding
+             Prometheus resources, ServiceMonitors, PodMonitors, Probes,
+             ScrapeConfigs): their jobs are those operator v0.93.0 writes
+             (serviceMonitor/NS/NAME/0, ...), and traces show each rule at
+             its line in the monitor.
   --targets  detected from the content: a list of label maps; file_sd target
              groups (JSON or YAML); a Prometheus /api/v1/targets response; or
              Kubernetes objects (kubectl get -o yaml|json, Lists, multi-doc),
@@ -102,6 +107,7 @@ Examples:
   kubectl get pods -A -o json | kdm relabel-sim -c prometheus.yml -t -
   kdm relabel-sim -c prometheus.yml -j node --series series.txt
   kdm relabel-sim -c prometheus.yml --manifests deploy/ --nodes 2
+  kdm relabel-sim -c monitoring/ --manifests deploy/     # ServiceMonitors, ...
   kdm relabel-sim -c prometheus.yml -t targets.json --format json --prometheus-version 2
 
 Output: --format json (or yaml; --output is another name for the flag) prints
@@ -117,6 +123,7 @@ const LINT_EXAMPLES: &str = "\
 Examples:
   kdm lint deploy/                          # every .yaml/.yml/.json below deploy/
   kdm lint ds.yaml prometheus.yml           # manifests and scrape configs together
+  kdm lint deploy/ monitoring/              # with Prometheus resources and monitors
   helm template chart | kdm lint -          # stdin
   kdm lint --format sarif deploy/ > kdm.sarif
   kdm lint --format junit deploy/ > kdm-lint-junit.xml
@@ -224,9 +231,17 @@ pub enum PromVersion {
 
 #[derive(Debug, Args)]
 pub struct RelabelSimArgs {
-    /// Prometheus config, scrape config, or relabel rule list (YAML).
+    /// Prometheus config, scrape config, or relabel rule list (YAML); or
+    /// prometheus-operator resources (a file or directory of Prometheus
+    /// resources and monitors).
     #[arg(short, long, value_name = "FILE")]
     pub config: String,
+
+    /// With prometheus-operator resources: the Prometheus (or
+    /// PrometheusAgent) whose jobs to simulate, by name or namespace/name,
+    /// when the input has several.
+    #[arg(long, value_name = "NAME")]
+    pub prometheus: Option<String>,
 
     /// Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and
     /// services); format detected from content.
@@ -383,7 +398,9 @@ pub struct DaemonsetArgs {
 
 const TEST_EXAMPLES: &str = "\
 A test file:
-  config: prometheus.yml            # relative to the test file
+  config: prometheus.yml            # relative to the test file; or monitors
+                                    # (a file or directory of Prometheus
+                                    # resources, ServiceMonitors, ...)
   tests:
     - name: annotated pods are scraped on their port
       job: kubernetes-pods
@@ -404,6 +421,10 @@ Examples:
   kdm test tests/*.test.yaml
   kdm test --format junit tests/ > kdm-junit.xml
   kdm test --update tests/pods.test.yaml     # accept the current results
+
+With prometheus-operator resources as the config, jobs are the operator's
+(job: serviceMonitor/NAMESPACE/NAME/0) and `prometheus: NAME` chooses among
+several Prometheus resources.
 
 The format's JSON Schema: schemas/kdm-test.schema.json.
 Exit codes: 0 all passed, 1 a test failed, 2 invalid test file (file:line:col).";

@@ -195,9 +195,13 @@ fn usage_errors_exit_2() {
     let r = kdm(&["relabel-sim", "-c", COMMUNITY, "-j", "missing"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("job \"missing\" not found"));
-    let r = kdm(&["relabel-sim", "-c", "testdata"]);
+    // A directory is read for prometheus-operator resources only.
+    let r = kdm(&["relabel-sim", "-c", "testdata/scrape-configs"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("directory"));
+    assert!(r
+        .stderr
+        .contains("no Prometheus, PrometheusAgent or monitor in the directory"));
+    assert_eq!(kdm(&["relabel-sim", "-c", "testdata"]).code, 2);
 }
 
 #[test]

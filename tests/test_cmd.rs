@@ -81,13 +81,13 @@ fn junit_output_is_well_formed_xml() {
     let doc = roxmltree::Document::parse(&run.stdout).expect("JUnit XML parses");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("tests"), Some("10"));
+    assert_eq!(root.attribute("tests"), Some("12"));
     assert_eq!(root.attribute("failures"), Some("2"));
     let suites: Vec<_> = root
         .children()
         .filter(|n| n.has_tag_name("testsuite"))
         .collect();
-    assert_eq!(suites.len(), 3);
+    assert_eq!(suites.len(), 4);
     let failures: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("failure"))

@@ -7,9 +7,8 @@ use crate::diag::Error;
 use crate::input::{discover, load_yaml, read_source};
 use crate::k8s::objects_in;
 use crate::operator::compile::Options;
-use crate::operator::model::{Resources, ServerKind};
-use crate::operator::select::{why_not, Namespaces};
-use crate::operator::{compile_all, OPERATOR_RELEASE};
+use crate::operator::model::ServerKind;
+use crate::operator::{compile_all, configs, OPERATOR_RELEASE};
 use crate::report::human::render;
 use crate::report::Term;
 use crate::yaml::{to_go_yaml, Source};
@@ -37,25 +36,17 @@ pub fn run(args: &OperatorConfigArgs, err: Term) -> Outcome {
         .flat_map(|(i, d)| objects_in(i, d))
         .collect();
     let source_refs: Vec<&Source> = sources.iter().collect();
-    let mut res = match Resources::read(&source_refs, &objects) {
-        Ok(r) => r,
+    let input = match configs::read(&source_refs, &objects) {
+        Ok(input) => input,
         Err(e) => {
             errors.push(e);
-            Resources::default()
+            None
         }
     };
     if !errors.is_empty() {
         return fail(errors, err, 2);
     }
-    res.apply_crd_defaults();
-    let namespaces = Namespaces::from_objects(&objects);
-    for (kind, file, span) in &res.other_kinds {
-        notes.push(format!(
-            "{}: {kind} is not compiled (it does not decide what is scraped)",
-            sources[*file].location(span.start)
-        ));
-    }
-    if res.servers.is_empty() && res.monitor_count() == 0 {
+    let Some(mut input) = input else {
         return fail(
             vec![Error::plain(
                 "no prometheus-operator resources in the input (Prometheus, PrometheusAgent, ServiceMonitor, PodMonitor, Probe, ScrapeConfig)",
@@ -63,68 +54,18 @@ pub fn run(args: &OperatorConfigArgs, err: Term) -> Outcome {
             err,
             2,
         );
-    }
+    };
+    notes.append(&mut input.notes);
     if let Some(wanted) = &args.prometheus {
-        res.servers
-            .retain(|p| &p.meta.name == wanted || &p.meta.key() == wanted);
-        if res.servers.is_empty() {
-            return fail(
-                vec![Error::plain(format!(
-                    "no Prometheus or PrometheusAgent named {wanted:?} in the input"
-                ))],
-                err,
-                2,
-            );
+        if let Err(e) = input.only(wanted) {
+            return fail(vec![e], err, 2);
         }
     }
-    if res.servers.is_empty() {
-        notes.push(format!(
-            "no Prometheus resource in the input: every monitor is compiled, as a Prometheus selecting all monitors in all namespaces would ({} monitors)",
-            res.monitor_count()
-        ));
-    }
-    for prom in &res.servers {
-        let who = format!("{} {}", kind_name(prom.kind), prom.meta.key());
-        let mut unselected = Vec::new();
-        for m in &res.service_monitors {
-            unselected.push((
-                "ServiceMonitor",
-                &m.meta,
-                &prom.service_monitors,
-                "serviceMonitorSelector",
-            ));
-        }
-        for m in &res.pod_monitors {
-            unselected.push((
-                "PodMonitor",
-                &m.meta,
-                &prom.pod_monitors,
-                "podMonitorSelector",
-            ));
-        }
-        for m in &res.probes {
-            unselected.push(("Probe", &m.meta, &prom.probes, "probeSelector"));
-        }
-        for m in &res.scrape_configs {
-            unselected.push((
-                "ScrapeConfig",
-                &m.meta,
-                &prom.scrape_configs,
-                "scrapeConfigSelector",
-            ));
-        }
-        for (kind, meta, selection, field) in unselected {
-            if let Some(why) = why_not(prom, selection, field, meta, &namespaces) {
-                notes.push(format!(
-                    "{who} does not select {kind} {}: {why}",
-                    meta.key()
-                ));
-            }
-        }
-    }
+    notes.extend(input.selection_notes());
+    let (res, namespaces) = (&input.resources, &input.namespaces);
     let mut stdout = String::new();
     let mut code = 0;
-    let results = compile_all(&res, &namespaces, Options::default());
+    let results = compile_all(res, namespaces, Options::default());
     for (i, (prom, compiled)) in results.iter().enumerate() {
         if i > 0 {
             stdout.push_str("---\n");
@@ -137,11 +78,7 @@ pub fn run(args: &OperatorConfigArgs, err: Term) -> Outcome {
         };
         match compiled {
             Err(message) => {
-                let e = match prom.version_span.filter(|_| message.contains("version")) {
-                    Some(span) => Error::at(&sources[prom.file], span, message.clone(), "here"),
-                    None => Error::plain(format!("{kind} {}: {message}", prom.meta.key())),
-                };
-                errors.push(e);
+                errors.push(configs::server_error(prom, &source_refs, message.clone()));
                 code = 2;
             }
             Ok(c) => {
@@ -173,14 +110,7 @@ pub fn run(args: &OperatorConfigArgs, err: Term) -> Outcome {
                     }
                 }
                 for r in &c.rejected {
-                    let message = format!(
-                        "prometheus-operator would refuse {} {}: {}",
-                        r.kind.as_str(),
-                        r.monitor,
-                        r.message
-                    );
-                    let e = Error::at(&sources[r.at.file], r.at.span, message, "refused");
-                    errors.push(e.with_severity(miette::Severity::Warning));
+                    errors.push(configs::rejection_warning(r, &source_refs));
                     code = code.max(1);
                 }
                 for w in &c.warnings {

@@ -24,8 +24,9 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<
     if !args.manifests.is_empty() {
         return coverage(args, flavor, out);
     }
+    let config = check_stdin(args).and_then(|()| load_config(args, flavor, out));
     let mut sink = Sink::new(out, args.format, term.color);
-    let result = simulate(args, flavor, &mut sink);
+    let result = config.and_then(|config| simulate(args, flavor, &config, &mut sink));
     if let Err(e) = &result {
         // After a failed write there is nothing more to say on stdout.
         let _ = sink.fail(e);
@@ -33,10 +34,34 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<
     result
 }
 
+/// Reads `--config`, saying on standard error how a config generated from
+/// prometheus-operator resources was made and which monitors it refuses.
+fn load_config(
+    args: &RelabelSimArgs,
+    flavor: Flavor,
+    out: &mut report::Sink,
+) -> Result<ConfigInput> {
+    let loaded = crate::sim::config::load_with(
+        std::path::Path::new(&args.config),
+        flavor,
+        args.prometheus.as_deref(),
+    )?;
+    for note in &loaded.notes {
+        out.eprint(&format!("note: {note}\n"));
+    }
+    for w in &loaded.warnings {
+        out.error(w);
+    }
+    Ok(loaded.input)
+}
+
 /// Relabels `--targets` (or `--series`) and streams the results.
-fn simulate(args: &RelabelSimArgs, flavor: Flavor, sink: &mut Sink<'_>) -> Result<()> {
-    check_stdin(args)?;
-    let config = crate::sim::config::load(&args.config, flavor)?;
+fn simulate(
+    args: &RelabelSimArgs,
+    flavor: Flavor,
+    config: &ConfigInput,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
     let opts = run::Options {
         flavor,
         trace: args.trace,
@@ -46,7 +71,7 @@ fn simulate(args: &RelabelSimArgs, flavor: Flavor, sink: &mut Sink<'_>) -> Resul
     if let Some(path) = &args.series {
         let src = read_source(path)?;
         let s = series::parse_series(&src)?;
-        run::run_series(&config, &s, &opts, sink)
+        run::run_series(config, &s, &opts, sink)
     } else {
         let sources = args
             .targets
@@ -62,7 +87,7 @@ fn simulate(args: &RelabelSimArgs, flavor: Flavor, sink: &mut Sink<'_>) -> Resul
         } else {
             Some(targets::Targets::merge(parsed)?)
         };
-        let result = run::run_targets(&config, t.as_ref(), &opts, sink);
+        let result = run::run_targets(config, t.as_ref(), &opts, sink);
         // The process ends next: freeing 100k target groups one by one would
         // only delay it.
         std::mem::forget(t);
@@ -125,7 +150,7 @@ fn analyze(
     sink: &mut report::Sink,
 ) -> std::result::Result<(Coverage, Vec<String>), Vec<Error>> {
     check_stdin(args).map_err(|e| vec![e])?;
-    let config = crate::sim::config::load(&args.config, flavor).map_err(|e| vec![e])?;
+    let config = load_config(args, flavor, sink).map_err(|e| vec![e])?;
     let ConfigInput::Jobs(all) = &config else {
         return Err(vec![Error::plain(
             "--manifests needs scrape jobs (a prometheus.yml or scrape configs), not a bare rule list",

@@ -32,6 +32,9 @@ pub struct Coverage {
 pub struct JobSummary {
     pub job: String,
     pub line: usize,
+    /// Where a generated job came from (its file; `line` is that file's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<crate::relabel::Origin>,
     /// Kubernetes SD roles of the job.
     pub roles: Vec<Role>,
     /// Whether kdm simulated its discovery (pod, endpoints, endpointslice).
@@ -139,8 +142,31 @@ pub struct JobOutcome {
     /// The rule that dropped the first dropped target.
     pub dropped_by_rule: Option<usize>,
     pub dropped_by_line: Option<usize>,
+    /// Where the dropping rule of a generated job was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped_by_origin: Option<crate::relabel::Origin>,
     pub dropped_by_action: Option<&'static str>,
     pub error: Option<String>,
+}
+
+impl JobOutcome {
+    /// `line N` of the dropping rule, or where a generated one was written.
+    pub fn dropped_by_place(&self) -> String {
+        crate::relabel::place(
+            self.dropped_by_line.unwrap_or(0),
+            self.dropped_by_origin.as_ref(),
+        )
+    }
+}
+
+impl JobSummary {
+    /// `line N`, or where a generated job came from.
+    pub fn place(&self) -> String {
+        match &self.origin {
+            Some(o) => o.describe_job(),
+            None => format!("line {}", self.line),
+        }
+    }
 }
 
 /// Runs the analysis of `objects` (Kubernetes objects as JSON) against
@@ -175,6 +201,7 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
         let mut summary = JobSummary {
             job: job.name.clone(),
             line: job.line,
+            origin: job.origin.as_deref().cloned(),
             roles: roles.clone(),
             simulated,
             discovered: 0,
@@ -276,6 +303,7 @@ fn record(
                 scrape_url: None,
                 dropped_by_rule: None,
                 dropped_by_line: None,
+                dropped_by_origin: None,
                 dropped_by_action: None,
                 error: None,
             });
@@ -304,6 +332,7 @@ fn record(
                 let rule = job.relabel.iter().find(|x| x.index == i);
                 slot.dropped_by_rule = Some(i);
                 slot.dropped_by_line = rule.map(|x| x.line);
+                slot.dropped_by_origin = rule.and_then(|x| x.origin.as_deref().cloned());
                 slot.dropped_by_action = rule.map(|x| x.action.as_str());
             }
         }
@@ -484,11 +513,11 @@ pub fn why_not(w: &WorkloadCoverage, job: &JobSummary) -> String {
         .collect();
     if let Some(o) = outcomes.iter().find(|o| o.dropped_by_rule.is_some()) {
         return format!(
-            "{} dropped it by relabel_configs[{}] ({}, line {})",
+            "{} dropped it by relabel_configs[{}] ({}, {})",
             job.job,
             o.dropped_by_rule.unwrap_or(0),
             o.dropped_by_action.unwrap_or("?"),
-            o.dropped_by_line.unwrap_or(0)
+            o.dropped_by_place()
         );
     }
     if let Some(o) = outcomes.iter().find(|o| o.error.is_some()) {

@@ -69,18 +69,18 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
     for j in &c.jobs {
         if j.simulated {
             out.push_str(&format!(
-                "  {} (line {}, role {}): kept {} of {} simulated target(s)\n",
+                "  {} ({}, role {}): kept {} of {} simulated target(s)\n",
                 j.job,
-                j.line,
+                esc(&j.place()),
                 j.role_names(),
                 j.kept,
                 j.discovered
             ));
         } else {
             out.push_str(&format!(
-                "  {} (line {}): not simulated, {}\n",
+                "  {} ({}): not simulated, {}\n",
                 j.job,
-                j.line,
+                esc(&j.place()),
                 j.note.as_deref().unwrap_or("")
             ));
         }
@@ -129,9 +129,9 @@ fn kept_line(out: &mut String, o: &JobOutcome) {
 fn dropped_text(o: &JobOutcome, job: &str) -> String {
     match (o.dropped_by_rule, &o.error) {
         (Some(i), _) => format!(
-            "{job} by relabel_configs[{i}] ({}, line {})",
+            "{job} by relabel_configs[{i}] ({}, {})",
             o.dropped_by_action.unwrap_or("?"),
-            o.dropped_by_line.unwrap_or(0)
+            esc(&o.dropped_by_place())
         ),
         (None, Some(e)) => format!("{job}: {e}"),
         (None, None) => job.to_string(),

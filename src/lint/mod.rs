@@ -5,6 +5,7 @@
 //! opt-outs and sorting, and a reporter renders the result.
 
 pub mod config;
+pub mod operator;
 pub mod registry;
 pub mod report;
 pub mod rules;
@@ -145,6 +146,9 @@ pub struct Context<'a> {
     /// Scrape coverage of the workloads by the scrape jobs, computed on
     /// first use by the coverage rules.
     pub coverage: std::sync::OnceLock<Option<rules::coverage::Data>>,
+    /// The configs prometheus-operator resources in the input define
+    /// (appended to `files` from `operator.first` on).
+    pub operator: Option<&'a operator::Generated>,
 }
 
 impl<'a> Context<'a> {
@@ -173,6 +177,7 @@ impl<'a> Context<'a> {
             prometheus,
             kubernetes_version,
             coverage: std::sync::OnceLock::new(),
+            operator: None,
         }
     }
 

@@ -89,14 +89,23 @@ pub fn lint_parsed(
 }
 
 /// Lints files already in memory (`opts.paths` is not read).
-pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
-    let errors = Vec::new();
-    let ctx = Context::new(
+pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
+    let mut errors = Vec::new();
+    let real = files.len();
+    let operator = super::operator::append(&mut files).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let mut ctx = Context::new(
         &files,
         opts.kubernetes_version.clone(),
         opts.force_prometheus,
     );
-    let notes = skipped_notes(&ctx);
+    ctx.operator = operator.as_ref();
+    let mut notes = skipped_notes(&ctx, real);
+    if let Some(o) = &operator {
+        notes.extend(o.defined.notes.iter().cloned());
+    }
     let mut findings = Vec::new();
     for (found, severity) in check_all(&ctx, &enabled_rules(&opts.config)) {
         for mut f in found {
@@ -104,6 +113,13 @@ pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
             findings.push(f);
         }
     }
+    let findings = match &operator {
+        Some(o) => findings
+            .into_iter()
+            .filter_map(|f| o.remap(f, &files))
+            .collect(),
+        None => findings,
+    };
     let findings = suppress(&ctx, findings);
     let mut findings = findings;
     findings.sort_by(|a, b| {
@@ -111,6 +127,9 @@ pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
     });
     findings.dedup();
     drop(ctx);
+    // The generated configs were only read; their findings are in the
+    // users' files now.
+    files.truncate(real);
     LintResult {
         files,
         findings,
@@ -158,8 +177,9 @@ fn suppress(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
-/// Notes about documents no rule looks at.
-fn skipped_notes(ctx: &Context<'_>) -> Vec<String> {
+/// Notes about documents no rule looks at (among the first `real` files:
+/// the others are generated).
+fn skipped_notes(ctx: &Context<'_>, real: usize) -> Vec<String> {
     // schema-invalid checks every kind with a bundled schema (a custom
     // resource's only in its own group).
     let known = |o: &crate::k8s::Object<'_>| {
@@ -170,32 +190,24 @@ fn skipped_notes(ctx: &Context<'_>) -> Vec<String> {
     let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
     // Kinds of prometheus-operator's group that its CRDs do not define.
     let mut undefined: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut compiled: BTreeMap<&str, usize> = BTreeMap::new();
     for o in &ctx.objects {
+        // The operator rules read Prometheus resources and monitors; with
+        // a generated config they are linted through it too.
         let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-        if group == crate::k8s::schema::CRD_GROUP && !known(o) {
+        if crate::operator::model::is_read_kind(o) && ctx.operator.is_some() {
+            *compiled.entry(o.kind).or_default() += 1;
+        } else if group == crate::k8s::schema::CRD_GROUP && !known(o) {
             *undefined.entry(o.kind).or_default() += 1;
         } else if !known(o) {
             *unknown.entry(o.kind).or_default() += 1;
         }
     }
-    let counted = |kinds: &BTreeMap<&str, usize>| {
-        let list: Vec<String> = kinds
-            .iter()
-            .map(|(k, n)| {
-                if *n > 1 {
-                    format!("{k} ×{n}")
-                } else {
-                    k.to_string()
-                }
-            })
-            .collect();
-        list.join(", ")
-    };
     let mut notes = Vec::new();
     if !unknown.is_empty() {
         notes.push(format!(
             "not linted (kinds without kdm rules): {}",
-            counted(&unknown)
+            counted(&unknown).join(", ")
         ));
     }
     if !undefined.is_empty() {
@@ -203,11 +215,20 @@ fn skipped_notes(ctx: &Context<'_>) -> Vec<String> {
             "not schema-checked ({} kinds prometheus-operator {} does not define): {}",
             crate::k8s::schema::CRD_GROUP,
             crate::k8s::schema::CRD_RELEASE,
-            counted(&undefined)
+            counted(&undefined).join(", ")
+        ));
+    }
+    if let Some(o) = ctx.operator {
+        let names: Vec<&str> = o.defined.configs.iter().map(|c| c.name.as_str()).collect();
+        notes.push(format!(
+            "{} linted as the Prometheus config prometheus-operator {} generates ({}); findings point at the monitors",
+            counted(&compiled).join(", "),
+            crate::operator::OPERATOR_RELEASE,
+            names.join("; ")
         ));
     }
     let mut plain = 0;
-    for (i, f) in ctx.files.iter().enumerate() {
+    for (i, f) in ctx.files.iter().enumerate().take(real) {
         for doc in &f.docs {
             let is_object = doc.get("kind").is_some() && doc.get("apiVersion").is_some();
             let is_prom = ctx
@@ -225,4 +246,18 @@ fn skipped_notes(ctx: &Context<'_>) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// `ServiceMonitor ×3`, `Prometheus`: kinds and how many of each.
+fn counted(kinds: &BTreeMap<&str, usize>) -> Vec<String> {
+    kinds
+        .iter()
+        .map(|(k, n)| {
+            if *n > 1 {
+                format!("{k} ×{n}")
+            } else {
+                k.to_string()
+            }
+        })
+        .collect()
 }

@@ -11,6 +11,7 @@
 //! without them.
 
 pub mod compile;
+pub mod configs;
 pub mod model;
 mod read;
 pub mod select;

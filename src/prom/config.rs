@@ -52,6 +52,9 @@ pub struct ScrapeJob {
     pub name: String,
     pub span: Span,
     pub line: usize,
+    /// Where a generated job came from: the monitor (or its endpoint) it
+    /// was generated for; `line` is then that place's line.
+    pub origin: Option<std::sync::Arc<crate::relabel::Origin>>,
     pub scrape_interval: u64,
     pub scrape_timeout: u64,
     pub metrics_path: String,
@@ -452,6 +455,7 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
     let mut job = ScrapeJob {
         span: node.get("job_name").map_or(node.span, |n| n.span),
         line: ctx.src.line_col(node.span.start).0,
+        origin: None,
         name,
         scrape_interval: interval,
         scrape_timeout: timeout,

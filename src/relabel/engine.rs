@@ -12,11 +12,21 @@ pub struct Step {
     pub rule: usize,
     pub action: &'static str,
     pub line: usize,
+    /// Where a generated rule was written (see [`super::Origin`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<super::Origin>,
     pub added: Labels,
     /// name -> [old, new]
     pub changed: std::collections::BTreeMap<String, [String; 2]>,
     pub removed: Labels,
     pub dropped: bool,
+}
+
+impl Step {
+    /// `line N`, or where a generated rule was written.
+    pub fn place(&self) -> String {
+        super::place(self.line, self.origin.as_ref())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,10 +61,10 @@ pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace:
                     dropped_by: None,
                     steps,
                     error: Some(format!(
-                        "the {} rule at line {} would build {needed} bytes of label text; \
+                        "the {} rule at {} would build {needed} bytes of label text; \
                          kdm stops relabeling a target past {} MiB",
                         rule.action.as_str(),
-                        rule.line,
+                        rule.place(),
                         TEXT_BUDGET >> 20
                     )),
                 }
@@ -90,6 +100,7 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
         rule: rule.index,
         action: rule.action.as_str(),
         line: rule.line,
+        origin: rule.origin.as_deref().cloned(),
         added: Labels::new(),
         changed: Default::default(),
         removed: Labels::new(),

@@ -4,11 +4,13 @@
 mod builder;
 mod engine;
 pub mod goregex;
+mod origin;
 mod rule;
 mod sorted;
 
 pub use builder::LabelBuilder;
 pub use engine::{process, Outcome, Step};
+pub use origin::{place, Origin};
 pub use rule::{parse_rules, Action, NameScheme, Rule, RuleContext};
 pub use sorted::SortedLabels;
 

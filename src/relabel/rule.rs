@@ -100,6 +100,9 @@ pub struct Rule {
     /// The rule's mapping in the config file.
     pub span: Span,
     pub line: usize,
+    /// Where the rule was written when the config was generated (its
+    /// `line` is then that place's line).
+    pub origin: Option<std::sync::Arc<super::Origin>>,
     pub source_labels: Vec<String>,
     pub separator: String,
     pub regex: GoRegex,
@@ -110,6 +113,13 @@ pub struct Rule {
     pub replacement: String,
     pub action: Action,
     pub scheme: NameScheme,
+}
+
+impl Rule {
+    /// `line N`, or where a generated rule was written.
+    pub fn place(&self) -> String {
+        super::place(self.line, self.origin.as_deref())
+    }
 }
 
 const RULE_FIELDS: [&str; 7] = [
@@ -162,6 +172,7 @@ fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> 
         index,
         span: node.span,
         line: src.line_col(node.span.start).0,
+        origin: None,
         source_labels: Vec::new(),
         separator: ";".into(),
         regex: compile(ctx, "(.*)", node.span)?,

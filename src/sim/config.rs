@@ -1,29 +1,112 @@
 //! Loading the Prometheus config of relabel-sim and kdm test: a
-//! prometheus.yml, scrape configs, a bare rule list, or a config embedded in
-//! a ConfigMap, Helm values or an OpenTelemetry collector.
+//! prometheus.yml, scrape configs, a bare rule list, a config embedded in
+//! a ConfigMap, Helm values or an OpenTelemetry collector, or the config
+//! prometheus-operator generates from Prometheus resources and monitors
+//! (in a file or a directory).
+
+use std::path::Path;
 
 use crate::diag::{Error, Result};
-use crate::input::{load_yaml, read_source};
+use crate::input::{discover, load_yaml, read_source};
+use crate::operator::configs::define;
 use crate::prom::config::{parse_config, ConfigInput};
 use crate::prom::embedded::{is_config, Embedded};
 use crate::relabel::Flavor;
-use crate::yaml::Node;
+use crate::yaml::{Node, Source};
+
+/// A config and what to say about how it was made.
+pub struct Loaded {
+    pub input: ConfigInput,
+    /// For standard error: which Prometheus the jobs are generated for,
+    /// monitors it does not select.
+    pub notes: Vec<String>,
+    /// Monitors prometheus-operator would refuse (they get no job), at
+    /// their line.
+    pub warnings: Vec<Error>,
+}
 
 /// Reads and validates the config at `path` (`-` for stdin).
-pub fn load(path: impl AsRef<std::path::Path>, flavor: Flavor) -> Result<ConfigInput> {
-    let config_src = read_source(path)?;
-    let docs = load_yaml(&config_src)?;
+pub fn load(path: impl AsRef<Path>, flavor: Flavor) -> Result<ConfigInput> {
+    Ok(load_with(path.as_ref(), flavor, None)?.input)
+}
+
+/// Reads and validates the config at `path` (`-` for stdin, a directory
+/// for prometheus-operator resources); `prometheus` names the Prometheus
+/// resource whose config is wanted when the input defines several.
+pub fn load_with(path: &Path, flavor: Flavor, prometheus: Option<&str>) -> Result<Loaded> {
+    let is_dir = path.is_dir();
+    let sources = if is_dir {
+        let found = discover(&[path.to_string_lossy().into_owned()], &|_| false);
+        if let Some(e) = found.errors.into_iter().next() {
+            return Err(e);
+        }
+        found
+            .files
+            .iter()
+            .map(|f| read_source(&f.path))
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        vec![read_source(path)?]
+    };
+    let docs = sources.iter().map(load_yaml).collect::<Result<Vec<_>>>()?;
+    let refs: Vec<&Source> = sources.iter().collect();
+    let objects: Vec<_> = docs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| crate::k8s::objects_in(i, d))
+        .collect();
+    if let Some(defined) = define(&refs, &objects, prometheus)? {
+        let config = defined.pick(prometheus)?;
+        let jobs = config.scrape_jobs(&refs, flavor)?;
+        let mut notes = vec![format!(
+            "{} job(s) of {}, as prometheus-operator {} generates them; rules and jobs are shown at the monitor lines they come from",
+            jobs.len(),
+            config.name,
+            crate::operator::OPERATOR_RELEASE
+        )];
+        notes.extend(defined.notes.iter().cloned());
+        notes.extend(defined.unselected.iter().cloned());
+        return Ok(Loaded {
+            input: ConfigInput::Jobs(jobs),
+            notes,
+            warnings: defined.warnings(&refs),
+        });
+    }
+    let shown = path.to_string_lossy();
+    if is_dir {
+        return Err(Error::plain(format!(
+            "{shown}: no Prometheus, PrometheusAgent or monitor in the directory"
+        ))
+        .with_help("a directory is read for prometheus-operator resources; name a prometheus.yml as a file"));
+    }
+    if prometheus.is_some() {
+        return Err(Error::plain(format!(
+            "{shown}: --prometheus chooses among Prometheus resources, and there are none"
+        )));
+    }
+    let (Some(src), Some(docs)) = (sources.first(), docs.first()) else {
+        return Err(Error::plain(format!("{shown}: the config is empty")));
+    };
+    Ok(Loaded {
+        input: plain(src, docs, flavor)?,
+        notes: Vec::new(),
+        warnings: Vec::new(),
+    })
+}
+
+/// A config written by hand, or embedded in other YAML.
+fn plain(config_src: &Source, docs: &[Node], flavor: Flavor) -> Result<ConfigInput> {
     let embedded = |docs: &[Node]| -> Vec<Embedded> {
         docs.iter()
             .filter(|d| !is_config(d))
-            .flat_map(|d| crate::prom::embedded::find(&config_src, d))
+            .flat_map(|d| crate::prom::embedded::find(config_src, d))
             .collect()
     };
     let plain_config =
         |d: &Node| is_config(d) || d.get("job_name").is_some() || d.as_seq().is_some();
     let found;
     let mut merged = None;
-    let root = match docs.as_slice() {
+    let root = match docs {
         [one] if plain_config(one) => one,
         [] => {
             return Err(Error::plain(format!(
@@ -32,12 +115,12 @@ pub fn load(path: impl AsRef<std::path::Path>, flavor: Flavor) -> Result<ConfigI
             )))
         }
         _ => {
-            found = embedded(&docs);
-            match (found.as_slice(), docs.as_slice()) {
+            found = embedded(docs);
+            match (found.as_slice(), docs) {
                 ([one], _) => &one.root,
                 ([], [one]) => one,
                 ([], [_, second, ..]) => return Err(Error::at(
-                    &config_src,
+                    config_src,
                     second.span,
                     "the config has more than one YAML document and none holds a Prometheus config",
                     "second document",
@@ -47,7 +130,7 @@ pub fn load(path: impl AsRef<std::path::Path>, flavor: Flavor) -> Result<ConfigI
                     // with several prometheus receivers): simulate every job.
                     let mut jobs = Vec::new();
                     for e in many {
-                        match parse_config(&config_src, &e.root, flavor)? {
+                        match parse_config(config_src, &e.root, flavor)? {
                             ConfigInput::Jobs(js) => jobs.extend(js),
                             ConfigInput::Rules(_) => {}
                         }
@@ -60,6 +143,6 @@ pub fn load(path: impl AsRef<std::path::Path>, flavor: Flavor) -> Result<ConfigI
     };
     match merged {
         Some(c) => Ok(c),
-        None => parse_config(&config_src, root, flavor),
+        None => parse_config(config_src, root, flavor),
     }
 }

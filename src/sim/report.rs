@@ -264,6 +264,14 @@ fn public<'l>(l: &'l SortedLabels<'_>) -> impl Iterator<Item = (&'l str, &'l str
 
 pub fn text_job_header(info: &JobInfo, color: bool) -> String {
     let title = match (&info.job, info.line) {
+        (Some(j), _) if info.origin.is_some() => {
+            let o = info
+                .origin
+                .as_ref()
+                .map(|o| o.describe_job())
+                .unwrap_or_default();
+            format!("job {} ({})", quote(j), esc(&o))
+        }
         (Some(j), Some(line)) => format!("job {} (line {line})", quote(j)),
         (Some(j), None) => format!("job {}", quote(j)),
         _ => "relabel rules".to_string(),
@@ -308,8 +316,11 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool)
                 Some(rule) => {
                     let _ = writeln!(
                         out,
-                        "{PAD}by {}[{}] ({}, line {})",
-                        info.rules_key, rule.index, rule.action, rule.line
+                        "{PAD}by {}[{}] ({}, {})",
+                        info.rules_key,
+                        rule.index,
+                        rule.action,
+                        esc(&rule.place)
                     );
                 }
                 None => {
@@ -319,7 +330,7 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool)
         }
     }
     for step in &r.steps {
-        let head = format!("[{}] {} (line {})", step.rule, step.action, step.line);
+        let head = format!("[{}] {} ({})", step.rule, step.action, esc(&step.place()));
         let mut lines: Vec<String> = Vec::new();
         if step.dropped {
             lines.push(paint(color, DROPPED, "dropped"));
@@ -428,6 +439,7 @@ mod tests {
             rule: 0,
             action: "replace",
             line: 7,
+            origin: None,
             added: labels(&[("job", "node")]),
             changed: [("a".to_string(), ["x\"".to_string(), "y".to_string()])].into(),
             removed: labels(&[("gone", "\u{7}")]),

@@ -35,7 +35,8 @@ impl Counts {
 pub struct RuleRef {
     pub index: usize,
     pub action: &'static str,
-    pub line: usize,
+    /// `line N`, or where a generated rule was written.
+    pub place: String,
 }
 
 /// What the report says about a job (or a bare rule list).
@@ -43,6 +44,8 @@ pub struct RuleRef {
 pub struct JobInfo {
     pub job: Option<String>,
     pub line: Option<usize>,
+    /// Where a generated job came from (see [`crate::relabel::Origin`]).
+    pub origin: Option<crate::relabel::Origin>,
     /// `relabel_configs` or `metric_relabel_configs`.
     pub rules_key: &'static str,
     pub rules: Vec<RuleRef>,
@@ -61,6 +64,7 @@ impl JobInfo {
         JobInfo {
             job: Some(job.name.clone()),
             line: Some(job.line),
+            origin: job.origin.as_deref().cloned(),
             rules_key,
             rules: rule_refs(rules),
             notes: Vec::new(),
@@ -78,7 +82,7 @@ pub(super) fn rule_refs(rules: &[Rule]) -> Vec<RuleRef> {
         .map(|r| RuleRef {
             index: r.index,
             action: r.action.as_str(),
-            line: r.line,
+            place: r.place(),
         })
         .collect()
 }

@@ -76,6 +76,7 @@ pub fn run_targets(
             let info = JobInfo {
                 job: None,
                 line: None,
+                origin: None,
                 rules_key: "relabel_configs",
                 rules: rule_refs(rules),
                 notes: Vec::new(),
@@ -101,11 +102,8 @@ pub fn run_targets(
                 let (groups, notes) = job_groups(job, targets)?;
                 let items = group_targets(&groups);
                 let info = JobInfo {
-                    job: Some(job.name.clone()),
-                    line: Some(job.line),
-                    rules_key: "relabel_configs",
-                    rules: rule_refs(&job.relabel),
                     notes,
+                    ..JobInfo::for_job(job, false)
                 };
                 sink.job(&info, &items, |i, (group, target), named, emit| {
                     let group = group.pairs();
@@ -142,6 +140,7 @@ pub fn run_series(
         let info = JobInfo {
             job: job.map(|j| j.name.clone()),
             line: job.map(|j| j.line),
+            origin: job.and_then(|j| j.origin.as_deref().cloned()),
             rules_key: "metric_relabel_configs",
             rules: rule_refs(rules),
             notes: Vec::new(),

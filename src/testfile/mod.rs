@@ -33,6 +33,9 @@ pub struct TestFile {
     pub config: String,
     pub config_path: PathBuf,
     pub config_span: Span,
+    /// The Prometheus resource whose config is tested, when `config`
+    /// defines several.
+    pub prometheus: Option<String>,
     pub flavor: Flavor,
     pub tests: Vec<TestCase>,
 }
@@ -125,6 +128,10 @@ pub fn parse(source: Source, path: &Path) -> Result<TestFile> {
     } else {
         dir.join(&config)
     };
+    let prometheus = json
+        .get("prometheus")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let flavor = match json.get("prometheus_version").and_then(Value::as_u64) {
         Some(2) => Flavor::V2,
         _ => Flavor::V3,
@@ -140,6 +147,7 @@ pub fn parse(source: Source, path: &Path) -> Result<TestFile> {
         config,
         config_path,
         config_span,
+        prometheus,
         flavor,
         tests,
     })

@@ -115,6 +115,24 @@ impl Node {
             .map(|(_, v)| v)
     }
 
+    /// The node at exactly `span` in this tree (keys included), found by
+    /// descending into the collections that hold it.
+    pub fn find(&self, span: Span) -> Option<&Node> {
+        if self.span == span {
+            return Some(self);
+        }
+        let holds = |n: &Node| n.span.start <= span.start && span.end <= n.span.end;
+        match &self.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .flat_map(|(k, v)| [k, v])
+                .filter(|n| holds(n))
+                .find_map(|n| n.find(span)),
+            NodeKind::Seq(items) => items.iter().filter(|n| holds(n)).find_map(|n| n.find(span)),
+            NodeKind::Scalar { .. } => None,
+        }
+    }
+
     /// The mapping entry (key node and value node) for `key`.
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         self.as_map()?

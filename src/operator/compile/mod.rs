@@ -11,7 +11,7 @@ mod scrape_config;
 mod service_monitor;
 
 use crate::operator::model::prometheus::ScrapeClass;
-use crate::operator::model::{Meta, Prometheus, Resources, ServerKind};
+use crate::operator::model::{At, Meta, Prometheus, RelabelConfig, Resources, ServerKind};
 use crate::operator::version::Version;
 use crate::yaml::GoYaml;
 
@@ -82,6 +82,14 @@ pub struct Job {
     pub monitor: String,
     pub file: usize,
     pub config: GoYaml,
+    /// Where the job comes from: the endpoint of a service or pod
+    /// monitor, the name of a probe or scrape config.
+    pub at: At,
+    /// For each rule of `relabel_configs`, and of `metric_relabel_configs`:
+    /// where the user wrote it (in the monitor, or in the scrape class of
+    /// the Prometheus), `None` for a rule the operator adds itself.
+    pub relabel_at: Vec<Option<At>>,
+    pub metric_at: Vec<Option<At>>,
 }
 
 /// The generator for one Prometheus resource.
@@ -201,6 +209,54 @@ impl<'p> Generator<'p> {
             ServerKind::Agent => pod.into_iter().chain(service).chain(rest).collect(),
         }
     }
+}
+
+/// A job's relabel rules being built, with where each user-written one
+/// was written; the operator's own rules are pushed as plain values.
+#[derive(Default)]
+struct Rules {
+    items: Vec<GoYaml>,
+    at: Vec<Option<At>>,
+}
+
+impl Rules {
+    fn new(items: Vec<GoYaml>) -> Rules {
+        Rules {
+            items,
+            at: Vec::new(),
+        }
+    }
+
+    /// Rules the user wrote (`generateRelabelConfig`), with their places.
+    fn user(&mut self, rcs: &[RelabelConfig]) {
+        self.at.resize(self.items.len(), None);
+        self.items.extend(relabel::rules(rcs));
+        self.at.extend(rcs.iter().map(|c| c.at));
+    }
+
+    /// The rules, and the place of each (`None`: the operator's).
+    fn done(mut self) -> (GoYaml, Vec<Option<At>>) {
+        self.at.resize(self.items.len(), None);
+        (GoYaml::Seq(self.items), self.at)
+    }
+}
+
+impl std::ops::Deref for Rules {
+    type Target = Vec<GoYaml>;
+    fn deref(&self) -> &Vec<GoYaml> {
+        &self.items
+    }
+}
+
+impl std::ops::DerefMut for Rules {
+    fn deref_mut(&mut self) -> &mut Vec<GoYaml> {
+        &mut self.items
+    }
+}
+
+/// The places of a `metric_relabel_configs` list written from `rcs`.
+fn places(rcs: &[RelabelConfig]) -> Vec<Option<At>> {
+    rcs.iter().map(|c| c.at).collect()
 }
 
 /// A mapping being built in order (`yaml.MapSlice`).

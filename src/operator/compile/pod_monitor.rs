@@ -1,10 +1,10 @@
 //! A PodMonitor endpoint's job (`generatePodMonitorConfig`).
 
 use super::relabel::{self, copy_label, list, s, simple};
-use super::{Generator, Job, Map, MonitorKind};
+use super::{Generator, Job, Map, MonitorKind, Rules};
 use crate::operator::model::common::IntOrString;
 use crate::operator::model::monitors::PodEndpoint;
-use crate::operator::model::PodMonitor;
+use crate::operator::model::{At, PodMonitor};
 use crate::yaml::GoYaml;
 
 impl Generator<'_> {
@@ -45,7 +45,7 @@ impl Generator<'_> {
         self.proxy(&mut m, &e.http.proxy, ns);
         self.authorization(&mut m, e.http.authorization.as_ref(), class, ns);
 
-        let mut rules = relabel::init();
+        let mut rules = Rules::new(relabel::init());
         if e.filter_running.unwrap_or(true) {
             rules.push(relabel::running_filter());
         }
@@ -149,13 +149,20 @@ impl Generator<'_> {
         }
         // DaemonSet mode does not shard.
         let shard = !self.daemonset();
-        self.tail(&mut m, rules, MonitorKind::PodMonitor, pm, e, class, shard);
+        let (relabel_at, metric_at) =
+            self.tail(&mut m, rules, MonitorKind::PodMonitor, pm, e, class, shard);
         Job {
             name,
             kind: MonitorKind::PodMonitor,
             monitor: pm.meta.key(),
             file: pm.file,
             config: m.done(),
+            at: At {
+                file: pm.file,
+                span: e.node_span,
+            },
+            relabel_at,
+            metric_at,
         }
     }
 }

@@ -2,8 +2,8 @@
 //! to a prober (blackbox exporter) as `__param_target`.
 
 use super::relabel::{self, list, s, simple};
-use super::{Generator, Job, Map, MonitorKind};
-use crate::operator::model::Probe;
+use super::{places, Generator, Job, Map, MonitorKind, Rules};
+use crate::operator::model::{At, Probe};
 use crate::yaml::GoYaml;
 
 impl Generator<'_> {
@@ -43,7 +43,7 @@ impl Generator<'_> {
             m.str("body_size_limit", enforced_body);
         }
 
-        let mut rules = relabel::init();
+        let mut rules = Rules::new(relabel::init());
         if !p.job_name.is_empty() {
             rules.push(simple(&[
                 ("target_label", s("job")),
@@ -83,13 +83,9 @@ impl Generator<'_> {
                 ("replacement", s(&p.prober_url)),
             ]));
             if let Some(c) = class {
-                rules.extend(relabel::rules(&c.relabelings));
+                rules.user(&c.relabelings);
             }
-            rules.extend(relabel::rules(&self.enforced(
-                MonitorKind::Probe,
-                &p.meta,
-                &st.relabelings,
-            )));
+            rules.user(&self.enforced(MonitorKind::Probe, &p.meta, &st.relabelings));
         } else if let Some(ing) = &p.ingress {
             relabel::selector_filters(&mut rules, &ing.selector, "ingress");
             self.k8s_sd(
@@ -140,16 +136,13 @@ impl Generator<'_> {
                 ("replacement", s(&p.prober_url)),
             ]));
             if let Some(c) = class {
-                rules.extend(relabel::rules(&c.relabelings));
+                rules.user(&c.relabelings);
             }
-            rules.extend(relabel::rules(&self.enforced(
-                MonitorKind::Probe,
-                &p.meta,
-                &ing.relabelings,
-            )));
+            rules.user(&self.enforced(MonitorKind::Probe, &p.meta, &ing.relabelings));
         }
         self.sharding(&mut rules, self.prom.shard_count(), "__param_target");
-        m.push("relabel_configs", GoYaml::Seq(rules));
+        let (rules, relabel_at) = rules.done();
+        m.push("relabel_configs", rules);
 
         if let Some(secret) = &p.http.bearer_token_secret {
             m.str("bearer_token", secret.placeholder(ns));
@@ -175,6 +168,12 @@ impl Generator<'_> {
             monitor: p.meta.key(),
             file: p.file,
             config: m.done(),
+            at: At {
+                file: p.file,
+                span: p.meta.anchor,
+            },
+            relabel_at,
+            metric_at: places(&metric),
         }
     }
 }

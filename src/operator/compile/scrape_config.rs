@@ -2,8 +2,8 @@
 //! and Kubernetes discovery.
 
 use super::relabel::{self, s, simple};
-use super::{Generator, Job, Map, MonitorKind};
-use crate::operator::model::ScrapeConfig;
+use super::{places, Generator, Job, Map, MonitorKind, Rules};
+use crate::operator::model::{At, ScrapeConfig};
 use crate::yaml::GoYaml;
 
 impl Generator<'_> {
@@ -13,9 +13,9 @@ impl Generator<'_> {
         let name = format!("scrapeConfig/{}/{}", sc.meta.namespace, sc.meta.name);
         let mut m = Map::default();
         m.str("job_name", &name);
-        let mut rules = relabel::init();
+        let mut rules = Rules::new(relabel::init());
         if let Some(c) = class {
-            rules.extend(relabel::rules(&c.relabelings));
+            rules.user(&c.relabelings);
         }
         if let Some(job) = &sc.job_name {
             rules.push(simple(&[
@@ -88,17 +88,14 @@ impl Generator<'_> {
         self.kubernetes_sd(&mut m, sc);
 
         if !sc.relabelings.is_empty() {
-            rules.extend(relabel::rules(&self.enforced(
-                MonitorKind::ScrapeConfig,
-                &sc.meta,
-                &sc.relabelings,
-            )));
+            rules.user(&self.enforced(MonitorKind::ScrapeConfig, &sc.meta, &sc.relabelings));
         }
         let shards = self.prom.shard_count();
         if shards != 1 && !has_hashmod(&rules) {
             self.sharding(&mut rules, shards, "__address__");
         }
-        m.push("relabel_configs", GoYaml::Seq(rules));
+        let (rules, relabel_at) = rules.done();
+        m.push("relabel_configs", rules);
         let mut metric = Vec::new();
         if let Some(c) = class {
             metric.extend(c.metric_relabelings.iter().cloned());
@@ -116,6 +113,12 @@ impl Generator<'_> {
             monitor: sc.meta.key(),
             file: sc.file,
             config: m.done(),
+            at: At {
+                file: sc.file,
+                span: sc.meta.anchor,
+            },
+            relabel_at,
+            metric_at: places(&metric),
         }
     }
 

@@ -1,11 +1,11 @@
 //! A ServiceMonitor endpoint's job (`generateServiceMonitorConfig`).
 
 use super::relabel::{self, copy_label, list, s, simple};
-use super::{Generator, Job, Map, MonitorKind};
+use super::{places, Generator, Job, Map, MonitorKind, Rules};
 use crate::operator::model::common::{IntOrString, Selector};
 use crate::operator::model::monitors::{EndpointCommon, MonitorCommon, ServiceEndpoint};
 use crate::operator::model::prometheus::ScrapeClass;
-use crate::operator::model::ServiceMonitor;
+use crate::operator::model::{At, ServiceMonitor};
 use crate::yaml::GoYaml;
 
 impl Generator<'_> {
@@ -136,7 +136,7 @@ impl Generator<'_> {
         self.basic_auth(&mut m, e.http.basic_auth.as_ref(), ns);
         self.authorization(&mut m, e.http.authorization.as_ref(), class, ns);
 
-        let mut rules = relabel::init();
+        let mut rules = Rules::new(relabel::init());
         if sm
             .common
             .selector_mechanism
@@ -255,7 +255,7 @@ impl Generator<'_> {
                 ("replacement", GoYaml::str(endpoint)),
             ]));
         }
-        self.tail(
+        let (relabel_at, metric_at) = self.tail(
             &mut m,
             rules,
             MonitorKind::ServiceMonitor,
@@ -270,6 +270,12 @@ impl Generator<'_> {
             monitor: sm.meta.key(),
             file: sm.file,
             config: m.done(),
+            at: At {
+                file: sm.file,
+                span: e.node_span,
+            },
+            relabel_at,
+            metric_at,
         }
     }
 }
@@ -301,26 +307,28 @@ impl Monitor for crate::operator::model::PodMonitor {
 impl Generator<'_> {
     /// The scrape class's and the user's relabelings, sharding, limits and
     /// metric relabelings: the end of a service or pod monitor's job.
+    /// Returns where each relabeling and metric relabeling was written.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn tail(
         &mut self,
         m: &mut Map,
-        mut rules: Vec<GoYaml>,
+        mut rules: Rules,
         kind: MonitorKind,
         mon: &dyn Monitor,
         e: &EndpointCommon,
         class: Option<&ScrapeClass>,
         shard: bool,
-    ) {
+    ) -> (Vec<Option<At>>, Vec<Option<At>>) {
         let meta = mon.meta();
         if let Some(c) = class {
-            rules.extend(relabel::rules(&c.relabelings));
+            rules.user(&c.relabelings);
         }
-        rules.extend(relabel::rules(&self.enforced(kind, meta, &e.relabelings)));
+        rules.user(&self.enforced(kind, meta, &e.relabelings));
         if shard {
             self.sharding(&mut rules, self.prom.shard_count(), "__address__");
         }
-        m.push("relabel_configs", GoYaml::Seq(rules));
+        let (rules, relabel_at) = rules.done();
+        m.push("relabel_configs", rules);
         self.add_limits(m, &mon.common().limits, class);
         self.body_size_limit(m, mon.common().limits.body_size_limit.as_deref());
         let mut metric = Vec::new();
@@ -334,5 +342,6 @@ impl Generator<'_> {
                 GoYaml::Seq(relabel::rules(&metric)),
             );
         }
+        (relabel_at, places(&metric))
     }
 }

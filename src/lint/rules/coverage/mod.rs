@@ -33,9 +33,14 @@ pub fn data<'c>(ctx: &'c Context<'_>) -> Option<&'c Data> {
             let mut jobs = Vec::new();
             let mut configs = Vec::new();
             for (config, &(file, root)) in ctx.prometheus.iter().enumerate() {
+                // Generated configs know where their rules were written.
+                let generated = ctx.operator.and_then(|o| o.scrape_jobs(ctx.files, file));
                 // Invalid configs are reported by relabel-config-invalid.
-                if let Ok(ConfigInput::Jobs(js)) = parse_config(ctx.source(file), root, Flavor::V3)
-                {
+                let parsed = match generated {
+                    Some(js) => Ok(ConfigInput::Jobs(js)),
+                    None => parse_config(ctx.source(file), root, Flavor::V3),
+                };
+                if let Ok(ConfigInput::Jobs(js)) = parsed {
                     configs.extend(std::iter::repeat_n(config, js.len()));
                     jobs.extend(js.into_iter().map(|j| (file, j)));
                 }

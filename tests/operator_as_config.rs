@@ -1,0 +1,290 @@
+//! Prometheus resources and monitors wherever a Prometheus config is read:
+//! `relabel-sim --config` (targets, series, `--manifests`), `kdm lint` and
+//! `kdm test`, with every place pointing into the monitors' YAML.
+
+mod common;
+
+use common::kdm;
+
+const KP: &str = "testdata/operator/kube-prometheus";
+const NODE_EXPORTER_SM: &str = "testdata/operator/kube-prometheus/nodeExporter-serviceMonitor.yaml";
+
+#[test]
+fn a_trace_shows_each_rule_at_its_line_in_the_service_monitor() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        NODE_EXPORTER_SM,
+        "-t",
+        "testdata/operator/cli/node-exporter-targets.yaml",
+        "--trace",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The relabeling written in the ServiceMonitor, at its line there.
+    let user = format!("[15] replace ({NODE_EXPORTER_SM}:17)  + instance=\"worker-1\"");
+    assert!(r.stdout.contains(&user), "{}", r.stdout);
+    // A rule the operator adds, labelled as such, at the endpoint's line.
+    let added = format!(
+        "[1] keep (added by prometheus-operator for ServiceMonitor monitoring/node-exporter, {NODE_EXPORTER_SM}:13)"
+    );
+    assert!(r.stdout.contains(&added), "{}", r.stdout);
+    assert!(r.stdout.starts_with(&format!(
+        "job \"serviceMonitor/monitoring/node-exporter/0\" ({NODE_EXPORTER_SM}:13)"
+    )));
+    // No Prometheus in the input: the stand-in, and a note that says so.
+    assert!(
+        r.stderr.contains("no Prometheus resource in the input"),
+        "{}",
+        r.stderr
+    );
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn json_steps_name_the_file_of_a_generated_rule() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        NODE_EXPORTER_SM,
+        "-t",
+        "testdata/operator/cli/node-exporter-targets.yaml",
+        "--trace",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let steps = v["results"][0]["steps"].as_array().expect("steps");
+    assert_eq!(
+        steps[15]["origin"],
+        serde_json::json!({"file": NODE_EXPORTER_SM, "line": 17})
+    );
+    assert_eq!(steps[15]["line"], 17);
+    assert_eq!(
+        steps[0]["origin"]["added_by"],
+        "prometheus-operator for ServiceMonitor monitoring/node-exporter"
+    );
+}
+
+#[test]
+fn coverage_of_the_node_exporter_daemonset_by_its_service_monitor() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        NODE_EXPORTER_SM,
+        "--manifests",
+        "testdata/operator/kube-prometheus/nodeExporter-daemonset.yaml",
+        "testdata/operator/kube-prometheus/nodeExporter-service.yaml",
+        "--nodes",
+        "2",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "scraped  serviceMonitor/monitoring/node-exporter/0 https://198.18.0.1:9100/metrics (×2 targets)"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("1 scraped"), "{}", r.stdout);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn a_directory_is_the_prometheus_with_the_monitors_it_selects() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        KP,
+        "--manifests",
+        "testdata/operator/kube-prometheus/nodeExporter-daemonset.yaml",
+        "testdata/operator/kube-prometheus/nodeExporter-service.yaml",
+        "--job",
+        "serviceMonitor/monitoring/node-exporter/0",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let job = &v["coverage"]["jobs"][0];
+    assert_eq!(job["job"], "serviceMonitor/monitoring/node-exporter/0");
+    // The Prometheus asks for EndpointSlice discovery.
+    assert_eq!(job["roles"][0], "endpointslice");
+    assert_eq!(job["origin"]["file"], NODE_EXPORTER_SM);
+    assert_eq!(job["kept"], 3);
+    assert!(
+        r.stderr.contains("of Prometheus monitoring/k8s"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn several_prometheus_resources_are_several_configs_to_choose_from() {
+    let two = "testdata/operator/cli/two-prometheus.yaml";
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        two,
+        "-t",
+        "testdata/relabel-sim/labels.json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "the input defines 2 Prometheus configs (Prometheus monitoring/apps, PrometheusAgent monitoring/nodes)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let series = "testdata/operator/cli/node-agent-series.txt";
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        two,
+        "--prometheus",
+        "nodes",
+        "--series",
+        series,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("by metric_relabel_configs[0] (drop, {two}:48)")),
+        "{}",
+        r.stdout
+    );
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        two,
+        "--prometheus",
+        "monitoring/apps",
+        "--job",
+        "serviceMonitor/apps/web/0",
+        "-t",
+        "testdata/relabel-sim/labels.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        two,
+        "--prometheus",
+        "nope",
+        "-t",
+        "testdata/relabel-sim/labels.json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r
+        .stderr
+        .contains("no Prometheus or PrometheusAgent named \"nope\""));
+    // --prometheus chooses among resources; a prometheus.yml has none.
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/scrape-configs/prometheus-community__prometheus.yml",
+        "--prometheus",
+        "k8s",
+    ]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn refused_monitors_are_warned_at_their_line_and_get_no_job() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/operator/cli/refused.yaml",
+        "-t",
+        "testdata/operator/cli/node-exporter-targets.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("prometheus-operator would refuse ServiceMonitor apps/slow"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("refused.yaml:49:22"), "{}", r.stderr);
+    assert!(!r.stdout.contains("serviceMonitor/apps/slow/0"));
+    assert!(r
+        .stdout
+        .contains("serviceMonitor/monitoring/node-exporter/0"));
+}
+
+#[test]
+fn lint_findings_point_at_the_relabeling_in_the_monitor() {
+    let r = kdm(&[
+        "lint",
+        "--config",
+        "testdata/operator/cli/scrape-rules-only.kdm.yaml",
+        "testdata/operator/cli/lint-monitors.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // The misspelt meta label, at its place in `sourceLabels`.
+    assert!(
+        r.stdout
+            .contains("warning[meta-label-unknown]: `__meta_kubernetes_pod_node_nam`"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("lint-monitors.yaml:16:26]"),
+        "{}",
+        r.stdout
+    );
+    // Coverage names the monitor's rule that drops the DaemonSet.
+    assert!(
+        r.stdout.contains(
+            "podMonitor/monitoring/agent/0 dropped it by relabel_configs[9] (keep, testdata/operator/cli/lint-monitors.yaml:31)"
+        ),
+        "{}",
+        r.stdout
+    );
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn lint_reports_refused_monitors() {
+    let r = kdm(&[
+        "lint",
+        "--format",
+        "json",
+        "testdata/operator/cli/refused.yaml",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let refused: Vec<(String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "monitor-refused")
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert_eq!(refused[0].1, 49);
+    assert!(refused[1].0.contains("apps/bad-regex"));
+    // What the Prometheus does not select is monitor-not-selected's.
+    let unselected = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "monitor-not-selected")
+        .expect("monitor-not-selected");
+    assert_eq!(unselected["line"], 72);
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("linted as the Prometheus config"), "{notes}");
+}
+
+#[test]
+fn a_test_file_names_monitors_as_its_config() {
+    let r = kdm(&["test", "testdata/test/kube-prometheus-monitors.test.yaml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.ends_with("2 passed, 0 failed\n"), "{}", r.stdout);
+}
