@@ -85,6 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)')
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'With prometheus-operator resources: the Prometheus (or PrometheusAgent) whose jobs to simulate, by name or namespace/name, when the input has several')
+            [CompletionResult]::new('--helm-release', '--helm-release', [CompletionResultType]::ParameterName, 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content')
             [CompletionResult]::new('--targets', '--targets', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port')
@@ -113,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Lint configuration [default: .kdm.yaml if present]')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Treat every input as a Prometheus config (default: detected by `scrape_configs`)')
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Kubernetes version whose schemas the schema rule uses')
+            [CompletionResult]::new('--helm-release', '--helm-release', [CompletionResultType]::ParameterName, 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`) [default: kps, or the config''s]')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain a rule and exit')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
             [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'List the rules and exit')
@@ -136,6 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
         'kdm;operator-config' {
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Only the Prometheus (or PrometheusAgent) with this name or namespace/name')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Write the configuration shard N runs: `$(SHARD)` replaced by N, as prometheus-config-reloader does in that pod (without it, the sharding rules keep `$(SHARD)` and drop every target when the output is simulated)')
+            [CompletionResult]::new('--helm-release', '--helm-release', [CompletionResultType]::ParameterName, 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

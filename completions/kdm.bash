@@ -376,7 +376,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__lint)
-            opts="-f -h -V --format --fail-level --config --kind --kubernetes-version --list-rules --explain --color --help --version"
+            opts="-f -h -V --format --fail-level --config --kind --kubernetes-version --helm-release --list-rules --explain --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,6 +406,10 @@ _kdm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --helm-release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --explain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -422,7 +426,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__operator__subcmd__config)
-            opts="-h -V --prometheus --shard --color --help --version"
+            opts="-h -V --prometheus --shard --helm-release --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,6 +437,10 @@ _kdm() {
                     return 0
                     ;;
                 --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-release)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -448,7 +456,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__relabel__subcmd__sim)
-            opts="-c -t -m -j -f -h -V --config --prometheus --targets --manifests --nodes --series --job --role --prometheus-version --trace --output --format --color --help --version"
+            opts="-c -t -m -j -f -h -V --config --prometheus --helm-release --targets --manifests --nodes --series --job --role --prometheus-version --trace --output --format --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,6 +471,10 @@ _kdm() {
                     return 0
                     ;;
                 --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-release)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -76,6 +76,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand -c 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)'
             cand --config 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)'
             cand --prometheus 'With prometheus-operator resources: the Prometheus (or PrometheusAgent) whose jobs to simulate, by name or namespace/name, when the input has several'
+            cand --helm-release 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`)'
             cand -t 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content'
             cand --targets 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content'
             cand -m 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port'
@@ -103,6 +104,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --config 'Lint configuration [default: .kdm.yaml if present]'
             cand --kind 'Treat every input as a Prometheus config (default: detected by `scrape_configs`)'
             cand --kubernetes-version 'Kubernetes version whose schemas the schema rule uses'
+            cand --helm-release 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`) [default: kps, or the config''s]'
             cand --explain 'Explain a rule and exit'
             cand --color 'When to use colours in output'
             cand --list-rules 'List the rules and exit'
@@ -124,6 +126,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
         &'kdm;operator-config'= {
             cand --prometheus 'Only the Prometheus (or PrometheusAgent) with this name or namespace/name'
             cand --shard 'Write the configuration shard N runs: `$(SHARD)` replaced by N, as prometheus-config-reloader does in that pod (without it, the sharding rules keep `$(SHARD)` and drop every target when the output is simulated)'
+            cand --helm-release 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`)'
             cand --color 'When to use colours in output'
             cand -h 'Print help'
             cand --help 'Print help'

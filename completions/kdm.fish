@@ -69,6 +69,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcom
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s c -l config -d 'Prometheus config, scrape config, or relabel rule list (YAML); or prometheus-operator resources (a file or directory of Prometheus resources and monitors)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus -d 'With prometheus-operator resources: the Prometheus (or PrometheusAgent) whose jobs to simulate, by name or namespace/name, when the input has several' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l helm-release -d 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s t -l targets -d 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s m -l manifests -d 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l nodes -d 'Simulated nodes for --manifests (DaemonSets get one pod per node)' -r
@@ -103,6 +104,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand lint" -l config -d 'Lint configu
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l kind -d 'Treat every input as a Prometheus config (default: detected by `scrape_configs`)' -r -f -a "auto\t''
 prometheus\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l kubernetes-version -d 'Kubernetes version whose schemas the schema rule uses' -r
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l helm-release -d 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`) [default: kps, or the config\'s]' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l explain -d 'Explain a rule and exit' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''
@@ -121,6 +123,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand test" -s h -l help -d 'Print hel
 complete -c kdm -n "__fish_kdm_using_subcommand test" -s V -l version -d 'Print version'
 complete -c kdm -n "__fish_kdm_using_subcommand operator-config" -l prometheus -d 'Only the Prometheus (or PrometheusAgent) with this name or namespace/name' -r
 complete -c kdm -n "__fish_kdm_using_subcommand operator-config" -l shard -d 'Write the configuration shard N runs: `$(SHARD)` replaced by N, as prometheus-config-reloader does in that pod (without it, the sharding rules keep `$(SHARD)` and drop every target when the output is simulated)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand operator-config" -l helm-release -d 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand operator-config" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''
 never\t''"

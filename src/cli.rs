@@ -212,6 +212,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "VERSION")]
     pub kubernetes_version: Option<String>,
 
+    /// The Helm release kube-prometheus-stack values are read for (their
+    /// default monitor selectors are `release: NAME`) [default: kps, or the config's].
+    #[arg(long, value_name = "NAME")]
+    pub helm_release: Option<String>,
+
     /// List the rules and exit.
     #[arg(long)]
     pub list_rules: bool,
@@ -242,6 +247,11 @@ pub struct RelabelSimArgs {
     /// when the input has several.
     #[arg(long, value_name = "NAME")]
     pub prometheus: Option<String>,
+
+    /// The Helm release kube-prometheus-stack values are read for (their
+    /// default monitor selectors are `release: NAME`).
+    #[arg(long, value_name = "NAME", default_value = crate::operator::helm::DEFAULT_RELEASE)]
+    pub helm_release: String,
 
     /// Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and
     /// services); format detected from content.
@@ -479,6 +489,11 @@ pub struct OperatorConfigArgs {
     /// simulated).
     #[arg(long, value_name = "N")]
     pub shard: Option<u32>,
+
+    /// The Helm release kube-prometheus-stack values are read for (their
+    /// default monitor selectors are `release: NAME`).
+    #[arg(long, value_name = "NAME", default_value = crate::operator::helm::DEFAULT_RELEASE)]
+    pub helm_release: String,
 }
 
 /// `--role` takes the discovery's own role names.

@@ -484,6 +484,8 @@ fn config_schema_agrees_with_the_loader() {
         "exclude: charts\n",
         "unknown: 1\n",
         "kubernetes-version: 1.37\n",
+        "helm-release: prod.eu-1\n",
+        "helm-release: Prod_1\n",
     ];
     for text in cases {
         let dir = tempfile::tempdir().unwrap();

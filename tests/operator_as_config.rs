@@ -288,3 +288,98 @@ fn a_test_file_names_monitors_as_its_config() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.ends_with("2 passed, 0 failed\n"), "{}", r.stdout);
 }
+
+#[test]
+fn kube_prometheus_stack_values_are_the_prometheus_the_chart_renders() {
+    let r = kdm(&["operator-config", "testdata/operator/helm/"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with(
+        "# Prometheus monitoring/kps-kube-prometheus-stack-prometheus: generated as prometheus-operator v0.93.0 would for Prometheus v3.5.0\n"
+    ));
+    let jobs: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("- job_name: "))
+        .collect();
+    // Selected by `release: kps`; the values' own monitor; every PodMonitor.
+    assert_eq!(
+        jobs,
+        [
+            "serviceMonitor/apps/api/0",
+            "serviceMonitor/monitoring/node-exporter-extra/0",
+            "podMonitor/kube-system/agent/0"
+        ]
+    );
+    assert!(
+        r.stderr.contains("does not select ServiceMonitor apps/forgotten: its labels do not match the serviceMonitorSelector: add the label `release: kps`"),
+        "{}",
+        r.stderr
+    );
+    // Another release: its name, its label.
+    let r = kdm(&[
+        "operator-config",
+        "--helm-release",
+        "prod",
+        "testdata/operator/helm/",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r
+        .stdout
+        .contains("prometheus: monitoring/prod-kube-prometheus-stack-prometheus"));
+    assert!(!r.stdout.contains("serviceMonitor/apps/api/0"));
+    assert!(
+        r.stderr.contains("add the label `release: prod`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_trace_through_values_points_at_the_values_file() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/operator/helm/values.yaml",
+        "-t",
+        "testdata/operator/helm/node-exporter-targets.yaml",
+        "--trace",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(
+            "job \"serviceMonitor/monitoring/node-exporter-extra/0\" (testdata/operator/helm/values.yaml:44)"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("[12] replace (testdata/operator/helm/values.yaml:47)  + node=\"worker-1\""),
+        "{}",
+        r.stdout
+    );
+    // lint reads the release from .kdm.yaml or --helm-release.
+    let r = kdm(&[
+        "lint",
+        "--helm-release",
+        "prod",
+        "--format",
+        "json",
+        "testdata/operator/helm/",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("for release \\\"prod\\\""), "{notes}");
+    // The values' Prometheus selects monitors labelled for the release.
+    let unselected: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "monitor-not-selected")
+        .collect();
+    assert_eq!(unselected.len(), 2, "{unselected:?}");
+    assert!(unselected[0]["help"]
+        .as_str()
+        .unwrap_or("")
+        .contains("add the label `release: prod`"));
+}

@@ -64,6 +64,10 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
         Some(Level::Error) => Severity::Error,
         None => config.fail_level.unwrap_or(Severity::Error),
     };
+    let mut config = config;
+    if let Some(release) = &args.helm_release {
+        config.helm_release = Some(release.clone());
+    }
     let opts = LintOptions {
         paths: args.paths.clone(),
         force_prometheus: args.kind == InputKind::Prometheus,

@@ -5,7 +5,6 @@ use crate::cli::OperatorConfigArgs;
 use crate::cmd::Outcome;
 use crate::diag::Error;
 use crate::input::{discover, load_yaml, read_source};
-use crate::k8s::objects_in;
 use crate::operator::compile::Options;
 use crate::operator::model::ServerKind;
 use crate::operator::{compile_all, configs, OPERATOR_RELEASE};
@@ -30,13 +29,9 @@ pub fn run(args: &OperatorConfigArgs, err: Term) -> Outcome {
             Err(e) => errors.push(e),
         }
     }
-    let objects: Vec<_> = docs
-        .iter()
-        .enumerate()
-        .flat_map(|(i, d)| objects_in(i, d))
-        .collect();
     let source_refs: Vec<&Source> = sources.iter().collect();
-    let input = match configs::read(&source_refs, &objects) {
+    let doc_refs: Vec<&[crate::yaml::Node]> = docs.iter().map(Vec::as_slice).collect();
+    let input = match configs::read(&source_refs, &doc_refs, &args.helm_release) {
         Ok(input) => input,
         Err(e) => {
             errors.push(e);

@@ -41,11 +41,11 @@ fn load_config(
     flavor: Flavor,
     out: &mut report::Sink,
 ) -> Result<ConfigInput> {
-    let loaded = crate::sim::config::load_with(
-        std::path::Path::new(&args.config),
-        flavor,
-        args.prometheus.as_deref(),
-    )?;
+    let choice = crate::operator::configs::Choice {
+        only: args.prometheus.as_deref(),
+        release: &args.helm_release,
+    };
+    let loaded = crate::sim::config::load_with(std::path::Path::new(&args.config), flavor, choice)?;
     for note in &loaded.notes {
         out.eprint(&format!("note: {note}\n"));
     }

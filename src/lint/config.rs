@@ -8,6 +8,7 @@
 //! rules:
 //!   host-path-writable: error     # off | info | warning | error
 //!   missing-recommended-labels: off
+//! helm-release: kps               # kube-prometheus-stack values' release
 //! ```
 
 use std::collections::BTreeMap;
@@ -29,9 +30,17 @@ pub struct LintConfig {
     excluded: GlobSet,
     pub kubernetes_version: Option<String>,
     pub fail_level: Option<Severity>,
+    /// The Helm release kube-prometheus-stack values are read for.
+    pub helm_release: Option<String>,
 }
 
-const FIELDS: [&str; 4] = ["kubernetes-version", "fail-level", "exclude", "rules"];
+const FIELDS: [&str; 5] = [
+    "kubernetes-version",
+    "fail-level",
+    "exclude",
+    "rules",
+    "helm-release",
+];
 
 impl LintConfig {
     pub fn load(path: &str, known_rules: &[&str]) -> Result<LintConfig> {
@@ -82,6 +91,17 @@ impl LintConfig {
                         })?);
                         cfg.exclude.push(glob);
                     }
+                }
+                "helm-release" => {
+                    let name = d.string(v, "a Helm release name")?;
+                    if !crate::k8s::names::is_dns1123_subdomain(&name) {
+                        return Err(err(
+                            v,
+                            format!("{name:?} is not a Helm release name"),
+                            "lowercase letters, digits and '-'",
+                        ));
+                    }
+                    cfg.helm_release = Some(name);
                 }
                 "rules" if v.is_null() => {}
                 "rules" => {
@@ -208,7 +228,7 @@ mod tests {
         );
         assert_eq!(
             error("verbose: true\n").2.as_deref(),
-            Some("valid fields: kubernetes-version, fail-level, exclude, rules")
+            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release")
         );
         assert_eq!(
             error("rules: [a]\n"),

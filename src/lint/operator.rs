@@ -7,7 +7,7 @@
 
 use super::{Finding, LintFile};
 use crate::diag::Error;
-use crate::operator::configs::{define, user_place, Defined, Generated as Config};
+use crate::operator::configs::{define, user_place, Choice, Defined, Generated as Config};
 use crate::prom::config::ScrapeJob;
 use crate::relabel::Flavor;
 use crate::yaml::{Source, Span};
@@ -17,21 +17,24 @@ pub struct Generated {
     pub defined: Defined,
     /// The run's files before the generated ones were appended.
     pub first: usize,
+    /// The Helm release kube-prometheus-stack values were read for.
+    pub release: String,
 }
 
-/// Appends to `files` the config of each Prometheus their resources define;
+/// Appends to `files` the config of each Prometheus their resources define
+/// (kube-prometheus-stack values rendered for `release`);
 /// `None` when they hold no prometheus-operator resources, an error when
 /// one cannot be read or compiled.
-pub fn append(files: &mut Vec<LintFile>) -> Result<Option<Generated>, Error> {
+pub fn append(files: &mut Vec<LintFile>, release: &str) -> Result<Option<Generated>, Error> {
     let first = files.len();
     let defined = {
         let sources: Vec<&Source> = files.iter().map(|f| &f.source).collect();
-        let objects: Vec<_> = files
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| crate::k8s::objects_in(i, &f.docs))
-            .collect();
-        define(&sources, &objects, None)?
+        let docs: Vec<&[crate::yaml::Node]> = files.iter().map(|f| f.docs.as_slice()).collect();
+        let choice = Choice {
+            only: None,
+            release,
+        };
+        define(&sources, &docs, choice)?
     };
     let Some(defined) = defined else {
         return Ok(None);
@@ -42,7 +45,11 @@ pub fn append(files: &mut Vec<LintFile>) -> Result<Option<Generated>, Error> {
             .iter()
             .map(|g| LintFile::new(g.source.clone(), vec![g.root.clone()])),
     );
-    Ok(Some(Generated { defined, first }))
+    Ok(Some(Generated {
+        defined,
+        first,
+        release: release.to_string(),
+    }))
 }
 
 impl Generated {

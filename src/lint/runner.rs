@@ -92,7 +92,12 @@ pub fn lint_parsed(
 pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
     let mut errors = Vec::new();
     let real = files.len();
-    let operator = super::operator::append(&mut files).unwrap_or_else(|e| {
+    let release = opts
+        .config
+        .helm_release
+        .as_deref()
+        .unwrap_or(crate::operator::helm::DEFAULT_RELEASE);
+    let operator = super::operator::append(&mut files, release).unwrap_or_else(|e| {
         errors.push(e);
         None
     });
@@ -235,7 +240,8 @@ fn skipped_notes(ctx: &Context<'_>, real: usize) -> Vec<String> {
                 .prometheus
                 .iter()
                 .any(|(fi, d)| *fi == i && std::ptr::eq(*d, doc));
-            if !is_object && !is_prom && !doc.is_null() {
+            let is_values = ctx.operator.is_some() && crate::operator::helm::holds_values(doc);
+            if !is_object && !is_prom && !is_values && !doc.is_null() {
                 plain += 1;
             }
         }

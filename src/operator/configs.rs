@@ -26,16 +26,28 @@ pub struct Input {
     pub notes: Vec<String>,
 }
 
-/// Reads the prometheus-operator resources among `objects` (whose `file`
-/// indexes `sources`); `None` when there is no Prometheus, agent or monitor.
-pub fn read(sources: &[&Source], objects: &[Object<'_>]) -> Result<Option<Input>> {
+/// Reads the prometheus-operator resources in `docs` (the documents of
+/// each file of `sources`), kube-prometheus-stack values among them as
+/// the chart renders them for `release`; `None` when there is no
+/// Prometheus, agent or monitor.
+pub fn read(sources: &[&Source], docs: &[&[Node]], release: &str) -> Result<Option<Input>> {
+    let objects: Vec<Object<'_>> = docs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| crate::k8s::objects_in(i, d))
+        .collect();
+    let objects = objects.as_slice();
     let mut resources = Resources::read(sources, objects)?;
+    let (chart, chart_notes) = super::helm::read(sources, docs, release)?;
+    resources.servers.extend(chart.servers);
+    resources.service_monitors.extend(chart.service_monitors);
+    resources.pod_monitors.extend(chart.pod_monitors);
     if resources.servers.is_empty() && resources.monitor_count() == 0 {
         return Ok(None);
     }
     resources.apply_crd_defaults();
     let namespaces = Namespaces::from_objects(objects);
-    let notes = resources
+    let mut notes: Vec<String> = resources
         .other_kinds
         .iter()
         .filter_map(|(kind, file, span)| {
@@ -46,6 +58,7 @@ pub fn read(sources: &[&Source], objects: &[Object<'_>]) -> Result<Option<Input>
             ))
         })
         .collect();
+    notes.extend(chart_notes);
     Ok(Some(Input {
         resources,
         namespaces,
@@ -203,17 +216,35 @@ pub fn rejection_warning(r: &Rejection, sources: &[&Source]) -> Error {
     e.with_severity(miette::Severity::Warning)
 }
 
-/// The configs the operator resources among `objects` define (`None`
-/// when there are none), for the Prometheus named `only` when given.
+/// Which configs [`define`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Choice<'a> {
+    /// Only the Prometheus (or agent) with this name or `namespace/name`.
+    pub only: Option<&'a str>,
+    /// The Helm release kube-prometheus-stack values are rendered for.
+    pub release: &'a str,
+}
+
+impl Default for Choice<'_> {
+    fn default() -> Self {
+        Choice {
+            only: None,
+            release: super::helm::DEFAULT_RELEASE,
+        }
+    }
+}
+
+/// The configs the operator resources in `docs` (the documents of each
+/// file of `sources`) define, `None` when there are none.
 pub fn define(
     sources: &[&Source],
-    objects: &[Object<'_>],
-    only: Option<&str>,
+    docs: &[&[Node]],
+    choice: Choice<'_>,
 ) -> Result<Option<Defined>> {
-    let Some(mut input) = read(sources, objects)? else {
+    let Some(mut input) = read(sources, docs, choice.release)? else {
         return Ok(None);
     };
-    if let Some(wanted) = only {
+    if let Some(wanted) = choice.only {
         input.only(wanted)?;
     }
     let mut notes = std::mem::take(&mut input.notes);

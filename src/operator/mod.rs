@@ -12,6 +12,7 @@
 
 pub mod compile;
 pub mod configs;
+pub mod helm;
 pub mod model;
 mod read;
 pub mod select;

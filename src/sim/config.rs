@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::diag::{Error, Result};
 use crate::input::{discover, load_yaml, read_source};
-use crate::operator::configs::define;
+use crate::operator::configs::{define, Choice};
 use crate::prom::config::{parse_config, ConfigInput};
 use crate::prom::embedded::{is_config, Embedded};
 use crate::relabel::Flavor;
@@ -27,13 +27,15 @@ pub struct Loaded {
 
 /// Reads and validates the config at `path` (`-` for stdin).
 pub fn load(path: impl AsRef<Path>, flavor: Flavor) -> Result<ConfigInput> {
-    Ok(load_with(path.as_ref(), flavor, None)?.input)
+    Ok(load_with(path.as_ref(), flavor, Choice::default())?.input)
 }
 
 /// Reads and validates the config at `path` (`-` for stdin, a directory
-/// for prometheus-operator resources); `prometheus` names the Prometheus
-/// resource whose config is wanted when the input defines several.
-pub fn load_with(path: &Path, flavor: Flavor, prometheus: Option<&str>) -> Result<Loaded> {
+/// for prometheus-operator resources); `choice` says which Prometheus
+/// resource's config is wanted when the input defines several, and the
+/// release kube-prometheus-stack values are read for.
+pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Loaded> {
+    let prometheus = choice.only;
     let is_dir = path.is_dir();
     let sources = if is_dir {
         let found = discover(&[path.to_string_lossy().into_owned()], &|_| false);
@@ -50,12 +52,8 @@ pub fn load_with(path: &Path, flavor: Flavor, prometheus: Option<&str>) -> Resul
     };
     let docs = sources.iter().map(load_yaml).collect::<Result<Vec<_>>>()?;
     let refs: Vec<&Source> = sources.iter().collect();
-    let objects: Vec<_> = docs
-        .iter()
-        .enumerate()
-        .flat_map(|(i, d)| crate::k8s::objects_in(i, d))
-        .collect();
-    if let Some(defined) = define(&refs, &objects, prometheus)? {
+    let doc_refs: Vec<&[Node]> = docs.iter().map(Vec::as_slice).collect();
+    if let Some(defined) = define(&refs, &doc_refs, choice)? {
         let config = defined.pick(prometheus)?;
         let jobs = config.scrape_jobs(&refs, flavor)?;
         let mut notes = vec![format!(

@@ -36,6 +36,8 @@ pub struct TestFile {
     /// The Prometheus resource whose config is tested, when `config`
     /// defines several.
     pub prometheus: Option<String>,
+    /// The Helm release kube-prometheus-stack values are read for.
+    pub helm_release: Option<String>,
     pub flavor: Flavor,
     pub tests: Vec<TestCase>,
 }
@@ -132,6 +134,10 @@ pub fn parse(source: Source, path: &Path) -> Result<TestFile> {
         .get("prometheus")
         .and_then(Value::as_str)
         .map(str::to_string);
+    let helm_release = json
+        .get("helm_release")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let flavor = match json.get("prometheus_version").and_then(Value::as_u64) {
         Some(2) => Flavor::V2,
         _ => Flavor::V3,
@@ -148,6 +154,7 @@ pub fn parse(source: Source, path: &Path) -> Result<TestFile> {
         config_path,
         config_span,
         prometheus,
+        helm_release,
         flavor,
         tests,
     })

@@ -48,25 +48,31 @@ pub fn run_file(file: &TestFile) -> Result<Vec<TestOutcome>> {
 
 /// The scrape jobs of the file's config.
 pub fn load_jobs(file: &TestFile) -> Result<Vec<ScrapeJob>> {
-    let config =
-        crate::sim::config::load_with(&file.config_path, file.flavor, file.prometheus.as_deref())
-            .map(|loaded| loaded.input)
-            .map_err(|e| {
-                if e.location().is_some() {
-                    e
-                } else {
-                    let placed = Error::at(
-                        &file.source,
-                        file.config_span,
-                        format!("config {}: {}", file.config, e.message()),
-                        "this config",
-                    );
-                    match e.help_text() {
-                        Some(help) => placed.with_help(help),
-                        None => placed,
-                    }
+    let choice = crate::operator::configs::Choice {
+        only: file.prometheus.as_deref(),
+        release: file
+            .helm_release
+            .as_deref()
+            .unwrap_or(crate::operator::helm::DEFAULT_RELEASE),
+    };
+    let config = crate::sim::config::load_with(&file.config_path, file.flavor, choice)
+        .map(|loaded| loaded.input)
+        .map_err(|e| {
+            if e.location().is_some() {
+                e
+            } else {
+                let placed = Error::at(
+                    &file.source,
+                    file.config_span,
+                    format!("config {}: {}", file.config, e.message()),
+                    "this config",
+                );
+                match e.help_text() {
+                    Some(help) => placed.with_help(help),
+                    None => placed,
                 }
-            })?;
+            }
+        })?;
     let ConfigInput::Jobs(jobs) = config else {
         return Err(Error::at(
             &file.source,

@@ -30,15 +30,30 @@ pub struct Data {
 }
 
 pub fn data(ctx: &Context<'_>) -> Option<Data> {
-    if !ctx
-        .objects
-        .iter()
-        .any(|o| o.api_version.starts_with("monitoring.coreos.com/"))
+    if ctx.operator.is_none()
+        && !ctx
+            .objects
+            .iter()
+            .any(|o| o.api_version.starts_with("monitoring.coreos.com/"))
     {
         return None;
     }
     let sources: Vec<&Source> = ctx.files.iter().map(|f| &f.source).collect();
     let (mut res, _) = Resources::read_each(&sources, &ctx.objects);
+    // kube-prometheus-stack values define a Prometheus and monitors too
+    // (only in the users' files, not in the configs generated from them).
+    if let Some(o) = ctx.operator {
+        let docs: Vec<&[Node]> = ctx.files[..o.first]
+            .iter()
+            .map(|f| f.docs.as_slice())
+            .collect();
+        if let Ok((chart, _)) = crate::operator::helm::read(&sources[..o.first], &docs, &o.release)
+        {
+            res.servers.extend(chart.servers);
+            res.service_monitors.extend(chart.service_monitors);
+            res.pod_monitors.extend(chart.pod_monitors);
+        }
+    }
     res.apply_crd_defaults();
     Some(Data {
         res,
