@@ -383,3 +383,29 @@ fn a_trace_through_values_points_at_the_values_file() {
         .unwrap_or("")
         .contains("add the label `release: prod`"));
 }
+
+#[test]
+fn a_test_file_chooses_among_several_prometheus_configs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/operator/cli/two-prometheus.yaml");
+    let test = |choice: &str| {
+        format!(
+            "config: {}\n{choice}tests:\n  - name: a target without the Service's labels\n    job: serviceMonitor/apps/web/0\n    targets: [{{__address__: \"10.0.0.1:80\"}}]\n    expect: [{{dropped: {{rule: 1}}}}]\n",
+            config.display()
+        )
+    };
+    let path = dir.path().join("web.test.yaml");
+    std::fs::write(&path, test("")).unwrap();
+    let r = kdm(&["test", path.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("defines 2 Prometheus configs"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("web.test.yaml:1:9"), "{}", r.stderr);
+    std::fs::write(&path, test("prometheus: monitoring/apps\n")).unwrap();
+    let r = kdm(&["test", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
