@@ -409,3 +409,19 @@ fn a_test_file_chooses_among_several_prometheus_configs() {
     let r = kdm(&["test", path.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
+
+#[test]
+fn lint_reports_a_malformed_monitor_and_lints_the_others() {
+    let r = kdm(&[
+        "lint",
+        "--format",
+        "json",
+        "testdata/operator/cli/malformed-monitor.yaml",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["errors"][0]["message"], "expected endpoints (a list)");
+    assert_eq!(v["errors"][0]["line"], 8);
+    assert_eq!(v["findings"][0]["rule"], "meta-label-unknown");
+    assert_eq!(v["findings"][0]["line"], 18);
+}

@@ -33,6 +33,7 @@ pub fn append(files: &mut Vec<LintFile>, release: &str) -> Result<Option<Generat
         let choice = Choice {
             only: None,
             release,
+            keep_going: true,
         };
         define(&sources, &docs, choice)?
     };

@@ -97,10 +97,14 @@ pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
         .helm_release
         .as_deref()
         .unwrap_or(crate::operator::helm::DEFAULT_RELEASE);
-    let operator = super::operator::append(&mut files, release).unwrap_or_else(|e| {
+    let mut operator = super::operator::append(&mut files, release).unwrap_or_else(|e| {
         errors.push(e);
         None
     });
+    // A malformed monitor is an input error; the others are still linted.
+    if let Some(o) = operator.as_mut() {
+        errors.append(&mut o.defined.malformed);
+    }
     let mut ctx = Context::new(
         &files,
         opts.kubernetes_version.clone(),

@@ -29,21 +29,35 @@ pub struct Input {
 /// Reads the prometheus-operator resources in `docs` (the documents of
 /// each file of `sources`), kube-prometheus-stack values among them as
 /// the chart renders them for `release`; `None` when there is no
-/// Prometheus, agent or monitor.
+/// Prometheus, agent or monitor. The first malformed resource is an error.
 pub fn read(sources: &[&Source], docs: &[&[Node]], release: &str) -> Result<Option<Input>> {
+    let (input, mut malformed) = read_each(sources, docs, release)?;
+    match malformed.is_empty() {
+        true => Ok(input),
+        false => Err(malformed.swap_remove(0)),
+    }
+}
+
+/// [`read`], keeping every well-formed resource and an error for each
+/// malformed one (malformed values are an error).
+pub fn read_each(
+    sources: &[&Source],
+    docs: &[&[Node]],
+    release: &str,
+) -> Result<(Option<Input>, Vec<Error>)> {
     let objects: Vec<Object<'_>> = docs
         .iter()
         .enumerate()
         .flat_map(|(i, d)| crate::k8s::objects_in(i, d))
         .collect();
     let objects = objects.as_slice();
-    let mut resources = Resources::read(sources, objects)?;
+    let (mut resources, malformed) = Resources::read_each(sources, objects);
     let (chart, chart_notes) = super::helm::read(sources, docs, release)?;
     resources.servers.extend(chart.servers);
     resources.service_monitors.extend(chart.service_monitors);
     resources.pod_monitors.extend(chart.pod_monitors);
     if resources.servers.is_empty() && resources.monitor_count() == 0 {
-        return Ok(None);
+        return Ok((None, malformed));
     }
     resources.apply_crd_defaults();
     let namespaces = Namespaces::from_objects(objects);
@@ -59,11 +73,14 @@ pub fn read(sources: &[&Source], docs: &[&[Node]], release: &str) -> Result<Opti
         })
         .collect();
     notes.extend(chart_notes);
-    Ok(Some(Input {
-        resources,
-        namespaces,
-        notes,
-    }))
+    Ok((
+        Some(Input {
+            resources,
+            namespaces,
+            notes,
+        }),
+        malformed,
+    ))
 }
 
 impl Input {
@@ -167,6 +184,8 @@ pub struct Defined {
     pub unselected: Vec<String>,
     /// Monitors the operator would refuse: they get no job.
     pub rejected: Vec<Rejection>,
+    /// Resources that cannot be read (with [`Choice::keep_going`]).
+    pub malformed: Vec<Error>,
 }
 
 impl Defined {
@@ -223,6 +242,9 @@ pub struct Choice<'a> {
     pub only: Option<&'a str>,
     /// The Helm release kube-prometheus-stack values are rendered for.
     pub release: &'a str,
+    /// Compile the well-formed resources when others are malformed
+    /// (their errors are in [`Defined::malformed`]).
+    pub keep_going: bool,
 }
 
 impl Default for Choice<'_> {
@@ -230,6 +252,7 @@ impl Default for Choice<'_> {
         Choice {
             only: None,
             release: super::helm::DEFAULT_RELEASE,
+            keep_going: false,
         }
     }
 }
@@ -241,7 +264,11 @@ pub fn define(
     docs: &[&[Node]],
     choice: Choice<'_>,
 ) -> Result<Option<Defined>> {
-    let Some(mut input) = read(sources, docs, choice.release)? else {
+    let (input, mut malformed) = read_each(sources, docs, choice.release)?;
+    if !choice.keep_going && !malformed.is_empty() {
+        return Err(malformed.swap_remove(0));
+    }
+    let Some(mut input) = input else {
         return Ok(None);
     };
     if let Some(wanted) = choice.only {
@@ -254,6 +281,7 @@ pub fn define(
         notes,
         unselected: input.unselected_notes(),
         rejected: Vec::new(),
+        malformed,
     };
     for (prom, compiled) in compile_all(&input.resources, &input.namespaces, Options::default()) {
         let compiled = compiled.map_err(|message| server_error(&prom, sources, message))?;

@@ -54,6 +54,7 @@ pub fn load_jobs(file: &TestFile) -> Result<Vec<ScrapeJob>> {
             .helm_release
             .as_deref()
             .unwrap_or(crate::operator::helm::DEFAULT_RELEASE),
+        ..Default::default()
     };
     let config = crate::sim::config::load_with(&file.config_path, file.flavor, choice)
         .map(|loaded| loaded.input)
