@@ -412,16 +412,74 @@ fn a_test_file_chooses_among_several_prometheus_configs() {
 
 #[test]
 fn lint_reports_a_malformed_monitor_and_lints_the_others() {
+    let file = "testdata/operator/cli/malformed-monitor.yaml";
+    // schema-invalid reports the monitor kdm cannot read; no input error
+    // repeats it.
+    let r = kdm(&["lint", "--format", "json", file]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let found: Vec<(String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("schema-invalid".to_string(), 9),
+            ("meta-label-unknown".to_string(), 19)
+        ]
+    );
+    // With schema-invalid off, the monitor is an input error at its line.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kdm.yaml");
+    std::fs::write(&config, "rules:\n  schema-invalid: off\n").unwrap();
     let r = kdm(&[
         "lint",
         "--format",
         "json",
-        "testdata/operator/cli/malformed-monitor.yaml",
+        "--config",
+        config.to_str().unwrap(),
+        file,
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
     assert_eq!(v["errors"][0]["message"], "expected endpoints (a list)");
-    assert_eq!(v["errors"][0]["line"], 8);
+    assert_eq!(v["errors"][0]["line"], 9);
     assert_eq!(v["findings"][0]["rule"], "meta-label-unknown");
-    assert_eq!(v["findings"][0]["line"], 18);
+    assert_eq!(v["findings"][0]["line"], 19);
+}
+
+#[test]
+fn a_monitor_at_an_unserved_api_version_is_not_compiled() {
+    let file = "testdata/operator/cli/unserved-monitor.yaml";
+    let r = kdm(&["lint", "--format", "json", file]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["schema-invalid"]);
+    assert_eq!(v["findings"][0]["line"], 3);
+    let r = kdm(&["operator-config", file]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("is not served for ServiceMonitor")
+            && r.stderr.contains("unserved-monitor.yaml:3:13")
+            && r.stderr
+                .contains("use apiVersion: monitoring.coreos.com/v1"),
+        "{}",
+        r.stderr
+    );
 }

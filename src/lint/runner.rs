@@ -135,6 +135,9 @@ pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
         (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
     });
     findings.dedup();
+    // A monitor kdm cannot read breaks its CRD's schema, which
+    // schema-invalid reports at the same node: once is enough.
+    errors.retain(|e| !reported_as_schema_invalid(e, &findings, &files));
     drop(ctx);
     // The generated configs were only read; their findings are in the
     // users' files now.
@@ -146,6 +149,19 @@ pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
         notes,
         skipped: Vec::new(),
     }
+}
+
+/// Whether a schema-invalid finding covers the place of input error `e`.
+fn reported_as_schema_invalid(e: &Error, findings: &[Finding], files: &[LintFile]) -> bool {
+    let (Some(source), Some(span)) = (e.file(), e.span()) else {
+        return false;
+    };
+    findings.iter().any(|f| {
+        f.rule == "schema-invalid"
+            && files[f.file].source.name == source.name
+            && f.span.start < span.end.max(span.start + 1)
+            && span.start < f.span.end.max(f.span.start + 1)
+    })
 }
 
 /// Runs the rules on all cores; the findings come back in rule order.

@@ -70,7 +70,13 @@ impl Resources {
                 errors.push(Error::plain("internal error: object without a source"));
                 continue;
             };
-            if let Err(e) = out.read_one(src, o) {
+            let read = match crate::k8s::kinds::classify(o.kind, o.api_version) {
+                // The API server stores no object at a version its CRD
+                // does not serve, so the operator never sees one.
+                crate::k8s::kinds::Known::Unserved { served, .. } => Err(unserved(src, o, &served)),
+                _ => out.read_one(src, o),
+            };
+            if let Err(e) = read {
                 errors.push(e);
             }
         }
@@ -126,4 +132,21 @@ impl Resources {
             }
         }
     }
+}
+
+/// The error for a resource at an apiVersion its CRD does not serve.
+fn unserved(src: &Source, o: &Object, served: &[&str]) -> Error {
+    let span = o.node.get("apiVersion").map_or(o.node.span, |n| n.span);
+    Error::at(
+        src,
+        span,
+        format!(
+            "apiVersion {:?} is not served for {} by prometheus-operator {}'s CRDs",
+            o.api_version,
+            o.kind,
+            crate::operator::OPERATOR_RELEASE
+        ),
+        "not served",
+    )
+    .with_help(format!("use apiVersion: {}", served.join(" or ")))
 }
