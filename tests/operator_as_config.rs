@@ -483,3 +483,44 @@ fn a_monitor_at_an_unserved_api_version_is_not_compiled() {
         r.stderr
     );
 }
+
+#[test]
+fn coverage_names_the_first_broken_link_from_prometheus_to_the_port() {
+    let dir = "testdata/operator/why-not-scraping";
+    let r = kdm(&["relabel-sim", "-c", dir, "--manifests", dir]);
+    assert!(
+        r.stdout.contains("  note: ServiceMonitor observability/node-agent selects Service observability/node-agent, but Prometheus monitoring/kps-kube-prometheus-stack-prometheus does not select it: its labels do not match the serviceMonitorSelector: add the label `release: kps`\n"),
+        "{}",
+        r.stdout
+    );
+    // With the label the Prometheus selects, the port is the next link,
+    // for relabel-sim and for lint's scrape-not-covered.
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["node-agent.yaml", "prometheus.yaml"] {
+        let text = std::fs::read_to_string(format!("{dir}/{f}")).unwrap();
+        let text = text.replace(
+            "    app.kubernetes.io/name: node-agent\nspec:\n  selector:",
+            "    app.kubernetes.io/name: node-agent\n    release: kps\nspec:\n  selector:",
+        );
+        std::fs::write(tmp.path().join(f), text).unwrap();
+    }
+    let fixed = tmp.path().to_str().unwrap();
+    let port = "ServiceMonitor observability/node-agent selects Service observability/node-agent, whose ports are named http-metrics: no port named `metrics`";
+    let r = kdm(&["relabel-sim", "-c", fixed, "--manifests", fixed]);
+    assert!(
+        r.stdout.contains(&format!("  note: {port}\n")),
+        "{}",
+        r.stdout
+    );
+    let r = kdm(&["lint", "--format", "json", fixed]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let help = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "scrape-not-covered")
+        .and_then(|f| f["help"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(help.starts_with(port), "{help}");
+}

@@ -26,7 +26,7 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<
     }
     let config = check_stdin(args).and_then(|()| load_config(args, flavor, out));
     let mut sink = Sink::new(out, args.format, term.color);
-    let result = config.and_then(|config| simulate(args, flavor, &config, &mut sink));
+    let result = config.and_then(|config| simulate(args, flavor, &config.input, &mut sink));
     if let Err(e) = &result {
         // After a failed write there is nothing more to say on stdout.
         let _ = sink.fail(e);
@@ -40,7 +40,7 @@ fn load_config(
     args: &RelabelSimArgs,
     flavor: Flavor,
     out: &mut report::Sink,
-) -> Result<ConfigInput> {
+) -> Result<crate::sim::config::Loaded> {
     let choice = crate::operator::configs::Choice {
         only: args.prometheus.as_deref(),
         release: &args.helm_release,
@@ -53,7 +53,7 @@ fn load_config(
     for w in &loaded.warnings {
         out.error(w);
     }
-    Ok(loaded.input)
+    Ok(loaded)
 }
 
 /// Relabels `--targets` (or `--series`) and streams the results.
@@ -151,8 +151,8 @@ fn analyze(
     sink: &mut report::Sink,
 ) -> std::result::Result<(Coverage, Vec<String>), Vec<Error>> {
     check_stdin(args).map_err(|e| vec![e])?;
-    let config = load_config(args, flavor, sink).map_err(|e| vec![e])?;
-    let ConfigInput::Jobs(all) = &config else {
+    let loaded = load_config(args, flavor, sink).map_err(|e| vec![e])?;
+    let ConfigInput::Jobs(all) = &loaded.input else {
         return Err(vec![Error::plain(
             "--manifests needs scrape jobs (a prometheus.yml or scrape configs), not a bare rule list",
         )
@@ -190,10 +190,12 @@ fn analyze(
     }
     let mut objects = Vec::new();
     let mut places = Vec::new();
+    let mut views = Vec::new();
     for (i, (src, docs)) in files.iter().enumerate() {
         for o in crate::k8s::objects_in(i, docs) {
             objects.push(o.node.to_json());
             places.push(src.location(o.node.span.start));
+            views.push(o);
         }
     }
     if objects.is_empty() {
@@ -202,6 +204,9 @@ fn analyze(
             args.manifests.join(", ")
         ))]);
     }
-    let c = crate::coverage::analyze(&objects, &jobs, usize::from(args.nodes), flavor);
+    let mut c = crate::coverage::analyze(&objects, &jobs, usize::from(args.nodes), flavor);
+    if let Some(monitors) = &loaded.monitors {
+        crate::coverage::explain_unscraped(&mut c, monitors, &views);
+    }
     Ok((c, places))
 }

@@ -4,7 +4,10 @@
 //! `kubernetes_sd_configs` through the same code as relabel-sim's Kubernetes
 //! input, and run through the job's relabel rules and target population.
 
+mod monitors;
 pub mod report;
+
+pub use monitors::explain_unscraped;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -127,6 +127,22 @@ impl<'a> Workload<'a> {
         self.template?.get("metadata")?.get("labels")
     }
 
+    /// The ports its containers declare: (name, or empty; number, or 0).
+    pub fn declared_ports(&self) -> Vec<(String, i64)> {
+        let mut out = Vec::new();
+        for (_, c) in self.containers() {
+            for p in c.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
+                let name = p.get("name").and_then(Node::as_str).unwrap_or("");
+                let number = match p.get("containerPort").and_then(Node::resolve) {
+                    Some(crate::yaml::Resolved::Int(n)) => n,
+                    _ => 0,
+                };
+                out.push((name.to_string(), number));
+            }
+        }
+        out
+    }
+
     /// Regular, init and ephemeral containers, with their list name.
     pub fn containers(&self) -> Vec<(&'static str, &'a Node)> {
         let mut out = Vec::new();

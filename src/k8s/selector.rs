@@ -216,6 +216,16 @@ impl LabelSelector {
     }
 }
 
+/// A label map node (`metadata.labels`, `matchLabels`) as strings; entries
+/// whose value is not a string are left out.
+pub fn label_map(node: Option<&Node>) -> BTreeMap<String, String> {
+    node.and_then(Node::as_map)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|(k, v)| Some((k.key_string(), v.as_str()?.to_string())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

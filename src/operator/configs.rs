@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use super::compile::{Job, Options};
-use super::model::{At, Prometheus, Resources, ServerKind};
+use super::model::{At, Prometheus, Resources};
+pub use super::select::server_name;
 use super::select::{why_not, Namespaces};
 use super::{compile_all, Rejection, OPERATOR_RELEASE};
 use crate::diag::{Error, Result};
@@ -159,15 +160,6 @@ impl Input {
     }
 }
 
-/// `Prometheus monitoring/k8s`, `PrometheusAgent monitoring/agent`.
-pub fn server_name(prom: &Prometheus) -> String {
-    let kind = match prom.kind {
-        ServerKind::Prometheus => "Prometheus",
-        ServerKind::Agent => "PrometheusAgent",
-    };
-    format!("{kind} {}", prom.meta.key())
-}
-
 /// The name of the config of the Prometheus kdm compiles against when the
 /// input has monitors but no Prometheus ([`super::stand_in_prometheus`]).
 pub const STAND_IN: &str = "a Prometheus selecting every monitor";
@@ -186,6 +178,9 @@ pub struct Defined {
     pub rejected: Vec<Rejection>,
     /// Resources that cannot be read (with [`Choice::keep_going`]).
     pub malformed: Vec<Error>,
+    /// What the configs were generated from, to say why a workload is
+    /// not scraped.
+    pub monitors: super::chain::Monitors,
 }
 
 impl Defined {
@@ -282,6 +277,7 @@ pub fn define(
         unselected: input.unselected_notes(),
         rejected: Vec::new(),
         malformed,
+        monitors: Default::default(),
     };
     for (prom, compiled) in compile_all(&input.resources, &input.namespaces, Options::default()) {
         let compiled = compiled.map_err(|message| server_error(&prom, sources, message))?;
@@ -320,6 +316,10 @@ pub fn define(
             jobs: compiled.jobs,
         });
     }
+    defined.monitors = super::chain::Monitors {
+        resources: input.resources,
+        namespaces: input.namespaces,
+    };
     Ok(Some(defined))
 }
 

@@ -10,6 +10,7 @@
 //! own golden tests build objects in Go without defaults; they are compared
 //! without them.
 
+pub mod chain;
 pub mod compile;
 pub mod configs;
 pub mod helm;

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::model::common::Meta;
 use super::model::prometheus::MonitorSelection;
-use super::model::{Prometheus, Resources};
+use super::model::{Prometheus, Resources, ServerKind};
 
 /// Labels of the namespaces defined in the input.
 #[derive(Debug, Default)]
@@ -159,4 +159,13 @@ pub fn why_not(
             ),
         },
     })
+}
+
+/// `Prometheus monitoring/k8s`, `PrometheusAgent monitoring/agent`.
+pub fn server_name(prom: &Prometheus) -> String {
+    let kind = match prom.kind {
+        ServerKind::Prometheus => "Prometheus",
+        ServerKind::Agent => "PrometheusAgent",
+    };
+    format!("{kind} {}", prom.meta.key())
 }

@@ -23,6 +23,8 @@ pub struct Loaded {
     /// Monitors prometheus-operator would refuse (they get no job), at
     /// their line.
     pub warnings: Vec<Error>,
+    /// The monitors a generated config comes from.
+    pub monitors: Option<crate::operator::chain::Monitors>,
 }
 
 /// Reads and validates the config at `path` (`-` for stdin).
@@ -53,7 +55,7 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
     let docs = sources.iter().map(load_yaml).collect::<Result<Vec<_>>>()?;
     let refs: Vec<&Source> = sources.iter().collect();
     let doc_refs: Vec<&[Node]> = docs.iter().map(Vec::as_slice).collect();
-    if let Some(defined) = define(&refs, &doc_refs, choice)? {
+    if let Some(mut defined) = define(&refs, &doc_refs, choice)? {
         let config = defined.pick(prometheus)?;
         let jobs = config.scrape_jobs(&refs, flavor)?;
         let mut notes = vec![format!(
@@ -68,6 +70,7 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
             input: ConfigInput::Jobs(jobs),
             notes,
             warnings: defined.warnings(&refs),
+            monitors: Some(std::mem::take(&mut defined.monitors)),
         });
     }
     let shown = path.to_string_lossy();
@@ -89,6 +92,7 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
         input: plain(src, docs, flavor)?,
         notes: Vec::new(),
         warnings: Vec::new(),
+        monitors: None,
     })
 }
 

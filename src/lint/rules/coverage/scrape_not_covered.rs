@@ -70,11 +70,17 @@ impl Rule for ScrapeNotCovered {
                 continue;
             }
             let o = &ctx.objects[w.object];
-            let reasons: Vec<String> = c
-                .jobs
-                .iter()
-                .filter(|j| j.simulated)
-                .map(|j| why_not(w, j))
+            // With monitors, the first broken link between them and the
+            // workload comes first.
+            let chain = ctx.operator.and_then(|g| {
+                let workload = crate::k8s::Workload::from_object(*o)?;
+                g.defined
+                    .monitors
+                    .first_broken_link(&ctx.objects, &workload, true)
+            });
+            let reasons: Vec<String> = chain
+                .into_iter()
+                .chain(c.jobs.iter().filter(|j| j.simulated).map(|j| why_not(w, j)))
                 .collect();
             let mut finding = Finding::new(
                 &META,

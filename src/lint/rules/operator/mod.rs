@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use crate::k8s::Object;
 use crate::lint::{Context, Rule};
-use crate::operator::model::common::NamespaceSelector;
 use crate::operator::model::Resources;
 use crate::operator::select::Namespaces;
 use crate::yaml::{Node, Source};
@@ -61,16 +60,7 @@ pub fn data(ctx: &Context<'_>) -> Option<Data> {
     })
 }
 
-/// Whether a monitor in namespace `own` with `sel` looks in namespace `ns`.
-pub fn watches(sel: &NamespaceSelector, own: &str, ns: &str) -> bool {
-    if sel.any {
-        true
-    } else if sel.match_names.is_empty() {
-        ns == own
-    } else {
-        sel.match_names.iter().any(|n| n == ns)
-    }
-}
+pub use crate::operator::chain::watches;
 
 /// An object's namespace as written (namespace-less objects count as
 /// `default`, where kubectl would create them).
@@ -78,14 +68,7 @@ pub fn namespace_of<'a>(o: &Object<'a>) -> &'a str {
     o.namespace.unwrap_or("default")
 }
 
-/// A label map node as strings.
-pub fn labels(node: Option<&Node>) -> BTreeMap<String, String> {
-    node.and_then(Node::as_map)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|(k, v)| Some((k.key_string(), v.as_str()?.to_string())))
-        .collect()
-}
+pub use crate::k8s::selector::label_map as labels;
 
 /// How many `key: value` pairs of `wanted` `have` holds: the nearest
 /// candidate is the one holding most.

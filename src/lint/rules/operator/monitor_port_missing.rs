@@ -3,7 +3,7 @@ use crate::k8s::selector::LabelSelector;
 use crate::k8s::{Object, Workload};
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::operator::model::common::IntOrString;
-use crate::yaml::{Node, Resolved, Span};
+use crate::yaml::{Node, Span};
 
 pub struct MonitorPortMissing;
 
@@ -45,26 +45,6 @@ spec:
 ```
 ",
 };
-
-/// The ports a pod template's containers declare: (name, number).
-fn container_ports(w: &Workload<'_>) -> Vec<(String, i64)> {
-    let mut out = Vec::new();
-    for (_, c) in w.containers() {
-        for p in c.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
-            let name = p
-                .get("name")
-                .and_then(Node::as_str)
-                .unwrap_or("")
-                .to_string();
-            let number = match p.get("containerPort").and_then(Node::resolve) {
-                Some(Resolved::Int(n)) => n,
-                _ => 0,
-            };
-            out.push((name, number));
-        }
-    }
-    out
-}
 
 /// The name of a Service port whose `targetPort` is `name` (the container
 /// port's name, often mistaken for the Service port's).
@@ -237,7 +217,7 @@ impl Rule for MonitorPortMissing {
                         let svc_sel = LabelSelector::from_map_node(sel);
                         for w in selected_workloads(ctx, namespace_of(s), &svc_sel) {
                             any_pods = true;
-                            ports.extend(container_ports(w));
+                            ports.extend(w.declared_ports());
                         }
                     }
                     if any_pods && !has_port(&ports, tp) {
@@ -279,7 +259,7 @@ impl Rule for MonitorPortMissing {
                 continue;
             }
             let ports: Vec<(String, i64)> =
-                workloads.iter().flat_map(|w| container_ports(w)).collect();
+                workloads.iter().flat_map(|w| w.declared_ports()).collect();
             for (i, ep) in m.endpoints.iter().enumerate() {
                 let wanted = match (&ep.port, ep.port_number, &ep.target_port) {
                     (Some(p), _, _) if !p.is_empty() => IntOrString::Str(p.clone()),
