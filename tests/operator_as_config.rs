@@ -524,3 +524,84 @@ fn coverage_names_the_first_broken_link_from_prometheus_to_the_port() {
         .to_string();
     assert!(help.starts_with(port), "{help}");
 }
+
+#[test]
+fn additional_scrape_configs_follow_the_generated_jobs() {
+    let dir = "testdata/operator/additional";
+    let r = kdm(&["operator-config", dir]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let jobs: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("- job_name: "))
+        .collect();
+    assert_eq!(
+        jobs,
+        [
+            "serviceMonitor/observability/node-agent/0",
+            "kubernetes-pods"
+        ]
+    );
+    // The agent asks to be scraped through its annotations and has a
+    // ServiceMonitor: one Prometheus scrapes it twice.
+    let r = kdm(&["lint", "--format", "json", dir]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let twice: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "scrape-duplicate")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        twice,
+        ["DaemonSet/observability/node-agent port agent:9100 (metrics) is scraped by 2 jobs: serviceMonitor/observability/node-agent/0, kubernetes-pods"]
+    );
+
+    // The same jobs base64-encoded in `data`; without the Secret, a note.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(format!("{dir}/prometheus.yaml")).unwrap();
+    let (head, secret) = text.split_once("---\n").unwrap();
+    let value = secret
+        .split_once("prometheus-additional.yaml: |\n")
+        .unwrap()
+        .1;
+    let value: String = value.lines().map(|l| format!("{}\n", &l[4..])).collect();
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, value);
+    let with_data = format!(
+        "{head}---\napiVersion: v1\nkind: Secret\nmetadata: {{name: additional-scrape-configs, namespace: monitoring}}\ndata:\n  prometheus-additional.yaml: {encoded}\n"
+    );
+    std::fs::write(tmp.path().join("p.yaml"), with_data).unwrap();
+    let r = kdm(&["operator-config", tmp.path().to_str().unwrap()]);
+    assert!(
+        r.stdout.contains("- job_name: kubernetes-pods\n"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    std::fs::write(tmp.path().join("p.yaml"), head).unwrap();
+    let r = kdm(&["operator-config", tmp.path().to_str().unwrap()]);
+    assert!(!r.stdout.contains("kubernetes-pods"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("Prometheus monitoring/k8s: additionalScrapeConfigs names Secret monitoring/additional-scrape-configs, which is not in the input: its jobs are left out"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn kube_prometheus_stack_values_carry_additional_scrape_configs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let values = std::fs::read_to_string("testdata/operator/helm/values.yaml").unwrap();
+    let values = values.replace(
+        "    retention: 10d\n",
+        "    retention: 10d\n    additionalScrapeConfigs:\n      - job_name: kubernetes-pods\n        kubernetes_sd_configs: [{role: pod}]\n        relabel_configs:\n          - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape]\n            action: keep\n            regex: \"true\"\n",
+    );
+    let path = tmp.path().join("values.yaml");
+    std::fs::write(&path, values).unwrap();
+    let r = kdm(&["operator-config", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let last = r.stdout.rsplit("- job_name: ").next().unwrap_or_default();
+    assert!(last.starts_with("kubernetes-pods\n"), "{}", r.stdout);
+    assert!(last.contains("regex: \"true\"\n"), "{last}");
+}

@@ -94,7 +94,10 @@ fn compile(case: &Case) -> Result<(String, Vec<String>), String> {
     let src = Source::new(format!("{}.yaml", case.name), case.text.clone());
     let docs = kdm::input::load_yaml(&src).map_err(|e| e.message().to_string())?;
     let objects = kdm::k8s::objects_in(0, &docs);
-    let res = Resources::read(&[&src], &objects).map_err(|e| e.message().to_string())?;
+    let mut res = Resources::read(&[&src], &objects).map_err(|e| e.message().to_string())?;
+    // additionalScrapeConfigs: the Go tests pass the Secret's value.
+    kdm::operator::additional::resolve(&[&src], &objects, &mut res.servers)
+        .map_err(|e| e.message().to_string())?;
     let prom = res.servers.first().ok_or("no Prometheus in the case")?;
     let opts = Options {
         endpoint_slice: case.options.iter().any(|o| o == "endpointslice"),

@@ -60,6 +60,7 @@ pub fn read_each(
     if resources.servers.is_empty() && resources.monitor_count() == 0 {
         return Ok((None, malformed));
     }
+    let additional_notes = super::additional::resolve(sources, objects, &mut resources.servers)?;
     resources.apply_crd_defaults();
     let namespaces = Namespaces::from_objects(objects);
     let mut notes: Vec<String> = resources
@@ -74,6 +75,7 @@ pub fn read_each(
         })
         .collect();
     notes.extend(chart_notes);
+    notes.extend(additional_notes);
     Ok((
         Some(Input {
             resources,

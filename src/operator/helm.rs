@@ -260,8 +260,19 @@ fn server(
             spec_with_version = map(spec.span, entries);
         }
     }
+    // The chart writes the list into a Secret the Prometheus names.
+    let additional = spec.get("additionalScrapeConfigs").and_then(Node::as_seq);
+    if let (Some(_), NodeKind::Map(entries)) = (additional, &spec_with_version.kind) {
+        let entries = entries
+            .iter()
+            .filter(|(k, _)| k.as_str() != Some("additionalScrapeConfigs"))
+            .cloned()
+            .collect();
+        spec_with_version = map(spec.span, entries);
+    }
     let obj = object(names, &spec_with_version, None, release, at);
     let mut prom = Prometheus::read(r, file, &obj, ServerKind::Prometheus)?;
+    prom.additional = super::additional::from_list(file, additional.unwrap_or(&[]));
     let release_selector = Selector {
         match_labels: BTreeMap::from([("release".to_string(), release.to_string())]),
         match_expressions: Vec::new(),

@@ -10,6 +10,7 @@
 //! own golden tests build objects in Go without defaults; they are compared
 //! without them.
 
+pub mod additional;
 pub mod chain;
 pub mod compile;
 pub mod configs;
@@ -112,6 +113,8 @@ pub fn stand_in_prometheus() -> Prometheus {
         query_log_file: String::new(),
         rule_query_offset: None,
         scrape_failure_log_file: None,
+        additional_ref: None,
+        additional: Vec::new(),
     }
 }
 
@@ -142,7 +145,8 @@ pub fn generate(
     opts: Options,
 ) -> Result<Compiled, String> {
     let mut generator = Generator::new(prom, opts)?;
-    let jobs = generator.jobs(accepted);
+    let mut jobs = generator.jobs(accepted);
+    jobs.extend(generator.additional_jobs());
     let global = generator.global();
     let config = compile::render_config(global, &jobs);
     Ok(Compiled {

@@ -196,14 +196,16 @@ fn apply(
                 if over.is_some() || !rule.regex.is_match(name) {
                     return;
                 }
-                if let Some(caps) = rule.regex.captures(name) {
-                    match rule.regex.expand_within(&rule.replacement, &caps, *budget) {
-                        Ok(new) => {
-                            *budget -= new.len();
-                            mapped.push((new, value.to_string()));
-                        }
-                        Err(needed) => over = Some(needed),
+                match rule
+                    .regex
+                    .replace_all_within(name, &rule.replacement, *budget)
+                {
+                    Ok(Some(new)) => {
+                        *budget -= new.len();
+                        mapped.push((new, value.to_string()));
                     }
+                    Ok(None) => {}
+                    Err(needed) => over = Some(needed),
                 }
             });
             if let Some(needed) = over {

@@ -21,6 +21,34 @@ pub enum GoYaml {
 }
 
 impl GoYaml {
+    /// A YAML tree as go-yaml v2 decodes it into `interface{}` values (what
+    /// the operator does with additional scrape configs): scalars resolved
+    /// by its rules, mapping order kept. An integer above `i64::MAX` stays
+    /// text.
+    pub fn from_node(n: &super::Node) -> GoYaml {
+        use super::Resolved;
+        if let Some(items) = n.as_seq() {
+            return GoYaml::Seq(items.iter().map(GoYaml::from_node).collect());
+        }
+        if let Some(entries) = n.as_map() {
+            return GoYaml::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.key_string(), GoYaml::from_node(v)))
+                    .collect(),
+            );
+        }
+        match n.resolve() {
+            Some(Resolved::Bool(b)) => GoYaml::Bool(b),
+            Some(Resolved::Int(i)) => GoYaml::Int(i),
+            Some(Resolved::Float(f)) => GoYaml::Float(f),
+            Some(Resolved::Null) | None => GoYaml::Null,
+            Some(Resolved::UInt(_) | Resolved::Str) => {
+                GoYaml::Str(n.as_str().unwrap_or_default().to_string())
+            }
+        }
+    }
+
     pub fn str(s: impl Into<String>) -> GoYaml {
         GoYaml::Str(s.into())
     }

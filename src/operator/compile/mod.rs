@@ -2,6 +2,7 @@
 //! (`pkg/prometheus/promcfg.go` of [`crate::operator::OPERATOR_RELEASE`]),
 //! job by job, in the operator's order and with its version gates.
 
+mod additional;
 mod global;
 mod http;
 mod pod_monitor;
@@ -50,11 +51,14 @@ pub enum MonitorKind {
     PodMonitor,
     Probe,
     ScrapeConfig,
+    /// A job of the Prometheus's `additionalScrapeConfigs`, copied.
+    Additional,
 }
 
 impl MonitorKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            MonitorKind::Additional => "additionalScrapeConfigs of",
             MonitorKind::ServiceMonitor => "ServiceMonitor",
             MonitorKind::PodMonitor => "PodMonitor",
             MonitorKind::Probe => "Probe",
@@ -69,6 +73,7 @@ impl MonitorKind {
             MonitorKind::PodMonitor => "podmonitors",
             MonitorKind::Probe => "probes",
             MonitorKind::ScrapeConfig => "scrapeconfigs",
+            MonitorKind::Additional => "",
         }
     }
 }

@@ -188,3 +188,10 @@ impl Generator<'_> {
         ]));
     }
 }
+
+/// Whether a job's rules shard it already (`hashmod`).
+pub(super) fn has_hashmod(rules: &[GoYaml]) -> bool {
+    rules
+        .iter()
+        .any(|r| r.get("action").and_then(GoYaml::as_str) == Some("hashmod"))
+}

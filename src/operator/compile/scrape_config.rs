@@ -1,6 +1,7 @@
 //! A ScrapeConfig's job (`generateScrapeConfig`) for static, file, HTTP
 //! and Kubernetes discovery.
 
+use super::relabel::has_hashmod;
 use super::relabel::{self, s, simple};
 use super::{places, Generator, Job, Map, MonitorKind, Rules};
 use crate::operator::model::{At, ScrapeConfig};
@@ -265,10 +266,4 @@ impl Generator<'_> {
         }
         m.push("kubernetes_sd_configs", GoYaml::Seq(items));
     }
-}
-
-fn has_hashmod(rules: &[GoYaml]) -> bool {
-    rules
-        .iter()
-        .any(|r| r.get("action").and_then(GoYaml::as_str) == Some("hashmod"))
 }

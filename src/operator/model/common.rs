@@ -223,7 +223,7 @@ pub struct KeyRef {
 }
 
 impl KeyRef {
-    fn read_secret(r: &Reader, obj: Option<&Node>, key: &str) -> Result<Option<KeyRef>> {
+    pub(super) fn read_secret(r: &Reader, obj: Option<&Node>, key: &str) -> Result<Option<KeyRef>> {
         let Some(n) = r.object(obj, key)? else {
             return Ok(None);
         };

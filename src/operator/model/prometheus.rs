@@ -1,7 +1,7 @@
 //! The Prometheus and PrometheusAgent resources: the fields that decide
 //! which monitors are selected and how their jobs are written.
 
-use super::common::{Authorization, Meta, RelabelConfig, Selector, TlsConfig};
+use super::common::{At, Authorization, KeyRef, Meta, RelabelConfig, Selector, TlsConfig};
 use crate::diag::Result;
 use crate::operator::read::Reader;
 use crate::yaml::{Node, Span};
@@ -93,6 +93,21 @@ pub struct Prometheus {
     pub query_log_file: String,
     pub rule_query_offset: Option<String>,
     pub scrape_failure_log_file: Option<String>,
+    /// `spec.additionalScrapeConfigs`: the Secret key whose jobs follow
+    /// the generated ones, and where it is written.
+    pub additional_ref: Option<(KeyRef, Span)>,
+    /// Those jobs, as found in the input (a Secret, or kube-prometheus-stack
+    /// values).
+    pub additional: Vec<AdditionalJob>,
+}
+
+/// A job of `additionalScrapeConfigs` and where it is written.
+#[derive(Debug, Clone)]
+pub struct AdditionalJob {
+    pub config: crate::yaml::GoYaml,
+    pub at: At,
+    /// Where each of its `relabel_configs` is written.
+    pub relabel_at: Vec<At>,
 }
 
 impl Prometheus {
@@ -197,6 +212,11 @@ impl Prometheus {
             query_log_file: r.str(spec, "queryLogFile")?,
             rule_query_offset: r.opt_str(spec, "ruleQueryOffset")?,
             scrape_failure_log_file: r.opt_str(spec, "scrapeFailureLogFile")?,
+            additional_ref: KeyRef::read_secret(r, spec, "additionalScrapeConfigs")?.map(|k| {
+                let at = r.span_of(spec, "additionalScrapeConfigs");
+                (k, at.unwrap_or(obj.span))
+            }),
+            additional: Vec::new(),
         })
     }
 

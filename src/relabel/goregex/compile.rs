@@ -69,6 +69,15 @@ fn required_prefixes(rust_pattern: &str) -> Option<Box<[Box<[u8]>]>> {
         .build()
         .parse(rust_pattern)
         .ok()?;
+    // Only a match that starts at the start of the text must start with
+    // them: `a)|(b`, anchored as `^(?s:a)|(b)$`, matches the end of `xb`.
+    if !hir
+        .properties()
+        .look_set_prefix()
+        .contains(regex_syntax::hir::Look::Start)
+    {
+        return None;
+    }
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix).limit_total(64);
     let seq = extractor.extract(&hir);

@@ -223,6 +223,62 @@ impl GoRegex {
         Ok(out)
     }
 
+    /// Go's `ReplaceAllString(s, template)`, as `labelmap` rewrites names:
+    /// `None` when nothing matches. Usually the match is all of `s`, but an
+    /// alternation such as `)|(` (anchored: `^(?s:)|()$`) matches parts of
+    /// it, and then the text between matches is kept, as in Go, and an
+    /// empty match right after another is not replaced. `Err` with a
+    /// length above `limit` bytes.
+    pub fn replace_all_within(
+        &self,
+        s: &str,
+        template: &str,
+        limit: usize,
+    ) -> Result<Option<String>, usize> {
+        let Some(first) = self.captures(s) else {
+            return Ok(None);
+        };
+        let whole = first
+            .get(0)
+            .is_some_and(|m| m.start() == 0 && m.end() == s.len());
+        if whole {
+            return self.expand_within(template, &first, limit).map(Some);
+        }
+        let t = Template::with_version(template, self.version);
+        let mut out = String::new();
+        let (mut last_end, mut pos) = (0, 0);
+        while pos <= s.len() {
+            let Some(caps) = self.re.captures_at(s, pos) else {
+                break;
+            };
+            let Some(m) = caps.get(0) else {
+                break;
+            };
+            out.push_str(&s[last_end..m.start()]);
+            if m.end() > last_end || m.start() == 0 {
+                let group = |i: usize| caps.get(i).map(|g| g.as_str());
+                let len = t.expanded_len(&self.names, group);
+                if out.len() + len > limit {
+                    return Err(out.len() + len);
+                }
+                t.expand_with(&self.names, &mut out, group);
+            }
+            last_end = m.end();
+            // Advance past the match, at least one character.
+            let width = s[pos..].chars().next().map_or(1, char::len_utf8);
+            pos = if pos + width > m.end() {
+                pos + width
+            } else {
+                m.end()
+            };
+        }
+        out.push_str(&s[last_end..]);
+        if out.len() > limit {
+            return Err(out.len());
+        }
+        Ok(Some(out))
+    }
+
     /// Go's `SubexpNames()`: one entry per group plus the whole match at index 0;
     /// unnamed groups are "".
     pub fn subexp_names(&self) -> &[String] {
@@ -304,6 +360,30 @@ impl GoMatch {
 
 #[cfg(test)]
 mod tests {
+    /// Go's `ReplaceAllString` on the anchored pattern, as labelmap uses it.
+    #[test]
+    fn replace_all_keeps_what_a_partial_match_leaves() {
+        let cases = [
+            // (pattern, input, template, Go's result)
+            (")|(", "zz", "$1", Some("zz")),
+            ("a)|(b", "ab", "[$1]", Some("[][b]")),
+            ("a)|(b", "xb", "[$1]", Some("x[b]")),
+            ("a)|(b", "x", "[$1]", None),
+            ("(.+)", "name", "new_$1", Some("new_name")),
+            ("x(.*)", "name", "$1", None),
+        ];
+        for (pattern, input, template, want) in cases {
+            let re = GoRegex::new(pattern, true).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+            let got = re.replace_all_within(input, template, 1 << 20);
+            assert_eq!(got, Ok(want.map(String::from)), "{pattern} on {input}");
+        }
+        let re = GoRegex::new("a)|(b", true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(re.replace_all_within("ab", "$1$1$1", 2), Err(3));
+        // Go's MatchString (keep, drop, labelmap): the match need not start
+        // the text.
+        assert!(re.is_match("xb") && re.is_match("ax") && !re.is_match("x"));
+    }
+
     use super::GoVersion::*;
     use super::*;
 
