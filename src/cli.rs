@@ -338,9 +338,12 @@ optionally values.yaml (defaults) and values.schema.json (JSON Schema).
 
 Every generated object is checked against the Kubernetes schemas and the
 k8s-openapi types before anything is written; lint findings are reported
-on stderr.
+on stderr. Lint errors (an override that breaks the output, e.g. a probe on
+a port that is gone) are refused unless --allow-findings, naming the
+override that caused each.
 
-Exit codes: 0 written, 2 invalid values, template or output (file:line:col).";
+Exit codes: 0 written, 1 lint errors in the output (nothing written),
+2 invalid values, template or output (file:line:col).";
 
 #[derive(Debug, Args)]
 #[command(args_override_self = true)]
@@ -400,6 +403,11 @@ pub struct DaemonsetArgs {
     /// written through to its file, the link kept).
     #[arg(long)]
     pub force: bool,
+
+    /// Write the output even when kdm lint finds errors in it (they are
+    /// still reported); without it, such output is refused with exit 1.
+    #[arg(long)]
+    pub allow_findings: bool,
 
     /// Kubernetes version whose schemas the output is checked against.
     #[arg(long, value_name = "VERSION", default_value = crate::k8s::schema::DEFAULT_VERSION)]

@@ -7,11 +7,14 @@ use crate::cmd::Outcome;
 use crate::diag::Error;
 use crate::generate::{generate, Options, ScrapeWith};
 use crate::input::read_source;
+use crate::lint::runner::LintResult;
+use crate::lint::Severity;
 use crate::output::Target;
 use crate::report::human::render;
 use crate::report::Term;
 use crate::template::{Template, BUILTINS};
 use crate::values::{Segment, Values};
+use crate::yaml::Source;
 
 /// Runs `kdm generate ...`.
 pub fn run(cmd: &GenerateCommand, err: Term) -> Outcome {
@@ -43,13 +46,16 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
     }
     crate::k8s::schema::require_version(&args.kubernetes_version).map_err(|e| vec![e])?;
     let template = Template::load(&args.template).map_err(|e| vec![e])?;
-    let values = values(&template, args).map_err(|e| vec![e])?;
+    let mut stderr: String = template.note.iter().map(|n| format!("{n}\n")).collect();
+    let overrides = overrides(args).map_err(|e| vec![e])?;
+    let values = values(&template, &overrides, None).map_err(|e| vec![e])?;
     if args.show_values {
         let schema = template.schema.as_ref().map(|(_, s)| s);
-        return Ok(Outcome::stdout(crate::values::annotated(
-            &values.tree,
-            schema,
-        )));
+        return Ok(Outcome {
+            code: 0,
+            stdout: crate::values::annotated(&values.tree, schema),
+            stderr,
+        });
     }
     if args.scrape_config.as_deref() == Some("-") && args.output.is_none() {
         return Err(vec![Error::plain(
@@ -73,19 +79,38 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
         )
         .with_help("write the manifests and the scrape config to two files")]);
     }
-    let generated = generate(
-        &template,
-        &values,
-        &Options {
-            kubernetes_version: &args.kubernetes_version,
-            output_name: args
-                .output
-                .as_deref()
-                .filter(|o| *o != "-")
-                .unwrap_or("<stdout>"),
-            scrape_config: args.scrape_config.is_some(),
-        },
-    )?;
+    let options = Options {
+        kubernetes_version: &args.kubernetes_version,
+        output_name: args
+            .output
+            .as_deref()
+            .filter(|o| *o != "-")
+            .unwrap_or("<stdout>"),
+        scrape_config: args.scrape_config.is_some(),
+    };
+    let generated = generate(&template, &values, &options)?;
+    let lint = &generated.lint;
+    let errors = lint
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Error)
+        .count();
+    if errors > 0 && !args.allow_findings {
+        stderr.push_str(&format!(
+            "kdm lint found {errors} error(s) in the generated manifests, so nothing was \
+             written (lines are those of the output as it would be):\n"
+        ));
+        stderr.push_str(&crate::lint::report::human(lint, err));
+        stderr.push_str(&blame(&template, &overrides, lint, &options));
+        stderr.push_str(
+            "help: change the overrides named above, or write the manifests anyway with --allow-findings\n",
+        );
+        return Ok(Outcome {
+            code: 1,
+            stdout: String::new(),
+            stderr,
+        });
+    }
     let mut stdout = String::new();
     let mut files = Vec::new();
     match &manifests {
@@ -100,13 +125,13 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
         }
     }
     crate::output::write_all(&files).map_err(|e| vec![e])?;
-    let mut stderr: String = files.iter().map(|(t, _)| t.wrote() + "\n").collect();
-    if !generated.lint.findings.is_empty() {
+    stderr.extend(files.iter().map(|(t, _)| t.wrote() + "\n"));
+    if !lint.findings.is_empty() {
         stderr.push_str(&format!(
             "kdm lint found {} issue(s) in the generated manifests:\n",
-            generated.lint.findings.len()
+            lint.findings.len()
         ));
-        stderr.push_str(&crate::lint::report::human(&generated.lint, err));
+        stderr.push_str(&crate::lint::report::human(lint, err));
     }
     Ok(Outcome {
         code: 0,
@@ -115,39 +140,95 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
     })
 }
 
-/// Defaults, then `--values` files, `--set`s and the named flags.
-fn values(template: &Template, args: &DaemonsetArgs) -> crate::diag::Result<Values> {
-    let mut values = Values::default();
-    if let Some(defaults) = &template.defaults {
-        values.merge_file(defaults.clone())?;
+/// Names the override behind each lint error: the one without which the
+/// output has no finding of that rule (the defaults are lint-clean).
+fn blame(
+    template: &Template,
+    overrides: &[Override],
+    lint: &LintResult,
+    options: &Options<'_>,
+) -> String {
+    let errors: Vec<_> = lint
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Error)
+        .collect();
+    let mut causes = vec![Vec::new(); errors.len()];
+    for (i, o) in overrides.iter().enumerate() {
+        let Ok(without) = values(template, overrides, Some(i)) else {
+            continue;
+        };
+        let Ok(other) = generate(template, &without, options) else {
+            continue;
+        };
+        for (k, f) in errors.iter().enumerate() {
+            if !other.lint.findings.iter().any(|g| g.rule == f.rule) {
+                causes[k].push(o.shown());
+            }
+        }
+    }
+    let mut out = String::new();
+    for (f, by) in errors.iter().zip(causes) {
+        let at = lint.files[f.file].source.location(f.span.start);
+        let by = if by.is_empty() {
+            "your overrides together".to_string()
+        } else {
+            by.join(", ")
+        };
+        out.push_str(&format!("{} at {at} comes from {by}\n", f.rule));
+    }
+    out
+}
+
+/// One input over the template's defaults, in the order it applies.
+enum Override {
+    File(Source),
+    Set(String),
+    Flag(&'static str, String),
+    ScrapeWith(ScrapeWith, &'static str),
+    /// `--scrape-config FILE` in a template that offers the choice.
+    ScrapeConfigFile,
+}
+
+impl Override {
+    /// How the user wrote it.
+    fn shown(&self) -> String {
+        match self {
+            Override::File(src) => format!("--values {}", src.name),
+            Override::Set(expr) => format!("--set {expr}"),
+            Override::Flag(flag, value) => format!("{flag} {value}"),
+            Override::ScrapeWith(with, flag) => format!("{flag} {}", with.as_str()),
+            Override::ScrapeConfigFile => "--scrape-config".to_string(),
+        }
+    }
+}
+
+/// The `--values` files (read once: `-` is standard input), `--set`s and
+/// named flags, in the order they apply.
+fn overrides(args: &DaemonsetArgs) -> crate::diag::Result<Vec<Override>> {
+    let mut out = Vec::new();
+    if args.values.iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Error::plain(
+            "--values - is given twice; standard input is read once",
+        ));
     }
     for path in &args.values {
-        values.merge_file(read_source(path)?)?;
+        out.push(Override::File(read_source(path)?));
     }
-    for expr in &args.set {
-        values.set(expr)?;
-    }
-    let key = |k: &str| vec![Segment::key(k)];
-    if let Some(name) = &args.name {
-        values.set_flag("--name", &key("name"), Value::from(name.as_str()))?;
-    }
-    if let Some(ns) = &args.namespace {
-        values.set_flag("--namespace", &key("namespace"), Value::from(ns.as_str()))?;
-    }
-    if let Some(image) = &args.image {
-        let (repository, tag, digest) = split_image(image);
-        for (field, v) in [("repository", repository), ("tag", tag), ("digest", digest)] {
-            let path = vec![Segment::key("image"), Segment::key(field)];
-            values.set_flag("--image", &path, Value::from(v))?;
+    out.extend(args.set.iter().cloned().map(Override::Set));
+    for (flag, value) in [
+        ("--name", &args.name),
+        ("--namespace", &args.namespace),
+        ("--image", &args.image),
+    ] {
+        if let Some(v) = value {
+            out.push(Override::Flag(flag, v.clone()));
         }
     }
     if let Some(port) = args.port {
-        let path = vec![Segment::key("port"), Segment::key("containerPort")];
-        values.set_flag("--port", &path, Value::from(port))?;
+        out.push(Override::Flag("--port", port.to_string()));
     }
-    // `--scrape-config FILE` chooses scrape-config, in templates that offer
-    // the choice (the built-ins do).
-    let scrape_with = match (args.scrape_with, &args.scrape_config) {
+    match (args.scrape_with, &args.scrape_config) {
         (Some(with), Some(_)) if with != ScrapeWith::ScrapeConfig => {
             return Err(Error::plain(format!(
                 "--scrape-config FILE writes a scrape job, but --scrape-with {} chooses {}",
@@ -158,15 +239,64 @@ fn values(template: &Template, args: &DaemonsetArgs) -> crate::diag::Result<Valu
                 "choose one discovery: drop --scrape-config, or use --scrape-with scrape-config",
             ));
         }
-        (Some(with), _) => Some((with, "--scrape-with")),
-        (None, Some(_)) if values.tree.pointer("/metrics/scrapeWith").is_some() => {
-            Some((ScrapeWith::ScrapeConfig, "--scrape-config"))
+        (Some(with), _) => out.push(Override::ScrapeWith(with, "--scrape-with")),
+        (None, Some(_)) => out.push(Override::ScrapeConfigFile),
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// Defaults, then the overrides (all but `skip`).
+fn values(
+    template: &Template,
+    overrides: &[Override],
+    skip: Option<usize>,
+) -> crate::diag::Result<Values> {
+    let mut values = Values::default();
+    if let Some(defaults) = &template.defaults {
+        values.merge_file(defaults.clone())?;
+    }
+    let key = |k: &str| vec![Segment::key(k)];
+    for (i, o) in overrides.iter().enumerate() {
+        if Some(i) == skip {
+            continue;
         }
-        _ => None,
-    };
-    if let Some((with, flag)) = scrape_with {
-        let path = vec![Segment::key("metrics"), Segment::key("scrapeWith")];
-        values.set_flag(flag, &path, Value::from(with.as_str()))?;
+        match o {
+            Override::File(src) => values.merge_file(src.clone())?,
+            Override::Set(expr) => values.set(expr)?,
+            Override::Flag("--image", image) => {
+                let (repository, tag, digest) = split_image(image);
+                let parts = [("repository", repository), ("tag", tag), ("digest", digest)]
+                    .into_iter()
+                    .map(|(field, v)| {
+                        let path = vec![Segment::key("image"), Segment::key(field)];
+                        (path, Value::from(v))
+                    })
+                    .collect();
+                values.set_flag_parts("--image", image, parts)?;
+            }
+            Override::Flag("--port", port) => {
+                let path = vec![Segment::key("port"), Segment::key("containerPort")];
+                let port: u16 = port.parse().unwrap_or_default();
+                values.set_flag("--port", &path, Value::from(port))?;
+            }
+            Override::Flag(flag, v) => {
+                values.set_flag(flag, &key(&flag[2..]), Value::from(v.as_str()))?;
+            }
+            Override::ScrapeWith(with, flag) => {
+                let path = vec![Segment::key("metrics"), Segment::key("scrapeWith")];
+                values.set_flag(flag, &path, Value::from(with.as_str()))?;
+            }
+            // `--scrape-config FILE` chooses scrape-config, in templates that
+            // offer the choice (the built-ins do).
+            Override::ScrapeConfigFile => {
+                if values.tree.pointer("/metrics/scrapeWith").is_some() {
+                    let path = vec![Segment::key("metrics"), Segment::key("scrapeWith")];
+                    let with = ScrapeWith::ScrapeConfig.as_str();
+                    values.set_flag("--scrape-config", &path, Value::from(with))?;
+                }
+            }
+        }
     }
     Ok(values)
 }

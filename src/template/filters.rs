@@ -1,14 +1,103 @@
 //! Filters for YAML templates. Values are written as JSON, which is valid
 //! YAML in flow position and never mis-quoted (`on`, `0755`, `1e3`, `:`).
 
-use minijinja::value::Value;
-use minijinja::{Environment, Error, ErrorKind};
+use minijinja::value::{Value, ValueKind};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
+
+/// Instructions one `tpl` string may execute.
+const TPL_FUEL: u64 = 1_000_000;
 
 pub fn register(env: &mut Environment<'_>) {
+    register_pure(env);
+    env.add_filter("tpl", tpl);
+}
+
+/// The filters without `tpl`: a string rendered by `tpl` cannot render
+/// another, so values cannot recurse into themselves.
+fn register_pure(env: &mut Environment<'_>) {
     env.add_filter("tojson", tojson);
     env.add_filter("quote", quote);
     env.add_filter("merge", merge);
     env.add_filter("required", required);
+}
+
+/// `{{ value | tpl }}`: every string in `value` that holds `{{` or `{%` is
+/// rendered as a template with the same `values`, as Helm's `tpl` does,
+/// so a default such as `--web.listen-address=:{{ values.port.containerPort }}`
+/// follows `--port`; a list item rendered empty is dropped.
+fn tpl(state: &State, value: &Value) -> Result<Value, Error> {
+    let values = state.lookup("values").unwrap_or_default();
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_fuel(Some(TPL_FUEL));
+    env.set_recursion_limit(16);
+    register_pure(&mut env);
+    render_strings(&env, &values, value, "")
+}
+
+fn render_strings(
+    env: &Environment<'_>,
+    values: &Value,
+    v: &Value,
+    at: &str,
+) -> Result<Value, Error> {
+    match v.kind() {
+        ValueKind::String => {
+            let s = v.as_str().unwrap_or_default();
+            if !(s.contains("{{") || s.contains("{%")) {
+                return Ok(v.clone());
+            }
+            let ctx = minijinja::context! { values => values.clone() };
+            // minijinja drops one trailing newline; a config file keeps it.
+            let keep = if s.ends_with('\n') { "\n" } else { "" };
+            env.render_str(s, ctx)
+                .map(|r| Value::from(r + keep))
+                .map_err(|e| {
+                    let mut why = e.kind().to_string();
+                    if let Some(detail) = e.detail() {
+                        why = format!("{why}: {detail}");
+                    }
+                    let place = if at.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at {at}")
+                    };
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("in the value{place} {s:?}: {why}"),
+                    )
+                })
+        }
+        ValueKind::Seq => {
+            let mut out = Vec::new();
+            for (i, item) in v.try_iter()?.enumerate() {
+                let rendered = render_strings(env, values, &item, &format!("{at}[{i}]"))?;
+                // A list item whose template renders to nothing is left out:
+                // `{% if values.port %}--listen=...{% endif %}`.
+                if rendered.as_str() == Some("") && item.as_str() != Some("") {
+                    continue;
+                }
+                out.push(rendered);
+            }
+            Ok(Value::from(out))
+        }
+        ValueKind::Map => {
+            let mut out = Vec::new();
+            for k in v.try_iter()? {
+                let item = v.get_item(&k)?;
+                let key = k.as_str().map_or_else(|| k.to_string(), str::to_string);
+                let here = if at.is_empty() {
+                    key
+                } else {
+                    format!("{at}.{key}")
+                };
+                out.push((k, render_strings(env, values, &item, &here)?));
+            }
+            Ok(Value::from_pairs(out))
+        }
+        _ => Ok(v.clone()),
+    }
 }
 
 /// `{{ value | tojson }}`: the value as one line of JSON.
@@ -99,6 +188,22 @@ mod tests {
             tojson(&merge(&a, &b).unwrap()).unwrap(),
             r#"{"x":1,"y":3,"z":4}"#
         );
+    }
+
+    #[test]
+    fn tpl_renders_strings_with_the_values_and_cannot_recurse() {
+        let mut env = Environment::new();
+        register(&mut env);
+        let values = serde_json::json!({"port": 9200, "self": "{{ values.self | tpl }}"});
+        let ctx = minijinja::context! { values => Value::from(minijinja::value::Serde(&values)) };
+        let out = env
+            .render_str(
+                "{{ ['--listen=:{{ values.port }}', 1, 'plain', '{% if 0 %}x{% endif %}', ''] | tpl | tojson }}",
+                ctx.clone(),
+            )
+            .unwrap();
+        assert_eq!(out, r#"["--listen=:9200",1,"plain",""]"#);
+        assert!(env.render_str("{{ values.self | tpl }}", ctx).is_err());
     }
 
     #[test]

@@ -79,17 +79,23 @@ pub struct Template {
     pub defaults: Option<Source>,
     /// JSON Schema of the values, with its source for error locations.
     pub schema: Option<(Source, serde_json::Value)>,
+    /// Said on standard error: a directory named like this built-in, not used.
+    pub note: Option<String>,
 }
 
 impl Template {
     /// Loads a built-in template by name, or a template directory (a path
-    /// containing `/`, or an existing directory).
+    /// containing `/`, or an existing directory not named like a built-in:
+    /// a built-in's name always means the built-in, and a directory of that
+    /// name is mentioned in [`Template::note`]).
     pub fn load(spec: &str) -> Result<Template> {
         let path = Path::new(spec);
-        if spec.contains('/') || spec.contains(std::path::MAIN_SEPARATOR) || path.is_dir() {
+        let builtin = BUILTINS.iter().find(|b| b.name == spec);
+        let is_path = spec.contains('/') || spec.contains(std::path::MAIN_SEPARATOR);
+        if is_path || (builtin.is_none() && path.is_dir()) {
             return load_dir(spec);
         }
-        let Some(builtin) = BUILTINS.iter().find(|b| b.name == spec) else {
+        let Some(builtin) = builtin else {
             let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
             let mut help = format!("built-in templates: {}", names.join(", "));
             if let Some(c) = crate::suggest::closest(spec, names.iter().copied()) {
@@ -114,6 +120,12 @@ impl Template {
                 builtin.values,
             )),
             schema: Some((schema_source, schema)),
+            note: path.is_dir().then(|| {
+                format!(
+                    "note: --template {spec} is the built-in template; \
+                     for the directory {spec}, write --template ./{spec}"
+                )
+            }),
         })
     }
 
@@ -291,6 +303,7 @@ fn load_dir(dir: &str) -> Result<Template> {
         others,
         defaults,
         schema,
+        note: None,
     })
 }
 
@@ -333,6 +346,7 @@ mod tests {
             others: Vec::new(),
             defaults: None,
             schema: None,
+            note: None,
         };
         t.render(&values).map(|s| s.text.to_string())
     }

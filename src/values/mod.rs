@@ -194,22 +194,36 @@ impl Values {
 
     /// Sets one value from a named flag such as `--name`.
     pub fn set_flag(&mut self, flag: &str, path: &[Segment], value: Value) -> Result<()> {
-        let text = format!("{flag} {}", display_scalar(&value));
-        let start = flag.len() + 1;
-        let end = text.len();
+        let shown = display_scalar(&value);
+        self.set_flag_parts(flag, &shown, vec![(path.to_vec(), value)])
+    }
+
+    /// Sets the values one flag stands for (`--image` sets repository, tag
+    /// and digest); each points at the whole flag value `shown`.
+    pub fn set_flag_parts(
+        &mut self,
+        flag: &str,
+        shown: &str,
+        parts: Vec<(Vec<Segment>, Value)>,
+    ) -> Result<()> {
+        let text = format!("{flag} {shown}");
+        let span = Span::new(flag.len() + 1, text.len());
         let src = Source::new(flag.to_string(), text);
         let index = self.sources.len();
         self.sources.push(src.clone());
-        let pointer = self.assign(path, value, &src)?;
-        self.forget_below(&pointer);
-        self.origins.insert(
-            pointer,
-            Origin {
-                source: index,
-                span: Span::new(start, end),
-                key: None,
-            },
-        );
+        for (path, value) in parts {
+            let (pointer, created) = self.assign(&path, value, &src)?;
+            self.forget_below(&pointer);
+            self.record_created(created, index, span);
+            self.origins.insert(
+                pointer,
+                Origin {
+                    source: index,
+                    span,
+                    key: None,
+                },
+            );
+        }
         Ok(())
     }
 
@@ -226,9 +240,10 @@ impl Values {
             .map_or(Value::String(String::new()), Node::to_json);
         let index = self.sources.len();
         self.sources.push(src.clone());
-        let pointer = self.assign(path, json, &src)?;
+        let (pointer, created) = self.assign(path, json, &src)?;
         self.forget_below(&pointer);
         let span = Span::new(value_at, end);
+        self.record_created(created, index, span);
         self.origins.insert(
             pointer.clone(),
             Origin {
@@ -255,8 +270,24 @@ impl Values {
         Ok(())
     }
 
-    /// Writes `value` at `path`, creating maps on the way; returns its pointer.
-    fn assign(&mut self, path: &[Segment], value: Value, src: &Source) -> Result<String> {
+    /// Maps a path created on its way: an error about one (`imag` in
+    /// `--set imag.tag=v1`) points at its key in the argument.
+    fn record_created(&mut self, created: Vec<(String, Span)>, source: usize, span: Span) {
+        for (pointer, key) in created {
+            let key = (!key.is_empty()).then_some(key);
+            self.origins.insert(pointer, Origin { source, span, key });
+        }
+    }
+
+    /// Writes `value` at `path`, creating maps on the way; returns its
+    /// pointer and the pointers of the maps it created, with their keys.
+    fn assign(
+        &mut self,
+        path: &[Segment],
+        value: Value,
+        src: &Source,
+    ) -> Result<(String, Vec<(String, Span)>)> {
+        let mut created = Vec::new();
         let mut pointer = String::new();
         let mut at = &mut self.tree;
         for (i, seg) in path.iter().enumerate() {
@@ -270,6 +301,9 @@ impl Values {
                         return Err(path_error(src, seg, &pointer, "is not a mapping"));
                     };
                     pointer = format!("{pointer}/{}", escape(k));
+                    if !last && !map.contains_key(k) {
+                        created.push((pointer.clone(), seg.span()));
+                    }
                     at = map.entry(k.clone()).or_insert(Value::Null);
                 }
                 Segment::Index(n, _) => {
@@ -297,7 +331,7 @@ impl Values {
                 break;
             }
         }
-        Ok(pointer)
+        Ok((pointer, created))
     }
 
     /// A sort key in the order values were given: (source, offset).
@@ -321,10 +355,54 @@ impl Values {
     }
 
     /// The source and span that set the value at `pointer` (or its nearest
-    /// parent), and the key span when it was set by a mapping key.
+    /// parent), and the key span when it was set by a mapping key. When a
+    /// later input set part of it (`--image` over the defaults' `image`),
+    /// that later input is blamed: the defaults are not what the user wrote.
     pub fn locate(&self, pointer: &str) -> Option<(&Source, Span, Option<Span>)> {
-        self.origin(pointer)
-            .map(|o| (&self.sources[o.source], o.span, o.key))
+        let own = self.origin(pointer)?;
+        let prefix = format!("{pointer}/");
+        let later = self
+            .origins
+            .range(prefix.clone()..)
+            .take_while(|(p, _)| p.starts_with(&prefix))
+            .map(|(_, o)| o)
+            .filter(|o| o.source > own.source)
+            .max_by_key(|o| o.source);
+        let o = later.unwrap_or(own);
+        Some((&self.sources[o.source], o.span, o.key))
+    }
+
+    /// For a value `--set` turned into a mapping because its path split a
+    /// key at its dots (`--set podAnnotations.example.com/team=sre`), the
+    /// same argument with those dots escaped.
+    pub fn escaped_set(&self, pointer: &str) -> Option<String> {
+        let o = self.origin(pointer)?;
+        let src = &self.sources[o.source];
+        if src.name != "--set" {
+            return None;
+        }
+        let (segments, value_at) = parse_set(src).ok()?;
+        let depth = pointer.split('/').count() - 1;
+        if depth == 0 || depth >= segments.len() {
+            return None;
+        }
+        let keys: Vec<&str> = segments[depth - 1..]
+            .iter()
+            .map(|s| match s {
+                Segment::Key(k, _) => Some(k.as_str()),
+                Segment::Index(..) => None,
+            })
+            .collect::<Option<_>>()?;
+        let prefix = match segments.get(depth - 2) {
+            Some(last) if depth >= 2 => format!("{}.", &src.text[..last.span().end]),
+            _ => String::new(),
+        };
+        let joined: Vec<String> = keys.iter().map(|k| k.replace('.', "\\.")).collect();
+        Some(format!(
+            "{prefix}{}={}",
+            joined.join("\\."),
+            &src.text[value_at..]
+        ))
     }
 }
 

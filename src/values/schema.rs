@@ -46,17 +46,30 @@ pub fn validate(values: &Values, schema: &(Source, Value)) -> Vec<Error> {
                 Target::Key => (pointer.clone(), true),
                 Target::Field(name) => (format!("{pointer}/{}", escape(name)), true),
             };
+            let wants_string = matches!(err.kind(), ValidationErrorKind::Type { kind }
+                if format!("{kind:?}").contains("String"));
+            // `--set a.example.com/x=v` made maps of a key's dots.
+            let escaped = (wants_string && err.instance().is_object())
+                .then(|| values.escaped_set(&at))
+                .flatten();
             let mut error = match values.locate(&at) {
                 Some((src, span, key)) => {
-                    let span = if on_key { key.unwrap_or(span) } else { span };
+                    let span = if on_key || escaped.is_some() {
+                        key.unwrap_or(span)
+                    } else {
+                        span
+                    };
                     Error::at(src, span, format!("invalid values: {message}"), "set here")
                 }
                 None => Error::plain(format!("invalid values: {message}")),
             };
-            let wants_string = matches!(err.kind(), ValidationErrorKind::Type { kind }
-                if format!("{kind:?}").contains("String"));
             let mut help: Vec<String> = problem.help.into_iter().collect();
-            if wants_string && !err.instance().is_string() {
+            if let Some(fixed) = escaped {
+                help.push(format!(
+                    "`.` separates keys in a --set path; escape the dots inside a key: \
+                     --set '{fixed}'"
+                ));
+            } else if wants_string && !err.instance().is_string() {
                 help.push(format!(
                     "YAML reads this as a {}; write it in quotes to keep it a string",
                     json_type(err.instance())
