@@ -78,6 +78,56 @@ pub struct WorkloadCoverage {
     pub ports: Vec<PortCoverage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Services selecting its pods (`namespace/name`) with their ports'
+    /// targetPorts: why an endpoints job may still find no port of it.
+    #[serde(skip)]
+    pub services: Vec<(String, Vec<String>)>,
+}
+
+impl WorkloadCoverage {
+    /// Why an endpoints-role job discovered no target on `port` (`None`:
+    /// all of the workload's ports), in a few words.
+    pub fn not_in_endpoints(&self, port: Option<&PortCoverage>) -> String {
+        if self.services.is_empty() {
+            return "no Service in the input selects these pods".to_string();
+        }
+        let declared = |t: &str| {
+            self.ports.iter().any(|p| {
+                p.port_name.as_deref() == Some(t)
+                    || p.port.map(|n| n.to_string()).as_deref() == Some(t)
+            })
+        };
+        let mut parts = Vec::new();
+        for (name, targets) in &self.services {
+            let missing: Vec<&str> = targets
+                .iter()
+                .map(String::as_str)
+                .filter(|t| !declared(t))
+                .collect();
+            if !missing.is_empty() {
+                parts.push(format!(
+                    "Service {name} selects these pods, but its targetPort {} names no port they declare",
+                    missing.join(", ")
+                ));
+            } else if let Some(p) = port {
+                let here = targets.iter().any(|t| {
+                    p.port_name.as_deref() == Some(t.as_str())
+                        || p.port.map(|n| n.to_string()).as_deref() == Some(t.as_str())
+                });
+                if !here {
+                    parts.push(format!(
+                        "Service {name} selects these pods but targets {}, not this port",
+                        targets.join(", ")
+                    ));
+                }
+            }
+        }
+        if parts.is_empty() {
+            "excluded by its namespaces or selectors".to_string()
+        } else {
+            parts.join("; ")
+        }
+    }
 }
 
 impl WorkloadCoverage {
@@ -195,6 +245,7 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
             ),
             ports: template_ports(&objects[w.object], &w.kind),
             note: w.note.clone(),
+            services: selecting_services(&sim, &w.namespace, w.pods.first()),
         })
         .collect();
     let mut summaries = Vec::new();
@@ -255,6 +306,49 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
         workloads,
         jobs: summaries,
     }
+}
+
+/// The Services selecting the simulated pod `pod`, with each one's
+/// targetPorts (a port's `port` when it has no targetPort).
+fn selecting_services(
+    sim: &Simulation,
+    namespace: &str,
+    pod: Option<&String>,
+) -> Vec<(String, Vec<String>)> {
+    let Some(pod) = pod else {
+        return Vec::new();
+    };
+    let at = |o: &Value, p: &str| {
+        o.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let Some(pod) = sim.objects.iter().find(|o| {
+        o["kind"] == "Pod"
+            && at(o, "/metadata/namespace") == namespace
+            && at(o, "/metadata/name") == *pod
+    }) else {
+        return Vec::new();
+    };
+    sim.objects
+        .iter()
+        .filter(|o| o["kind"] == "Service" && crate::k8s::simulate::selects(o, pod))
+        .map(|svc| {
+            let targets = svc
+                .pointer("/spec/ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("targetPort").or_else(|| p.get("port")))
+                .map(|t| t.as_str().map_or_else(|| t.to_string(), str::to_string))
+                .collect();
+            (
+                format!("{namespace}/{}", at(svc, "/metadata/name")),
+                targets,
+            )
+        })
+        .collect()
 }
 
 type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
@@ -529,8 +623,9 @@ pub fn why_not(w: &WorkloadCoverage, job: &JobSummary) -> String {
     let endpoints = !job.roles.contains(&Role::Pod);
     if endpoints {
         format!(
-            "{} did not discover it (no Service in the input selects its pods)",
-            job.job
+            "{} did not discover it ({})",
+            job.job,
+            w.not_in_endpoints(None)
         )
     } else {
         format!(

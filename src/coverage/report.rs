@@ -1,7 +1,9 @@
 //! The coverage report of `relabel-sim --manifests`: per workload and port,
 //! which job scrapes it (labels and URL) and why each other job does not.
 
-use super::{duplicates, why_not, Coverage, JobOutcome, JobSummary};
+use super::{
+    duplicates, why_not, Coverage, JobOutcome, JobSummary, PortCoverage, WorkloadCoverage,
+};
 use crate::diag::Error;
 use crate::relabel::Labels;
 use crate::yaml::escape_controls as esc;
@@ -39,7 +41,7 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
                     Some(o) => {
                         out.push_str(&format!("    dropped  {}\n", dropped_text(o, &job.job)))
                     }
-                    None => out.push_str(&format!("    -        {}\n", not_discovered(job))),
+                    None => out.push_str(&format!("    -        {}\n", not_discovered(job, w, p))),
                 }
             }
             if simulated.is_empty() {
@@ -138,11 +140,12 @@ fn dropped_text(o: &JobOutcome, job: &str) -> String {
     }
 }
 
-fn not_discovered(job: &JobSummary) -> String {
+fn not_discovered(job: &JobSummary, w: &WorkloadCoverage, p: &PortCoverage) -> String {
     if !job.roles.contains(&crate::k8s_sd::Role::Pod) {
         format!(
-            "{}: not discovered (no Service in the input selects these pods)",
-            job.job
+            "{}: not discovered ({})",
+            job.job,
+            w.not_in_endpoints(Some(p))
         )
     } else {
         format!(

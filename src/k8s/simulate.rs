@@ -335,7 +335,7 @@ thread_local! {
 /// Whether a Service's selector picks this pod (same namespace, every
 /// selector label equal; a Service without a selector, or with one the API
 /// server would reject, picks nothing).
-fn selects(service: &Value, pod: &Value) -> bool {
+pub fn selects(service: &Value, pod: &Value) -> bool {
     #[cfg(test)]
     SELECTOR_CHECKS.with(|c| c.set(c.get() + 1));
     let Some(selector) = service

@@ -10,6 +10,7 @@ mod port_name_invalid;
 mod priority_class_missing;
 mod privilege_escalation;
 mod privileged;
+mod probe_port_undeclared;
 mod probes_missing;
 mod read_only_root_filesystem;
 mod resources_missing;
@@ -25,6 +26,7 @@ pub const RULES: &[&dyn Rule] = &[
     &resources_missing::ResourcesMissing,
     &image_tag_latest::ImageTagLatest,
     &probes_missing::ProbesMissing,
+    &probe_port_undeclared::ProbePortUndeclared,
     &privileged::Privileged,
     &privilege_escalation::PrivilegeEscalation,
     &capabilities_dangerous::CapabilitiesDangerous,

@@ -6,6 +6,7 @@ mod selector_mismatch;
 mod selector_missing;
 mod selector_overlap;
 mod service_selects_nothing;
+mod service_target_port_undeclared;
 
 pub mod selector;
 
@@ -20,6 +21,7 @@ pub const RULES: &[&dyn Rule] = &[
     &selector_invalid_expression::SelectorInvalidExpression,
     &selector_overlap::SelectorOverlap,
     &service_selects_nothing::ServiceSelectsNothing,
+    &service_target_port_undeclared::ServiceTargetPortUndeclared,
 ];
 
 /// apps/v1 kinds whose `spec.selector` is required and must not be empty.
