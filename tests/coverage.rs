@@ -310,3 +310,27 @@ fn every_manifest_error_is_reported() {
         );
     }
 }
+
+/// A Service selects the pods but its named targetPort is no port of
+/// theirs: the report says so, not "no Service selects these pods".
+#[test]
+fn service_with_an_undeclared_target_port() {
+    let run = coverage(
+        COMMUNITY,
+        &["testdata/relabel-sim/service-target-port-undeclared.yaml"],
+        &["--nodes", "1"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "not discovered (Service monitoring/agent selects these pods, but its targetPort metrics names no port they declare)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("no Service in the input"),
+        "{}",
+        run.stdout
+    );
+}
