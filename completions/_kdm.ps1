@@ -64,6 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--list-templates', '--list-templates', [CompletionResultType]::ParameterName, 'List the built-in templates and exit')
             [CompletionResult]::new('--show-values', '--show-values', [CompletionResultType]::ParameterName, 'Print the template''s values (after --values/--set) with their documentation, and exit')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing output files (regular files only; a symbolic link is written through to its file, the link kept)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Write nothing: print each output file''s contents on stdout, after a `# would write FILE` line, and on stderr where each would go')
             [CompletionResult]::new('--allow-findings', '--allow-findings', [CompletionResultType]::ParameterName, 'Write the output even when kdm lint finds errors in it (they are still reported); without it, such output is refused with exit 1')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -134,7 +134,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__generate__subcmd__daemonset)
-            opts="-t -f -o -h -V --template --list-templates --show-values --values --set --name --namespace --image --port --output --scrape-with --scrape-config --force --allow-findings --kubernetes-version --color --help --version"
+            opts="-t -f -o -h -V --template --list-templates --show-values --values --set --name --namespace --image --port --output --scrape-with --scrape-config --force --dry-run --allow-findings --kubernetes-version --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -59,6 +59,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --list-templates 'List the built-in templates and exit'
             cand --show-values 'Print the template''s values (after --values/--set) with their documentation, and exit'
             cand --force 'Replace existing output files (regular files only; a symbolic link is written through to its file, the link kept)'
+            cand --dry-run 'Write nothing: print each output file''s contents on stdout, after a `# would write FILE` line, and on stderr where each would go'
             cand --allow-findings 'Write the output even when kdm lint finds errors in it (they are still reported); without it, such output is refused with exit 1'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

@@ -63,6 +63,7 @@ never\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l list-templates -d 'List the built-in templates and exit'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l show-values -d 'Print the template\'s values (after --values/--set) with their documentation, and exit'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l force -d 'Replace existing output files (regular files only; a symbolic link is written through to its file, the link kept)'
+complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l dry-run -d 'Write nothing: print each output file\'s contents on stdout, after a `# would write FILE` line, and on stderr where each would go'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -l allow-findings -d 'Write the output even when kdm lint finds errors in it (they are still reported); without it, such output is refused with exit 1'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdm -n "__fish_kdm_using_subcommand generate; and __fish_seen_subcommand_from daemonset" -s V -l version -d 'Print version'

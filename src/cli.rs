@@ -318,12 +318,14 @@ Examples:
   kdm generate daemonset --scrape-config scrape.yml -o ds.yaml
   kdm generate daemonset --scrape-with pod-monitor --set podMonitor.labels.release=kps
   kdm generate daemonset --template fluent-bit --show-values
+  kdm generate daemonset -f - -o ds.yaml --dry-run < values.yaml
   kdm generate daemonset --template ./my-template       # a template directory
 
 Values are applied in order: the template's defaults, each --values file,
 each --set, then --name/--namespace/--image/--port and --scrape-with (or
---scrape-config). --set reads its value as YAML (`true`, `9100`, `[a, b]`,
-`{k: v}`); quote it to force a string.
+--scrape-config); `-f -` reads values from stdin. --set reads its value as
+YAML (`true`, `9100`, `[a, b]`, `{k: v}`); quote it to force a string, and
+escape a dot inside a key: --set 'podAnnotations.example\\.com/team=sre'.
 
 Prometheus finds the pods one way only, so nothing is scraped twice
 (--scrape-with, the value metrics.scrapeWith): annotations (prometheus.io/*
@@ -403,6 +405,11 @@ pub struct DaemonsetArgs {
     /// written through to its file, the link kept).
     #[arg(long)]
     pub force: bool,
+
+    /// Write nothing: print each output file's contents on stdout, after a
+    /// `# would write FILE` line, and on stderr where each would go.
+    #[arg(long)]
+    pub dry_run: bool,
 
     /// Write the output even when kdm lint finds errors in it (they are
     /// still reported); without it, such output is refused with exit 1.

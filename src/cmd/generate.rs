@@ -124,8 +124,24 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
             None => {}
         }
     }
-    crate::output::write_all(&files).map_err(|e| vec![e])?;
-    stderr.extend(files.iter().map(|(t, _)| t.wrote() + "\n"));
+    if args.dry_run {
+        for (t, text) in &files {
+            let verb = if t.file().exists() {
+                "replace"
+            } else {
+                "write"
+            };
+            stdout.push_str(&format!("# would {verb} {}\n{text}", t.named()));
+            stderr.push_str(&format!(
+                "would {verb} {} ({} bytes); --dry-run wrote nothing\n",
+                t.named(),
+                text.len()
+            ));
+        }
+    } else {
+        crate::output::write_all(&files).map_err(|e| vec![e])?;
+        stderr.extend(files.iter().map(|(t, _)| t.wrote() + "\n"));
+    }
     if !lint.findings.is_empty() {
         stderr.push_str(&format!(
             "kdm lint found {} issue(s) in the generated manifests:\n",
