@@ -86,10 +86,10 @@ pub struct WorkloadCoverage {
 
 impl WorkloadCoverage {
     /// Why an endpoints-role job discovered no target on `port` (`None`:
-    /// all of the workload's ports), in a few words.
-    pub fn not_in_endpoints(&self, port: Option<&PortCoverage>) -> String {
+    /// all of the workload's ports), in a few words; `pods` names the pods.
+    pub fn not_in_endpoints(&self, port: Option<&PortCoverage>, pods: &str) -> String {
         if self.services.is_empty() {
-            return "no Service in the input selects these pods".to_string();
+            return format!("no Service in the input selects {pods}");
         }
         let declared = |t: &str| {
             self.ports.iter().any(|p| {
@@ -106,7 +106,7 @@ impl WorkloadCoverage {
                 .collect();
             if !missing.is_empty() {
                 parts.push(format!(
-                    "Service {name} selects these pods, but its targetPort {} names no port they declare",
+                    "Service {name} selects {pods}, but its targetPort {} names no port they declare",
                     missing.join(", ")
                 ));
             } else if let Some(p) = port {
@@ -116,7 +116,7 @@ impl WorkloadCoverage {
                 });
                 if !here {
                     parts.push(format!(
-                        "Service {name} selects these pods but targets {}, not this port",
+                        "Service {name} selects {pods} but targets {}, not this port",
                         targets.join(", ")
                     ));
                 }
@@ -625,7 +625,7 @@ pub fn why_not(w: &WorkloadCoverage, job: &JobSummary) -> String {
         format!(
             "{} did not discover it ({})",
             job.job,
-            w.not_in_endpoints(None)
+            w.not_in_endpoints(None, "its pods")
         )
     } else {
         format!(

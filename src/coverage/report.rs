@@ -145,7 +145,7 @@ fn not_discovered(job: &JobSummary, w: &WorkloadCoverage, p: &PortCoverage) -> S
         format!(
             "{}: not discovered ({})",
             job.job,
-            w.not_in_endpoints(Some(p))
+            w.not_in_endpoints(Some(p), "these pods")
         )
     } else {
         format!(

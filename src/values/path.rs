@@ -47,8 +47,10 @@ pub fn parse_set(src: &Source) -> Result<(Vec<Segment>, usize)> {
 fn split(src: &Source) -> Result<(Vec<Segment>, usize)> {
     let text = src.text.as_str();
     let err = |span: Span, msg: &str| {
-        Error::at(src, span, format!("--set {text}: {msg}"), "here")
-            .with_help("write --set path=value, e.g. --set image.tag=v1.9.1 or --set args[0]=--v=2")
+        Error::at(src, span, format!("--set {text}: {msg}"), "here").with_help(
+            "write --set path=value, e.g. --set image.tag=v1.9.1 or --set args[0]=--v=2; \
+                 escape a dot inside a key: --set 'podAnnotations.example\\.com/team=sre'",
+        )
     };
     let mut segments = Vec::new();
     let mut key = String::new();
