@@ -3,8 +3,9 @@
 //! output must use one value everywhere (the agent's flags and config files
 //! listen where `containerPort`, the probes and the annotations say), probe
 //! only declared ports, mention no overridden default, be lint-clean at
-//! warning level, and be scraped exactly once (or not at all without
-//! metrics) through `kdm relabel-sim --manifests`.
+//! warning level, pass kubernetes-validate (when installed), and be scraped
+//! exactly once (or not at all without metrics) through
+//! `kdm relabel-sim --manifests`.
 
 mod common;
 
@@ -125,6 +126,9 @@ fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
 fn every_override_reaches_every_use_and_is_scraped_once() {
     let chart = jobs_of(&std::fs::read_to_string(root(CHART_CONFIG)).unwrap());
     let mut checked = 0;
+    // Outputs without custom resources, for the API-schema oracle.
+    let kept = tempfile::tempdir().unwrap();
+    let mut plain = Vec::new();
     for b in BUILTINS {
         for variant in VARIANTS {
             let metrics = !variant.contains(&"metrics.enabled=false");
@@ -169,11 +173,51 @@ fn every_override_reaches_every_use_and_is_scraped_once() {
                 let mut jobs = chart.clone();
                 jobs.extend(added);
                 scraped_once(dir.path(), jobs, &objects, metrics, &what);
+                if !with.ends_with("monitor") {
+                    let copy = kept.path().join(format!("{checked}.yaml"));
+                    std::fs::write(&copy, &text).unwrap();
+                    plain.push(copy);
+                }
                 checked += 1;
             }
         }
     }
     assert!(checked >= 40, "{checked}");
+    kubernetes_validate(&plain);
+}
+
+/// Every object passes PyPI's kubernetes-validate (strict, 1.37), when installed.
+fn kubernetes_validate(files: &[std::path::PathBuf]) {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import kubernetes_validate"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("KDM_REQUIRE_ORACLES").as_deref() != Ok("1"),
+            "KDM_REQUIRE_ORACLES=1 but kubernetes-validate is not installed"
+        );
+        eprintln!("skipped kubernetes-validate check: not installed");
+        return;
+    }
+    let out = std::process::Command::new("python3")
+        .args(["-m", "kubernetes_validate", "--strict", "-k", "1.37"])
+        .args(files)
+        .output()
+        .expect("run kubernetes-validate");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(!text.contains("did not validate"), "{text}");
+    let objects: usize = files
+        .iter()
+        .map(|f| docs(&std::fs::read_to_string(f).unwrap()).len())
+        .sum();
+    assert_eq!(
+        text.matches(" passed for resource ").count(),
+        objects,
+        "{text}"
+    );
 }
 
 /// One value, one use: ports, probes, annotations and the agent's own
