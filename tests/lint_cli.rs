@@ -497,3 +497,58 @@ fn config_schema_agrees_with_the_loader() {
         assert_eq!(validator.is_valid(&json), loader_ok, "{text}");
     }
 }
+
+/// Issue 18's examples: each line the API server refuses gets an error
+/// there (`api-invalid`, or `label-value-invalid` for the nodeSelector),
+/// and `api-invalid` is configured like any rule.
+#[test]
+fn what_the_api_server_refuses_is_an_error_at_its_line() {
+    const FILE: &str = "testdata/lint-cli/issue-18.yaml";
+    let text = std::fs::read_to_string(abs(FILE)).expect("fixture");
+    let want: std::collections::BTreeSet<u64> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.ends_with("# refused"))
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    let r = kdm(&["lint", "--format", "json", FILE]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let errors: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    let got: std::collections::BTreeSet<u64> =
+        errors.iter().filter_map(|f| f["line"].as_u64()).collect();
+    let missing: Vec<&u64> = want.difference(&got).collect();
+    assert!(
+        missing.is_empty(),
+        "no error on lines {missing:?}: {}",
+        r.stdout
+    );
+    assert!(errors
+        .iter()
+        .any(|f| f["message"].as_str().is_some_and(|m| m.contains(
+            "spec.template.spec.containers[0].resources.requests[memory]: Invalid value: \"1Gb\""
+        ))));
+
+    // Off in the configuration: no api-invalid finding is left.
+    let dir = with_config("rules:\n  api-invalid: off\n");
+    let cfg = dir.path().join("kdm.yaml");
+    let r = kdm(&[
+        "lint",
+        "--format",
+        "json",
+        "--config",
+        cfg.to_str().expect("utf-8 path"),
+        FILE,
+    ]);
+    assert!(!r.stdout.contains("api-invalid"), "{}", r.stdout);
+    let explain = kdm(&["lint", "--explain", "api-invalid"]);
+    assert!(
+        explain.stdout.contains("## What it does"),
+        "{}",
+        explain.stdout
+    );
+}

@@ -8,6 +8,7 @@ pub mod schema;
 pub mod selector;
 pub mod simulate;
 pub mod typed;
+pub mod validation;
 
 use crate::yaml::{Node, Span};
 use kinds::PodTemplate;

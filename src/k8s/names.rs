@@ -167,6 +167,94 @@ pub fn iana_service_name_problem(name: &str) -> Option<&'static str> {
     None
 }
 
+/// `IsDNS1123Label` (container, volume and port names, namespaces): the
+/// API server's message when `s` is not one.
+pub fn dns1123_label_problem(s: &str) -> Option<String> {
+    if s.len() > NAME_MAX {
+        return Some(format!("must be no more than {NAME_MAX} characters"));
+    }
+    let b = s.as_bytes();
+    let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let ok = match (b.first(), b.last()) {
+        (Some(f), Some(l)) => alnum(f) && alnum(l) && b.iter().all(|c| alnum(c) || *c == b'-'),
+        _ => false,
+    };
+    (!ok).then(|| {
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', \
+         and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', \
+         regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+            .to_string()
+    })
+}
+
+/// `IsDNS1035Label` (Service names): a DNS-1123 label starting with a letter.
+pub fn dns1035_label_problem(s: &str) -> Option<String> {
+    if s.len() > NAME_MAX {
+        return Some(format!("must be no more than {NAME_MAX} characters"));
+    }
+    let b = s.as_bytes();
+    let ok = b.first().is_some_and(u8::is_ascii_lowercase) && dns1123_label_problem(s).is_none();
+    (!ok).then(|| {
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with \
+         an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or \
+         'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+            .to_string()
+    })
+}
+
+/// `IsConfigMapKey` (ConfigMap data keys, `items[].key`).
+pub fn config_map_key_problem(s: &str) -> Option<String> {
+    if s.len() > SUBDOMAIN_MAX {
+        return Some(format!("must be no more than {SUBDOMAIN_MAX} characters"));
+    }
+    if s.is_empty()
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Some(
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.' \
+             (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is \
+             '[-._a-zA-Z0-9]+')"
+                .to_string(),
+        );
+    }
+    match s {
+        "." => Some("must not be '.'".to_string()),
+        ".." => Some("must not be '..'".to_string()),
+        _ if s.starts_with("..") => Some("must not start with '..'".to_string()),
+        _ => None,
+    }
+}
+
+/// `IsValidPathSegmentName` (RBAC object names): any name a URL path can hold.
+pub fn path_segment_problem(s: &str) -> Option<String> {
+    match s {
+        "." | ".." => Some(format!("may not be '{s}'")),
+        _ if s.contains('/') => Some("may not contain '/'".to_string()),
+        _ if s.contains('%') => Some("may not contain '%'".to_string()),
+        _ => None,
+    }
+}
+
+/// `IsEnvVarName` in its relaxed form (GA in 1.34): printable ASCII but '='.
+pub fn env_var_name_problem(s: &str) -> Option<String> {
+    let ok = !s.is_empty() && s.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'=');
+    (!ok).then(|| {
+        "a valid environment variable name must consist only of printable ASCII characters \
+         other than '='"
+            .to_string()
+    })
+}
+
+/// `IsCIdentifier`: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_c_identifier(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! Rules of the `schema` group: objects checked against the Kubernetes API's
 //! own schemas ([`crate::k8s::schema`]).
+mod api_invalid;
 mod schema_invalid;
 
 use crate::lint::Rule;
 
-pub const RULES: &[&dyn Rule] = &[&schema_invalid::SchemaInvalid];
+pub const RULES: &[&dyn Rule] = &[&schema_invalid::SchemaInvalid, &api_invalid::ApiInvalid];
