@@ -108,11 +108,15 @@ pub fn service(r: &mut Report, node: &Node, root: &Path<'_>) {
         .get("externalTrafficPolicy")
         .filter(|n| string(n).is_some_and(|s| !s.is_empty()))
     {
-        if ty != "NodePort" && ty != "LoadBalancer" {
+        // `ExternallyAccessible`: a node port, a load balancer, or external IPs.
+        let external_ips = !items(spec.get("externalIPs")).is_empty();
+        let accessible =
+            ty == "NodePort" || ty == "LoadBalancer" || (ty == "ClusterIP" && external_ips);
+        if !accessible {
             r.invalid(
                 etp,
                 &sp.key("externalTrafficPolicy"),
-                "may only be set when `type` is 'NodePort' or 'LoadBalancer'",
+                "may only be set for externally-accessible services",
                 None,
             );
         }

@@ -94,20 +94,19 @@ impl Rule for ApiInvalid {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-        let found = crate::map_on_all_cores(&ctx.objects, |o| {
-            validation::validate(o)
-                .into_iter()
-                .map(|p| {
-                    // As kubectl words it: which object, then the field error.
-                    let message = format!("{}: {}: {}", o.display_name(), p.path, p.message);
-                    let f = Finding::new(&META, o.file, p.span, message);
-                    match p.help {
-                        Some(h) => f.help(h),
-                        None => f,
-                    }
-                })
-                .collect::<Vec<_>>()
-        });
-        out.extend(found.into_iter().flatten());
+        // Cheap per object (a few microseconds), so it runs on the runner's
+        // own worker: threads of its own would only contend with the other
+        // rules' (measured: no less CPU, more wall time on 2 cores).
+        for o in &ctx.objects {
+            for p in validation::validate(o) {
+                // As kubectl words it: which object, then the field error.
+                let message = format!("{}: {}: {}", o.display_name(), p.path, p.message);
+                let f = Finding::new(&META, o.file, p.span, message);
+                out.push(match p.help {
+                    Some(h) => f.help(h),
+                    None => f,
+                });
+            }
+        }
     }
 }
