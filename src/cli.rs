@@ -94,7 +94,10 @@ Inputs:
              from which kdm derives the __meta_kubernetes_* labels of each
              job's kubernetes_sd_configs role. Without --targets, each job's
              static_configs are used.
-  --series   sample series (one `name{a=\"b\"}` per line) for metric_relabel_configs.
+  --series   sample series (one `name{a=\"b\"}` per line) for metric_relabel_configs,
+             each merged with the labels of every target the job keeps (from
+             --targets or static_configs; honor_labels and exported_ as in
+             Prometheus's scrape loop), or with job=NAME alone without targets.
   --manifests workload manifests (DaemonSets, Deployments, StatefulSets, Jobs,
              Pods, and Services): kdm simulates their pods on --nodes
              placeholder nodes (simulated-node-N, 198.18.0.N), the Endpoints
@@ -255,7 +258,7 @@ pub struct RelabelSimArgs {
 
     /// Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and
     /// services); format detected from content.
-    #[arg(short, long, value_name = "FILE", conflicts_with = "series")]
+    #[arg(short, long, value_name = "FILE")]
     pub targets: Vec<String>,
 
     /// Workload manifests (files or directories): simulate their pods and

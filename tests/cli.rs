@@ -122,6 +122,21 @@ fn series_through_metric_relabel_configs() {
     insta::assert_snapshot!(r.stdout);
 }
 
+/// Samples carry their target's labels into metric_relabel_configs, as the
+/// scrape loop merges them (honor_labels, exported_ prefixes, empty values).
+#[test]
+fn series_carry_their_target_labels() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/relabel-sim/series-target-labels.yml",
+        "--series",
+        "testdata/relabel-sim/series-target-labels.txt",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
 #[test]
 fn targets_from_stdin() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kdm"))

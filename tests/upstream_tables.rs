@@ -7,7 +7,9 @@
 //! (TestTargetsFromGroupWithLabelKeepDrop, TestTargetURL*), transcribed into
 //! testdata/relabel/upstream.yaml and testdata/population/upstream.yaml, and
 //! discovery/kubernetes/*_test.go (the Kubernetes SD role tests), transcribed
-//! into testdata/upstream/k8s_sd/<role>.yaml.
+//! into testdata/upstream/k8s_sd/<role>.yaml, and scrape/scrape_test.go (the
+//! labels of scraped samples), transcribed into
+//! testdata/upstream/scrape/sample_labels.yaml.
 //! Licence of the tables: Apache-2.0, Copyright The Prometheus Authors.
 //!
 //! A case marked `known_failure: "<reason>"` documents a known difference
@@ -22,6 +24,8 @@ use kdm::prom::url::scrape_url;
 use kdm::relabel::{
     parse_rules, process, Flavor, LabelBuilder, Labels, NameScheme, Rule, RuleContext, SortedLabels,
 };
+use kdm::sim::scrape::merge_target;
+use kdm::sim::series::parse_series;
 use kdm::yaml::{load_stream, Limits, Node, Source};
 use serde_json::Value;
 
@@ -40,6 +44,9 @@ const K8S_SD_SERVICE_CASES: usize = 6;
 const K8S_SD_ENDPOINTS_CASES: usize = 11;
 const K8S_SD_ENDPOINTSLICE_CASES: usize = 15;
 const K8S_SD_INGRESS_CASES: usize = 6;
+/// scrape/scrape_test.go: HonorLabels (4), ConflictingPrefixedLabels (6),
+/// Append (1), HonorLabelsWiring (2), DropsSeriesFromMetricRelabeling (3).
+const SAMPLE_LABEL_CASES: usize = 4 + 6 + 1 + 2 + 3;
 
 struct Table {
     src: Source,
@@ -76,7 +83,7 @@ impl Table {
             source: &self.src,
             flavor: Flavor::V3,
             scheme,
-            metric: false,
+            metric: key == "metric_relabel_configs",
         };
         parse_rules(node, &ctx).map_err(|e| e.message().to_string())
     }
@@ -452,4 +459,38 @@ fn k8s_sd_ingress_upstream() {
         "testdata/upstream/k8s_sd/ingress.yaml",
         K8S_SD_INGRESS_CASES,
     );
+}
+
+#[test]
+fn sample_labels_upstream() {
+    let table = Table::load("testdata/upstream/scrape/sample_labels.yaml");
+    let cases = table.list("cases");
+    assert_eq!(cases.len(), SAMPLE_LABEL_CASES);
+    let mut report = Report::new(&table);
+    for case in cases {
+        let outcome = (|| {
+            let text = text(case, "series").expect("a case has a series");
+            let series = parse_series(&Source::new("series", text))
+                .map_err(|e| format!("series rejected: {}", e.message()))?;
+            let merged = merge_target(
+                &series[0].labels,
+                &labels(field(case, "target")),
+                flag(case, "honor_labels"),
+            );
+            let rules = match case.get("metric_relabel_configs") {
+                Some(_) => table.rules(case, "metric_relabel_configs", NameScheme::Utf8)?,
+                None => Vec::new(),
+            };
+            let mut lb = LabelBuilder::from_sorted(&merged);
+            let outcome = process(&rules, &mut lb, Flavor::V3, false);
+            match (flag(case, "dropped"), outcome.dropped_by) {
+                (true, Some(_)) => Ok(()),
+                (true, None) => Err(format!("expected a drop, got {:?}", lb.labels())),
+                (false, Some(i)) => Err(format!("unexpectedly dropped by rule {i}")),
+                (false, None) => compare("labels", &labels(field(case, "expected")), &lb.labels()),
+            }
+        })();
+        report.check(case, outcome);
+    }
+    report.finish(cases.len());
 }

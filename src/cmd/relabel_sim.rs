@@ -69,32 +69,32 @@ fn simulate(
         jobs: args.jobs.clone(),
         role: args.role,
     };
-    if let Some(path) = &args.series {
+    let sources = args
+        .targets
+        .iter()
+        .map(read_source)
+        .collect::<Result<Vec<_>>>()?;
+    let parsed = sources
+        .iter()
+        .map(|src| targets::parse_targets(src, flavor))
+        .collect::<Result<Vec<_>>>()?;
+    let t = if parsed.is_empty() {
+        None
+    } else {
+        Some(targets::Targets::merge(parsed)?)
+    };
+    let result = if let Some(path) = &args.series {
         let src = read_source(path)?;
         let s = series::parse_series(&src)?;
-        run::run_series(config, &s, &opts, sink)
+        run::run_series(config, &s, t.as_ref(), &opts, sink)
     } else {
-        let sources = args
-            .targets
-            .iter()
-            .map(read_source)
-            .collect::<Result<Vec<_>>>()?;
-        let parsed = sources
-            .iter()
-            .map(|src| targets::parse_targets(src, flavor))
-            .collect::<Result<Vec<_>>>()?;
-        let t = if parsed.is_empty() {
-            None
-        } else {
-            Some(targets::Targets::merge(parsed)?)
-        };
-        let result = run::run_targets(config, t.as_ref(), &opts, sink);
-        // The process ends next: freeing 100k target groups one by one would
-        // only delay it.
-        std::mem::forget(t);
-        std::mem::forget(sources);
-        result
-    }
+        run::run_targets(config, t.as_ref(), &opts, sink)
+    };
+    // The process ends next: freeing 100k target groups one by one would
+    // only delay it.
+    std::mem::forget(t);
+    std::mem::forget(sources);
+    result
 }
 
 fn check_stdin(args: &RelabelSimArgs) -> Result<()> {

@@ -63,6 +63,8 @@ pub struct ScrapeJob {
     pub params: Vec<(String, Vec<String>)>,
     pub relabel: Vec<Rule>,
     pub metric_relabel: Vec<Rule>,
+    /// Exposed labels win over target labels on scraped samples.
+    pub honor_labels: bool,
     pub kubernetes_sd: Vec<KubernetesSd>,
     pub static_groups: Vec<StaticGroup>,
     pub file_sd_files: Vec<String>,
@@ -470,6 +472,7 @@ fn parse_job(ctx: &Ctx<'_>, node: &Node, global: &Global) -> Result<ScrapeJob> {
         params,
         relabel,
         metric_relabel,
+        honor_labels: ctx.opt_bool(node, "honor_labels")?.unwrap_or(false),
         kubernetes_sd: Vec::new(),
         static_groups: Vec::new(),
         file_sd_files: Vec::new(),

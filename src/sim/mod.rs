@@ -7,6 +7,7 @@ mod ordered;
 pub mod report;
 pub mod result;
 pub mod run;
+pub mod scrape;
 pub mod series;
 pub mod sink;
 pub mod targets;

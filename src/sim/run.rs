@@ -9,6 +9,7 @@ use super::groups::{group_targets, job_groups, select_jobs};
 use super::name::target_name;
 use super::report;
 use super::result::{rule_refs, JobInfo, TargetResult};
+use super::scrape::{job_target_labels, merge_target};
 use super::series::Series;
 use super::sink::Sink;
 use super::targets::{kubernetes_groups, Group, GroupLabels, Targets};
@@ -121,49 +122,83 @@ pub fn run_targets(
     sink.end()
 }
 
-/// Runs sample series through `metric_relabel_configs` (or bare rules).
+/// Runs sample series through `metric_relabel_configs` (or bare rules),
+/// each merged with the labels of every target the job keeps, as the scrape
+/// loop does.
 pub fn run_series(
     config: &ConfigInput,
     series: &[Series],
+    targets: Option<&Targets<'_>>,
     opts: &Options,
     sink: &mut Sink<'_>,
 ) -> Result<()> {
     sink.begin()?;
-    let jobs: Vec<(Option<&ScrapeJob>, &[Rule])> = match config {
-        ConfigInput::Rules(rules) => vec![(None, rules.as_slice())],
-        ConfigInput::Jobs(jobs) => select_jobs(jobs, &opts.jobs)?
-            .into_iter()
-            .map(|j| (Some(j), j.metric_relabel.as_slice()))
-            .collect(),
-    };
-    for (job, rules) in jobs {
-        let info = JobInfo {
-            job: job.map(|j| j.name.clone()),
-            line: job.map(|j| j.line),
-            origin: job.and_then(|j| j.origin.as_deref().cloned()),
-            rules_key: "metric_relabel_configs",
-            rules: rule_refs(rules),
-            notes: Vec::new(),
-        };
-        sink.job(&info, series, |_, s, named, emit| {
-            let mut result = run_rules(rules, &s.labels, opts);
-            // An empty label set after relabeling also drops the series.
-            if result
-                .relabeled
-                .as_ref()
-                .is_some_and(SortedLabels::is_empty)
-            {
-                result.relabeled = None;
-            }
-            let name = if named {
-                format!("line {}: {}", s.line, report::fmt_labels(&s.labels, true))
-            } else {
-                String::new()
+    match config {
+        ConfigInput::Rules(rules) => {
+            let info = JobInfo {
+                job: None,
+                line: None,
+                origin: None,
+                rules_key: "metric_relabel_configs",
+                rules: rule_refs(rules),
+                notes: Vec::new(),
             };
-            emit(&name, &result);
-        })?;
+            sink.job(&info, series, |_, s, named, emit| {
+                let name = if named {
+                    series_name(s, None)
+                } else {
+                    String::new()
+                };
+                emit(&name, &series_result(rules, &s.labels, opts));
+            })?;
+        }
+        ConfigInput::Jobs(jobs) => {
+            for job in select_jobs(jobs, &opts.jobs)? {
+                let (target_labels, note) = job_target_labels(job, targets, opts.flavor)?;
+                let info = JobInfo {
+                    notes: note.into_iter().collect(),
+                    ..JobInfo::for_job(job, true)
+                };
+                let items: Vec<(&Series, &Labels)> = series
+                    .iter()
+                    .flat_map(|s| target_labels.iter().map(move |t| (s, t)))
+                    .collect();
+                let many = target_labels.len() > 1;
+                sink.job(&info, &items, |_, (s, t), named, emit| {
+                    let merged = merge_target(&s.labels, t, job.honor_labels);
+                    let name = if named {
+                        series_name(s, many.then_some(*t))
+                    } else {
+                        String::new()
+                    };
+                    emit(&name, &series_result(&job.metric_relabel, &merged, opts));
+                })?;
+            }
+        }
     }
     sink.end()
+}
+
+/// `line N: series` (`from instance` when a job has several targets).
+fn series_name(s: &Series, target: Option<&Labels>) -> String {
+    let mut name = format!("line {}: {}", s.line, report::fmt_labels(&s.labels, true));
+    if let Some(instance) = target.and_then(|t| t.get("instance")) {
+        name.push_str(&format!(" from {instance}"));
+    }
+    name
+}
+
+fn series_result<'a>(rules: &[Rule], labels: &'a Labels, opts: &Options) -> TargetResult<'a> {
+    let mut result = run_rules(rules, labels, opts);
+    // An empty label set after relabeling also drops the series.
+    if result
+        .relabeled
+        .as_ref()
+        .is_some_and(SortedLabels::is_empty)
+    {
+        result.relabeled = None;
+    }
+    result
 }
 
 /// Every target of one job with its readable name and traced result, in
@@ -185,26 +220,32 @@ pub fn job_results(
         .collect())
 }
 
-/// Every series through one job's `metric_relabel_configs`, traced.
+/// Every series through one job's `metric_relabel_configs`, merged with the
+/// labels of each target the job keeps from its `static_configs`, traced.
 pub fn series_results(
     job: &ScrapeJob,
     series: &[Series],
     flavor: Flavor,
-) -> Vec<(String, TargetResult<'static>)> {
+) -> Result<Vec<(String, TargetResult<'static>)>> {
     let opts = Options {
         flavor,
         trace: true,
         jobs: Vec::new(),
         role: Role::Pod,
     };
-    series
-        .iter()
-        .map(|s| {
-            let mut r = run_rules(&job.metric_relabel, &s.labels, &opts).into_owned();
-            if r.relabeled.as_ref().is_some_and(SortedLabels::is_empty) {
-                r.relabeled = None;
+    let (target_labels, _) = job_target_labels(job, None, flavor)?;
+    let many = target_labels.len() > 1;
+    let mut out = Vec::new();
+    for s in series {
+        for t in &target_labels {
+            let merged = merge_target(&s.labels, t, job.honor_labels);
+            let r = series_result(&job.metric_relabel, &merged, &opts).into_owned();
+            let mut name = report::fmt_labels(&s.labels, true);
+            if let Some(instance) = t.get("instance").filter(|_| many) {
+                name.push_str(&format!(" from {instance}"));
             }
-            (report::fmt_labels(&s.labels, true), r)
-        })
-        .collect()
+            out.push((name, r));
+        }
+    }
+    Ok(out)
 }

@@ -172,7 +172,7 @@ fn run_test(file: &TestFile, jobs: &[ScrapeJob], test: &TestCase) -> Result<Test
                 }
                 series.append(&mut parsed);
             }
-            series_results(job, &series, file.flavor)
+            series_results(job, &series, file.flavor)?
         }
     };
     let series = test.input.is_series();
