@@ -137,6 +137,22 @@ fn series_carry_their_target_labels() {
     insta::assert_snapshot!(r.stdout);
 }
 
+/// Targets identical after relabeling are scraped once; the report says so.
+#[test]
+fn identical_targets_are_reported_as_duplicates() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        COMMUNITY,
+        "-j",
+        "kubernetes-pods",
+        "-t",
+        "testdata/relabel-sim/pod-two-ports.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
 #[test]
 fn targets_from_stdin() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kdm"))

@@ -393,6 +393,23 @@ fn counts_line(c: Counts, series: bool) -> String {
     s
 }
 
+/// Kept targets identical after relabeling to an earlier one (name, name of
+/// the first): Prometheus scrapes each such set once.
+pub fn text_duplicates(dups: &[(String, String)]) -> String {
+    const SHOWN: usize = 5;
+    let mut out = format!(
+        "  {} duplicate target(s): identical after relabeling to an earlier target of this job, so Prometheus scrapes them once\n",
+        dups.len()
+    );
+    for (dup, first) in dups.iter().take(SHOWN) {
+        out.push_str(&format!("    {dup} = {first}\n"));
+    }
+    if dups.len() > SHOWN {
+        out.push_str(&format!("    and {} more\n", dups.len() - SHOWN));
+    }
+    out
+}
+
 pub fn text_job_footer(info: &JobInfo, c: Counts, _color: bool) -> String {
     format!("  = {}\n\n", counts_line(c, info.is_series()))
 }

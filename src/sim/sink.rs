@@ -136,7 +136,10 @@ impl<'w> Sink<'w> {
         // multi-megabyte buffer per chunk costs more in page faults than
         // rendering into it.
         let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-        let render = |start: usize, chunk: &[T]| -> (Vec<u8>, Counts) {
+        // Kept targets by their final labels: Prometheus scrapes identical
+        // targets of a job once (the scrape pool keys them by label hash).
+        let dedup = human && !info.is_series();
+        let render = |start: usize, chunk: &[T]| -> (Vec<u8>, Counts, Vec<(u64, String)>) {
             let mut out = spare
                 .lock()
                 .ok()
@@ -144,10 +147,14 @@ impl<'w> Sink<'w> {
                 .unwrap_or_default();
             out.clear();
             let mut counts = Counts::default();
+            let mut kept = Vec::new();
             // Only the text report shows a name for each input.
             let named = human;
             let mut emit = |name: &str, result: &TargetResult<'_>| {
                 counts.add(result.outcome());
+                if let (true, Some(t), None) = (dedup, &result.target, &result.error) {
+                    kept.push((label_hash(t), name.to_string()));
+                }
                 match format {
                     Format::Json => {
                         if !out.is_empty() {
@@ -167,10 +174,20 @@ impl<'w> Sink<'w> {
             for (i, item) in chunk.iter().enumerate() {
                 eval(start + i, item, named, &mut emit);
             }
-            (out, counts)
+            (out, counts, kept)
         };
         let mut job_counts = Counts::default();
-        for_each_chunk_ordered(items, render, |(chunk_out, counts)| {
+        let mut first: std::collections::HashMap<u64, String> = Default::default();
+        let mut duplicates: Vec<(String, String)> = Vec::new();
+        for_each_chunk_ordered(items, render, |(chunk_out, counts, kept)| {
+            for (hash, name) in kept {
+                match first.get(&hash) {
+                    Some(f) => duplicates.push((name, f.clone())),
+                    None => {
+                        first.insert(hash, name);
+                    }
+                }
+            }
             if chunk_out.is_empty() {
                 return Ok(());
             }
@@ -188,6 +205,9 @@ impl<'w> Sink<'w> {
             Ok(())
         })?;
         self.counts.merge(job_counts);
+        if human && !duplicates.is_empty() {
+            self.write(&report::text_duplicates(&duplicates))?;
+        }
         if human {
             let s = report::text_job_footer(info, job_counts, color);
             self.write(&s)?;
@@ -198,3 +218,14 @@ impl<'w> Sink<'w> {
 
 /// Takes one result and its name (empty when the report shows none).
 pub(super) type Emit<'e> = dyn FnMut(&str, &TargetResult<'_>) + 'e;
+
+/// A hash of a target's final labels (a collision only merges two lines of
+/// the duplicate note, never a result).
+fn label_hash(labels: &crate::relabel::SortedLabels<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (k, v) in labels.iter() {
+        (k, v).hash(&mut h);
+    }
+    h.finish()
+}
