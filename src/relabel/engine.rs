@@ -20,6 +20,12 @@ pub struct Step {
     pub changed: std::collections::BTreeMap<String, [String; 2]>,
     pub removed: Labels,
     pub dropped: bool,
+    /// For keep, drop and replace: the joined source value, the regex and
+    /// whether it matched, with its groups (the text trace's "why").
+    #[serde(skip)]
+    pub why: Option<String>,
+    #[serde(skip)]
+    pub matched: Option<bool>,
 }
 
 impl Step {
@@ -54,6 +60,11 @@ pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace:
             lb.rebase();
         }
         let before = trace.then(|| lb.labels());
+        let why = if trace {
+            explain(rule, lb, budget)
+        } else {
+            None
+        };
         let keep = match apply(rule, lb, flavor, &mut budget) {
             Ok(keep) => keep,
             Err(needed) => {
@@ -72,7 +83,12 @@ pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace:
         };
         if let Some(before) = before {
             let after = if keep { lb.labels() } else { Labels::new() };
-            steps.push(diff(rule, &before, &after, !keep));
+            let mut step = diff(rule, &before, &after, !keep);
+            if let Some((text, matched)) = why {
+                step.why = Some(text);
+                step.matched = Some(matched);
+            }
+            steps.push(step);
         }
         if !keep {
             return Outcome {
@@ -105,6 +121,8 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
         changed: Default::default(),
         removed: Labels::new(),
         dropped,
+        why: None,
+        matched: None,
     };
     if dropped {
         return step;
@@ -126,6 +144,32 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
         }
     }
     step
+}
+
+/// What a keep, drop or replace rule matched its regex against, and the
+/// outcome: `[a;b] "x;y" matches "(.+);(.+)" ($1="x", $2="y")`.
+fn explain(rule: &Rule, lb: &LabelBuilder<'_>, mut budget: usize) -> Option<(String, bool)> {
+    if !matches!(rule.action, Action::Keep | Action::Drop | Action::Replace) {
+        return None;
+    }
+    let val = source_value(rule, lb, &mut budget).ok()?;
+    let sources = rule.source_labels.join(&rule.separator);
+    let mut text = format!("[{sources}] {val:?}");
+    let caps = rule.regex.captures(&val);
+    match &caps {
+        Some(caps) => {
+            text.push_str(&format!(" matches {:?}", rule.regex.as_str()));
+            let groups: Vec<String> = (1..caps.len())
+                .map(|i| format!("${i}={:?}", caps.get(i).map_or("", |m| m.as_str())))
+                .take(9)
+                .collect();
+            if !groups.is_empty() {
+                text.push_str(&format!(" ({})", groups.join(", ")));
+            }
+        }
+        None => text.push_str(&format!(" does not match {:?}", rule.regex.as_str())),
+    }
+    Some((text, caps.is_some()))
 }
 
 fn source_value(rule: &Rule, lb: &LabelBuilder<'_>, budget: &mut usize) -> Result<String, usize> {

@@ -357,7 +357,14 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool)
             ));
         }
         if lines.is_empty() {
-            lines.push("no change".to_string());
+            lines.push(match (step.action, step.matched) {
+                (_, Some(false)) => "no change: regex did not match".to_string(),
+                ("replace", Some(true)) => "no change: wrote the same value".to_string(),
+                _ => "no change".to_string(),
+            });
+        }
+        if let Some(why) = &step.why {
+            lines.push(why.clone());
         }
         let pad = " ".repeat(PAD.len() + head.chars().count() + 2);
         for (i, l) in lines.iter().enumerate() {
@@ -461,6 +468,8 @@ mod tests {
             changed: [("a".to_string(), ["x\"".to_string(), "y".to_string()])].into(),
             removed: labels(&[("gone", "\u{7}")]),
             dropped: false,
+            why: None,
+            matched: None,
         };
         let kept = TargetResult {
             discovered: SortedLabels::of(&discovered),
