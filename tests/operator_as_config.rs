@@ -558,6 +558,35 @@ fn additional_scrape_configs_follow_the_generated_jobs() {
         ["DaemonSet/observability/node-agent port agent:9100 (metrics) is scraped by 2 jobs: serviceMonitor/observability/node-agent/0, kubernetes-pods"]
     );
 
+    // A second ServiceMonitor for the same Service: three jobs.
+    let two = tempfile::tempdir().unwrap();
+    for f in ["agent.yaml", "prometheus.yaml"] {
+        std::fs::copy(format!("{dir}/{f}"), two.path().join(f)).unwrap();
+    }
+    let agent = std::fs::read_to_string(format!("{dir}/agent.yaml")).unwrap();
+    let monitor = agent.rsplit("---\n").next().unwrap_or_default();
+    std::fs::write(
+        two.path().join("copy.yaml"),
+        monitor.replace(
+            "name: node-agent, namespace",
+            "name: node-agent-copy, namespace",
+        ),
+    )
+    .unwrap();
+    let r = kdm(&["lint", "--format", "json", two.path().to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let twice: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "scrape-duplicate")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        twice,
+        ["DaemonSet/observability/node-agent port agent:9100 (metrics) is scraped by 3 jobs: serviceMonitor/observability/node-agent/0, serviceMonitor/observability/node-agent-copy/0, kubernetes-pods"]
+    );
+
     // The same jobs base64-encoded in `data`; without the Secret, a note.
     let tmp = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(format!("{dir}/prometheus.yaml")).unwrap();
