@@ -544,15 +544,7 @@ fn additional_scrape_configs_follow_the_generated_jobs() {
     );
     // The agent asks to be scraped through its annotations and has a
     // ServiceMonitor: one Prometheus scrapes it twice.
-    let r = kdm(&["lint", "--format", "json", dir]);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
-    let twice: Vec<&str> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == "scrape-duplicate")
-        .filter_map(|f| f["message"].as_str())
-        .collect();
+    let twice = scrape_duplicates(dir);
     assert_eq!(
         twice,
         ["DaemonSet/observability/node-agent port agent:9100 (metrics) is scraped by 2 jobs: serviceMonitor/observability/node-agent/0, kubernetes-pods"]
@@ -573,15 +565,7 @@ fn additional_scrape_configs_follow_the_generated_jobs() {
         ),
     )
     .unwrap();
-    let r = kdm(&["lint", "--format", "json", two.path().to_str().unwrap()]);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
-    let twice: Vec<&str> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == "scrape-duplicate")
-        .filter_map(|f| f["message"].as_str())
-        .collect();
+    let twice = scrape_duplicates(two.path().to_str().unwrap());
     assert_eq!(
         twice,
         ["DaemonSet/observability/node-agent port agent:9100 (metrics) is scraped by 3 jobs: serviceMonitor/observability/node-agent/0, serviceMonitor/observability/node-agent-copy/0, kubernetes-pods"]
@@ -633,4 +617,17 @@ fn kube_prometheus_stack_values_carry_additional_scrape_configs() {
     let last = r.stdout.rsplit("- job_name: ").next().unwrap_or_default();
     assert!(last.starts_with("kubernetes-pods\n"), "{}", r.stdout);
     assert!(last.contains("regex: \"true\"\n"), "{last}");
+}
+
+/// The messages of `kdm lint`'s scrape-duplicate findings over `path`.
+fn scrape_duplicates(path: &str) -> Vec<String> {
+    let r = kdm(&["lint", "--format", "json", path]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "scrape-duplicate")
+        .filter_map(|f| f["message"].as_str().map(String::from))
+        .collect()
 }

@@ -10,6 +10,10 @@ mod service_target_port_undeclared;
 
 pub mod selector;
 
+use std::collections::HashMap;
+
+use selector::{labels_of, LabelIndex};
+
 use crate::k8s::{Object, Workload};
 use crate::lint::Rule;
 use crate::yaml::{Node, Resolved};
@@ -44,6 +48,22 @@ pub(crate) fn namespace_key<'a>(o: &Object<'a>) -> NamespaceKey<'a> {
         Some(ns) => NamespaceKey::Named(ns),
         None => NamespaceKey::Unset { file: o.file },
     }
+}
+
+/// The workloads of a run by namespace, indexed by their pods' labels (for
+/// the Service rules: which workloads a Service selects).
+pub(crate) fn workloads_by_namespace<'c, 'a>(
+    workloads: &'c [Workload<'a>],
+) -> HashMap<NamespaceKey<'a>, LabelIndex<'a, &'c Workload<'a>>> {
+    let mut by_namespace: HashMap<NamespaceKey<'a>, LabelIndex<'a, &'c Workload<'a>>> =
+        HashMap::new();
+    for w in workloads {
+        by_namespace
+            .entry(namespace_key(&w.object))
+            .or_default()
+            .push(w, labels_of(w.template_labels()));
+    }
+    by_namespace
 }
 
 pub(crate) fn is_true(node: Option<&Node>) -> bool {

@@ -1,9 +1,7 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use super::selector::{labels_of, LabelIndex};
-use super::{namespace_key, NamespaceKey};
+use super::{namespace_key, workloads_by_namespace};
 use crate::k8s::selector::LabelSelector;
-use crate::k8s::Workload;
 use crate::lint::rules::string_entries;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::suggest;
@@ -118,14 +116,7 @@ impl Rule for ServiceSelectsNothing {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-        let mut by_namespace: HashMap<NamespaceKey<'_>, LabelIndex<'_, &Workload<'_>>> =
-            HashMap::new();
-        for w in &ctx.workloads {
-            by_namespace
-                .entry(namespace_key(&w.object))
-                .or_default()
-                .push(w, labels_of(w.template_labels()));
-        }
+        let by_namespace = workloads_by_namespace(&ctx.workloads);
         for svc in ctx.objects.iter().filter(|o| o.kind == "Service") {
             let Some(spec) = svc.node.get("spec") else {
                 continue;

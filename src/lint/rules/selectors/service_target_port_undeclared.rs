@@ -1,7 +1,4 @@
-use std::collections::HashMap;
-
-use super::selector::{labels_of, LabelIndex};
-use super::{namespace_key, NamespaceKey};
+use super::{namespace_key, workloads_by_namespace};
 use crate::k8s::selector::LabelSelector;
 use crate::k8s::Workload;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
@@ -60,29 +57,13 @@ ports:
 ",
 };
 
-/// The port names the containers of `w` declare.
-fn declared<'a>(w: &Workload<'a>) -> Vec<&'a str> {
-    w.containers()
-        .into_iter()
-        .flat_map(|(_, c)| c.get("ports").and_then(Node::as_seq).unwrap_or(&[]))
-        .filter_map(|p| p.get("name").and_then(Node::as_str))
-        .collect()
-}
-
 impl Rule for ServiceTargetPortUndeclared {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-        let mut by_namespace: HashMap<NamespaceKey<'_>, LabelIndex<'_, &Workload<'_>>> =
-            HashMap::new();
-        for w in &ctx.workloads {
-            by_namespace
-                .entry(namespace_key(&w.object))
-                .or_default()
-                .push(w, labels_of(w.template_labels()));
-        }
+        let by_namespace = workloads_by_namespace(&ctx.workloads);
         for svc in ctx.objects.iter().filter(|o| o.kind == "Service") {
             let Some(spec) = svc.node.get("spec") else {
                 continue;
@@ -107,7 +88,13 @@ impl Rule for ServiceTargetPortUndeclared {
             if selected.is_empty() {
                 continue;
             }
-            let names: Vec<&str> = selected.iter().flat_map(|w| declared(w)).collect();
+            let declared: Vec<(String, i64)> =
+                selected.iter().flat_map(|w| w.declared_ports()).collect();
+            let names: Vec<&str> = declared
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .filter(|n| !n.is_empty())
+                .collect();
             for port in spec.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
                 let Some(target) = port.get("targetPort") else {
                     continue;
