@@ -176,11 +176,7 @@ pub fn compile_all(
             let selected = select::select(&prom, all, namespaces);
             let compiled = compile_selected(&prom, &selected, opts).map(|mut c| {
                 if !all.servers.is_empty() {
-                    let kind = match prom.kind {
-                        ServerKind::Prometheus => "Prometheus",
-                        ServerKind::Agent => "PrometheusAgent",
-                    };
-                    c.server = Some(format!("{kind} {}", prom.meta.key()));
+                    c.server = Some(select::server_name(&prom));
                 }
                 c
             });
