@@ -93,7 +93,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --format 'Output format (`--output` and `-o` are older names for this flag)'
             cand --output 'Output format (`--output` and `-o` are older names for this flag)'
             cand --color 'When to use colours in output'
-            cand --trace 'Show every rule applied to every target, with the labels it added, changed and removed'
+            cand --trace 'Show every rule applied to every target: the labels it added, changed and removed, and why (source value, regex, match, groups, value written)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -91,7 +91,7 @@ yaml\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l trace -d 'Show every rule applied to every target, with the labels it added, changed and removed'
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l trace -d 'Show every rule applied to every target: the labels it added, changed and removed, and why (source value, regex, match, groups, value written)'
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s V -l version -d 'Print version'
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -s f -l format -d 'Output format' -r -f -a "human\t''

@@ -116,9 +116,12 @@ Examples:
 Output: --format json (or yaml; --output is another name for the flag) prints
   {\"results\": [{\"job\", \"discovered\", \"relabeled\", \"dropped_by_rule\",
                  \"target\", \"scrape_url\", \"error\", \"steps\"}],
+   \"duplicates\": [{\"job\", \"result\", \"duplicate_of\"}],
    \"errors\": [{\"file\", \"line\", \"column\", \"message\", \"help\"}]}
-in input order per job; \"steps\" is filled with --trace; \"errors\" holds
-the input error that stopped the run.
+in input order per job; \"steps\" is filled with --trace (each with its
+\"why\"); \"duplicates\" names kept targets identical to an earlier one of
+their job (indexes into \"results\"); \"errors\" holds the input error
+that stopped the run.
 
 Exit codes: 0 success, 2 usage or input error (with file:line:col).";
 
@@ -287,7 +290,7 @@ pub struct RelabelSimArgs {
     #[arg(long, value_enum, default_value = "3")]
     pub prometheus_version: PromVersion,
 
-    /// Show every rule applied to every target, with the labels it added, changed and removed.
+    /// Show every rule applied to every target: the labels it added, changed and removed, and why (source value, regex, match, groups, value written).
     #[arg(long)]
     pub trace: bool,
 

@@ -153,6 +153,31 @@ fn identical_targets_are_reported_as_duplicates() {
     insta::assert_snapshot!(r.stdout);
 }
 
+/// JSON names duplicates by their place in `results`: the second port's
+/// target is the first's.
+#[test]
+fn duplicate_targets_in_json() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        COMMUNITY,
+        "-j",
+        "kubernetes-pods",
+        "-t",
+        "testdata/relabel-sim/pod-two-ports.yaml",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(
+        v["duplicates"],
+        serde_json::json!([{"job": "kubernetes-pods", "result": 1, "duplicate_of": 0}])
+    );
+    let results = v["results"].as_array().expect("results");
+    assert_eq!(results[0]["target"], results[1]["target"]);
+}
+
 #[test]
 fn targets_from_stdin() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kdm"))
@@ -429,7 +454,7 @@ fn relabel_sim_input_errors_are_in_every_report() {
 }
 
 /// Without input errors the JSON and YAML reports still carry an empty
-/// `errors`, and the YAML report ends its last line.
+/// `duplicates` and `errors`, and the YAML report ends its last line.
 #[test]
 fn relabel_sim_reports_end_with_their_errors() {
     let sim = |format: &str| {
@@ -444,8 +469,8 @@ fn relabel_sim_reports_end_with_their_errors() {
         ])
         .stdout
     };
-    assert!(sim("json").ends_with("\n], \"errors\": []}\n"));
-    assert!(sim("yaml").ends_with("\n  steps: []\nerrors: []\n"));
+    assert!(sim("json").ends_with("\n], \"duplicates\": [], \"errors\": []}\n"));
+    assert!(sim("yaml").ends_with("\n  steps: []\nduplicates: []\nerrors: []\n"));
 }
 
 /// An input error met after some results were written (the second job

@@ -1,9 +1,10 @@
 use std::borrow::Cow;
 
-use md5::{Digest, Md5};
 use serde::Serialize;
 
 use super::rule::{Action, Rule};
+use super::transform::{go_to_lower, go_to_upper, hashmod};
+use super::why::{explain, Why};
 use super::{Flavor, LabelBuilder, Labels};
 
 /// What one rule did to one label set.
@@ -20,12 +21,10 @@ pub struct Step {
     pub changed: std::collections::BTreeMap<String, [String; 2]>,
     pub removed: Labels,
     pub dropped: bool,
-    /// For keep, drop and replace: the joined source value, the regex and
-    /// whether it matched, with its groups (the text trace's "why").
-    #[serde(skip)]
-    pub why: Option<String>,
-    #[serde(skip)]
-    pub matched: Option<bool>,
+    /// Why the rule did what it did (the source value, the regex, whether
+    /// it matched, the value written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<Why>,
 }
 
 impl Step {
@@ -61,7 +60,7 @@ pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace:
         }
         let before = trace.then(|| lb.labels());
         let why = if trace {
-            explain(rule, lb, budget)
+            explain(rule, lb, flavor, budget)
         } else {
             None
         };
@@ -84,10 +83,7 @@ pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace:
         if let Some(before) = before {
             let after = if keep { lb.labels() } else { Labels::new() };
             let mut step = diff(rule, &before, &after, !keep);
-            if let Some((text, matched)) = why {
-                step.why = Some(text);
-                step.matched = Some(matched);
-            }
+            step.why = why;
             steps.push(step);
         }
         if !keep {
@@ -122,7 +118,6 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
         removed: Labels::new(),
         dropped,
         why: None,
-        matched: None,
     };
     if dropped {
         return step;
@@ -144,32 +139,6 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
         }
     }
     step
-}
-
-/// What a keep, drop or replace rule matched its regex against, and the
-/// outcome: `[a;b] "x;y" matches "(.+);(.+)" ($1="x", $2="y")`.
-fn explain(rule: &Rule, lb: &LabelBuilder<'_>, mut budget: usize) -> Option<(String, bool)> {
-    if !matches!(rule.action, Action::Keep | Action::Drop | Action::Replace) {
-        return None;
-    }
-    let val = source_value(rule, lb, &mut budget).ok()?;
-    let sources = rule.source_labels.join(&rule.separator);
-    let mut text = format!("[{sources}] {val:?}");
-    let caps = rule.regex.captures(&val);
-    match &caps {
-        Some(caps) => {
-            text.push_str(&format!(" matches {:?}", rule.regex.as_str()));
-            let groups: Vec<String> = (1..caps.len())
-                .map(|i| format!("${i}={:?}", caps.get(i).map_or("", |m| m.as_str())))
-                .take(9)
-                .collect();
-            if !groups.is_empty() {
-                text.push_str(&format!(" ({})", groups.join(", ")));
-            }
-        }
-        None => text.push_str(&format!(" does not match {:?}", rule.regex.as_str())),
-    }
-    Some((text, caps.is_some()))
 }
 
 fn source_value(rule: &Rule, lb: &LabelBuilder<'_>, budget: &mut usize) -> Result<String, usize> {
@@ -344,78 +313,4 @@ fn replace(
         }
     }
     Ok(())
-}
-
-/// md5 of the value, its last 8 bytes as a big-endian integer, mod `modulus`.
-pub(crate) fn hashmod(val: &str, modulus: u64) -> u64 {
-    let digest = Md5::digest(val.as_bytes());
-    let mut tail = [0u8; 8];
-    tail.copy_from_slice(&digest[8..16]);
-    u64::from_be_bytes(tail) % modulus.max(1)
-}
-
-/// Go's `strings.ToLower`: simple (one-to-one) case mapping per rune.
-fn go_to_lower(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
-    s.chars()
-        .map(|c| {
-            let mut it = c.to_lowercase();
-            match (it.next(), it.next()) {
-                (Some(l), None) => l,
-                // U+0130 is the only multi-rune lowercase mapping; its simple form is 'i'.
-                _ if c == '\u{130}' => 'i',
-                _ => c,
-            }
-        })
-        .collect()
-}
-
-/// Go's `strings.ToUpper`: simple case mapping per rune (`ß` stays `ß`).
-fn go_to_upper(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_uppercase();
-    }
-    s.chars()
-        .map(|c| {
-            let mut it = c.to_uppercase();
-            match (it.next(), it.next()) {
-                (Some(u), None) => u,
-                _ => simple_upper_of_multi(c),
-            }
-        })
-        .collect()
-}
-
-/// Simple uppercase mappings of runes whose full mapping has several runes
-/// (Greek with ypogegrammeni map to the prosgegrammeni forms).
-fn simple_upper_of_multi(c: char) -> char {
-    let u = c as u32;
-    let mapped = match u {
-        0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => u + 8,
-        0x1FB3 => 0x1FBC,
-        0x1FC3 => 0x1FCC,
-        0x1FF3 => 0x1FFC,
-        _ => u,
-    };
-    char::from_u32(mapped).unwrap_or(c)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashmod_matches_prometheus_vectors() {
-        assert_eq!(hashmod("baz", 1000), 976);
-        assert_eq!(hashmod("foo\nbar", 1000), 734);
-    }
-
-    #[test]
-    fn case_mapping_is_simple_like_go() {
-        assert_eq!(go_to_upper("straße"), "STRAßE");
-        assert_eq!(go_to_lower("İSTANBUL"), "istanbul");
-        assert_eq!(go_to_lower("ΟΔΟΣ"), "οδοσ");
-    }
 }

@@ -7,12 +7,15 @@ pub mod goregex;
 mod origin;
 mod rule;
 mod sorted;
+mod transform;
+mod why;
 
 pub use builder::LabelBuilder;
 pub use engine::{process, Outcome, Step};
 pub use origin::{place, Origin};
 pub use rule::{parse_rules, Action, NameScheme, Rule, RuleContext};
 pub use sorted::SortedLabels;
+pub use why::Why;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

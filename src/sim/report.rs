@@ -357,14 +357,10 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool)
             ));
         }
         if lines.is_empty() {
-            lines.push(match (step.action, step.matched) {
-                (_, Some(false)) => "no change: regex did not match".to_string(),
-                ("replace", Some(true)) => "no change: wrote the same value".to_string(),
-                _ => "no change".to_string(),
-            });
+            lines.push(no_change(step).to_string());
         }
         if let Some(why) = &step.why {
-            lines.push(why.clone());
+            lines.push(esc(&why.text()).into_owned());
         }
         let pad = " ".repeat(PAD.len() + head.chars().count() + 2);
         for (i, l) in lines.iter().enumerate() {
@@ -376,6 +372,24 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool)
         }
     }
     out
+}
+
+/// The first line of a step that changed nothing: what the rule decided.
+fn no_change(step: &crate::relabel::Step) -> &'static str {
+    let matched = step.why.as_ref().and_then(|w| w.matched);
+    if step.why.as_ref().is_some_and(|w| w.deletes) {
+        return "no change: deletes a label that is not set";
+    }
+    match (step.action, matched) {
+        ("keep" | "drop" | "keepequal" | "dropequal", _) => "kept",
+        ("replace", Some(false)) => "no change: regex did not match",
+        ("replace", Some(true)) => "no change: wrote the same value",
+        ("labelmap" | "labeldrop", Some(false)) => "no change: regex matched no label name",
+        ("labelmap", Some(true)) => "no change: mapped names already had these values",
+        ("labelkeep", Some(true)) => "no change: every label name matched",
+        ("hashmod" | "lowercase" | "uppercase", _) => "no change: wrote the same value",
+        _ => "no change",
+    }
 }
 
 fn noun(series: bool, n: usize) -> &'static str {
@@ -469,7 +483,6 @@ mod tests {
             removed: labels(&[("gone", "\u{7}")]),
             dropped: false,
             why: None,
-            matched: None,
         };
         let kept = TargetResult {
             discovered: SortedLabels::of(&discovered),

@@ -27,6 +27,11 @@ pub struct Sink<'w> {
     jobs: usize,
     any_series: bool,
     only_rule_list: bool,
+    /// Results written before the current job's.
+    results: usize,
+    /// Kept targets identical to an earlier one of their job, for the
+    /// machine formats: (job, result index, index of the first).
+    duplicates: Vec<(Option<String>, usize, usize)>,
 }
 
 impl<'w> Sink<'w> {
@@ -41,6 +46,8 @@ impl<'w> Sink<'w> {
             jobs: 0,
             any_series: false,
             only_rule_list: true,
+            results: 0,
+            duplicates: Vec::new(),
         }
     }
 
@@ -100,9 +107,23 @@ impl<'w> Sink<'w> {
             (_, false) => " []\n",
         };
         self.write(results_end)?;
+        let duplicates: Vec<serde_json::Value> = self
+            .duplicates
+            .iter()
+            .map(|(job, result, first)| {
+                serde_json::json!({"job": job, "result": result, "duplicate_of": first})
+            })
+            .collect();
         if self.format == Format::Yaml {
+            let doc = serde_json::json!({ "duplicates": duplicates });
+            self.write(&crate::report::yaml::document(&doc)?)?;
             return self.write(&crate::report::yaml::errors(errors));
         }
+        self.write(", \"duplicates\": [")?;
+        for (i, d) in duplicates.iter().enumerate() {
+            self.write(&format!("{}\n  {d}", if i > 0 { "," } else { "" }))?;
+        }
+        self.write(if duplicates.is_empty() { "]" } else { "\n]" })?;
         let errors = crate::report::json::errors(errors);
         self.write(", \"errors\": [")?;
         for (i, e) in errors.iter().enumerate() {
@@ -138,8 +159,8 @@ impl<'w> Sink<'w> {
         let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
         // Kept targets by their final labels: Prometheus scrapes identical
         // targets of a job once (the scrape pool keys them by label hash).
-        let dedup = human && !info.is_series();
-        let render = |start: usize, chunk: &[T]| -> (Vec<u8>, Counts, Vec<(u64, String)>) {
+        let dedup = !info.is_series();
+        let render = |start: usize, chunk: &[T]| -> (Vec<u8>, Counts, Vec<(u64, usize, String)>) {
             let mut out = spare
                 .lock()
                 .ok()
@@ -148,13 +169,15 @@ impl<'w> Sink<'w> {
             out.clear();
             let mut counts = Counts::default();
             let mut kept = Vec::new();
+            let mut index = start;
             // Only the text report shows a name for each input.
             let named = human;
             let mut emit = |name: &str, result: &TargetResult<'_>| {
                 counts.add(result.outcome());
                 if let (true, Some(t), None) = (dedup, &result.target, &result.error) {
-                    kept.push((label_hash(t), name.to_string()));
+                    kept.push((label_hash(t), index, name.to_string()));
                 }
+                index += 1;
                 match format {
                     Format::Json => {
                         if !out.is_empty() {
@@ -177,14 +200,22 @@ impl<'w> Sink<'w> {
             (out, counts, kept)
         };
         let mut job_counts = Counts::default();
-        let mut first: std::collections::HashMap<u64, String> = Default::default();
+        let mut first: std::collections::HashMap<u64, (usize, String)> = Default::default();
         let mut duplicates: Vec<(String, String)> = Vec::new();
+        let base = self.results;
         for_each_chunk_ordered(items, render, |(chunk_out, counts, kept)| {
-            for (hash, name) in kept {
+            for (hash, index, name) in kept {
                 match first.get(&hash) {
-                    Some(f) => duplicates.push((name, f.clone())),
+                    Some((f, first_name)) => {
+                        if human {
+                            duplicates.push((name, first_name.clone()));
+                        } else {
+                            self.duplicates
+                                .push((info.job.clone(), base + index, base + f));
+                        }
+                    }
                     None => {
-                        first.insert(hash, name);
+                        first.insert(hash, (index, name));
                     }
                 }
             }
@@ -205,6 +236,7 @@ impl<'w> Sink<'w> {
             Ok(())
         })?;
         self.counts.merge(job_counts);
+        self.results += items.len();
         if human && !duplicates.is_empty() {
             self.write(&report::text_duplicates(&duplicates))?;
         }
