@@ -107,6 +107,7 @@ Inputs:
 Examples:
   kdm relabel-sim -c prometheus.yml -j kubernetes-pods -t pods.yaml
   kdm relabel-sim -c rules.yaml -t labels.json --trace
+  kdm relabel-sim -c prometheus.yml -t pods.json --target pod=web-0 --trace   # why not scraped?
   kubectl get pods -A -o json | kdm relabel-sim -c prometheus.yml -t -
   kdm relabel-sim -c prometheus.yml -j node --series series.txt
   kdm relabel-sim -c prometheus.yml --manifests deploy/ --nodes 2
@@ -281,6 +282,12 @@ pub struct RelabelSimArgs {
     /// Only simulate this job (repeatable).
     #[arg(short, long = "job", value_name = "NAME")]
     pub jobs: Vec<String>,
+
+    /// Only report targets whose discovered labels match: matchers
+    /// `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by
+    /// commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match.
+    #[arg(long = "target", value_name = "SELECTOR", conflicts_with = "series")]
+    pub target: Vec<String>,
 
     /// Kubernetes SD role used when Kubernetes objects meet a bare rule list.
     #[arg(long, value_name = "ROLE", value_enum, default_value_t = Role::Pod)]

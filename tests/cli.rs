@@ -178,6 +178,72 @@ fn duplicate_targets_in_json() {
     assert_eq!(results[0]["target"], results[1]["target"]);
 }
 
+/// "Why is my pod not scraped?": `--target` narrows the report to one pod,
+/// and the trace says which value did not match which regex.
+#[test]
+fn target_selector_with_trace_says_why() {
+    let args = |format: &str| {
+        kdm(&[
+            "relabel-sim",
+            "-c",
+            COMMUNITY,
+            "-j",
+            "kubernetes-pods",
+            "-t",
+            "testdata/relabel-sim/why-not-scraped.yaml",
+            "--target",
+            "pod=web-0",
+            "--trace",
+            "-f",
+            format,
+        ])
+    };
+    let r = args("human");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(r#""True" does not match "true""#));
+    insta::assert_snapshot!(r.stdout);
+    let r = args("json");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let results = v["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1);
+    let why = &results[0]["steps"][0]["why"];
+    assert_eq!(why["value"], "True");
+    assert_eq!(why["regex"], "true");
+    assert_eq!(why["matched"], false);
+    // The other pod, and a selector matching nothing.
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        COMMUNITY,
+        "-j",
+        "kubernetes-pods",
+        "-t",
+        "testdata/relabel-sim/why-not-scraped.yaml",
+        "--target",
+        "namespace=shop,pod!=web-0",
+        "--target",
+        "pod=~nothing.*",
+    ]);
+    assert!(r.stdout.contains("--target selects 1 of 2"), "{}", r.stdout);
+    assert!(r.stdout.contains("kept    pod shop/web-1"), "{}", r.stdout);
+}
+
+/// A bad selector is a usage error pointing into the argument.
+#[test]
+fn bad_target_selector_is_an_input_error() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        COMMUNITY,
+        "-t",
+        "testdata/relabel-sim/why-not-scraped.yaml",
+        "--target",
+        "pod=~(web",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--target:1:6"), "{}", r.stderr);
+}
+
 #[test]
 fn targets_from_stdin() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kdm"))

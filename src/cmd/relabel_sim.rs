@@ -68,6 +68,7 @@ fn simulate(
         trace: args.trace,
         jobs: args.jobs.clone(),
         role: args.role,
+        select: crate::prom::matchers::TargetFilter::parse(&args.target)?,
     };
     let sources = args
         .targets

@@ -16,6 +16,7 @@ use super::targets::{kubernetes_groups, Group, GroupLabels, Targets};
 use crate::diag::{Error, Result};
 use crate::k8s_sd::{Role, SdConfig};
 use crate::prom::config::{ConfigInput, ScrapeJob};
+use crate::prom::matchers::TargetFilter;
 use crate::prom::target::populate_with;
 use crate::relabel::{process, to_pairs, Flavor, LabelBuilder, Labels, Rule, SortedLabels};
 
@@ -27,6 +28,8 @@ pub struct Options {
     pub jobs: Vec<String>,
     /// SD role for Kubernetes objects run through a bare rule list.
     pub role: Role,
+    /// `--target`: the discovered targets reported (all when empty).
+    pub select: TargetFilter,
 }
 
 /// Relabeling alone, without target population (bare rule lists, series).
@@ -73,14 +76,14 @@ pub fn run_targets(
                     Cow::Owned(kubernetes_groups(objects, &SdConfig::new(opts.role))?)
                 }
             };
-            let items = group_targets(&groups);
+            let (items, notes) = selected(group_targets(&groups), &opts.select);
             let info = JobInfo {
                 job: None,
                 line: None,
                 origin: None,
                 rules_key: "relabel_configs",
                 rules: rule_refs(rules),
-                notes: Vec::new(),
+                notes,
             };
             sink.job(&info, &items, |i, (group, target), named, emit| {
                 let group = group.pairs();
@@ -100,8 +103,9 @@ pub fn run_targets(
         ConfigInput::Jobs(jobs) => {
             let detail = sink.format != crate::report::Format::Human;
             for job in select_jobs(jobs, &opts.jobs)? {
-                let (groups, notes) = job_groups(job, targets)?;
-                let items = group_targets(&groups);
+                let (groups, mut notes) = job_groups(job, targets)?;
+                let (items, selected_note) = selected(group_targets(&groups), &opts.select);
+                notes.extend(selected_note);
                 let info = JobInfo {
                     notes,
                     ..JobInfo::for_job(job, false)
@@ -120,6 +124,35 @@ pub fn run_targets(
         }
     }
     sink.end()
+}
+
+type Item<'g, 'a> = (&'g GroupLabels<'a>, &'g [(Cow<'a, str>, Cow<'a, str>)]);
+
+/// The items `select` keeps (all without `--target`), and a note saying
+/// how many it kept.
+fn selected<'g, 'a>(
+    items: Vec<Item<'g, 'a>>,
+    select: &TargetFilter,
+) -> (Vec<Item<'g, 'a>>, Vec<String>) {
+    if select.is_empty() {
+        return (items, Vec::new());
+    }
+    let total = items.len();
+    let kept: Vec<Item<'g, 'a>> = items
+        .into_iter()
+        .filter(|(group, target)| {
+            let group = group.pairs();
+            select.matches(|name| {
+                crate::relabel::pair_get(target, name)
+                    .or_else(|| crate::relabel::pair_get(&group, name))
+            })
+        })
+        .collect();
+    let note = format!(
+        "--target selects {} of {total} discovered targets",
+        kept.len()
+    );
+    (kept, vec![note])
 }
 
 /// Runs sample series through `metric_relabel_configs` (or bare rules),
@@ -232,6 +265,7 @@ pub fn series_results(
         trace: true,
         jobs: Vec::new(),
         role: Role::Pod,
+        select: TargetFilter::default(),
     };
     let (target_labels, _) = job_target_labels(job, None, flavor)?;
     let many = target_labels.len() > 1;
