@@ -53,7 +53,7 @@ fn pre_commit_hooks_run_on_fixtures() {
         v
     };
     let passing = select("testdata/test");
-    assert_eq!(passing.len(), 3);
+    assert_eq!(passing.len(), 4);
     let refs: Vec<&str> = passing.iter().map(String::as_str).collect();
     assert_eq!(run_hook("kdm-test", &refs).code, 0);
     let failing = select("testdata/test-failing");

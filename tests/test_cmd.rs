@@ -41,6 +41,10 @@ fn invalid_files_are_errors_at_their_line() {
         ("two-outcomes", "two-outcomes.test.yaml:8:9"),
         ("unknown-job", "unknown-job.test.yaml:4:10"),
         ("missing-config", "missing-config.test.yaml:1:9"),
+        (
+            "series-with-manifests",
+            "series-with-manifests.test.yaml:3:5",
+        ),
     ] {
         let run = kdm(&["test", &format!("testdata/test-invalid/{file}.test.yaml")]);
         assert_eq!(run.code, 2, "{file}: {}", run.stderr);
@@ -81,13 +85,13 @@ fn junit_output_is_well_formed_xml() {
     let doc = roxmltree::Document::parse(&run.stdout).expect("JUnit XML parses");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("tests"), Some("12"));
+    assert_eq!(root.attribute("tests"), Some("14"));
     assert_eq!(root.attribute("failures"), Some("2"));
     let suites: Vec<_> = root
         .children()
         .filter(|n| n.has_tag_name("testsuite"))
         .collect();
-    assert_eq!(suites.len(), 4);
+    assert_eq!(suites.len(), 5);
     let failures: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("failure"))

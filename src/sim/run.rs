@@ -254,10 +254,12 @@ pub fn job_results(
 }
 
 /// Every series through one job's `metric_relabel_configs`, merged with the
-/// labels of each target the job keeps from its `static_configs`, traced.
+/// labels of each target the job keeps (of `targets`, or its
+/// `static_configs`), traced.
 pub fn series_results(
     job: &ScrapeJob,
     series: &[Series],
+    targets: Option<&Targets<'_>>,
     flavor: Flavor,
 ) -> Result<Vec<(String, TargetResult<'static>)>> {
     let opts = Options {
@@ -267,7 +269,7 @@ pub fn series_results(
         role: Role::Pod,
         select: TargetFilter::default(),
     };
-    let (target_labels, _) = job_target_labels(job, None, flavor)?;
+    let (target_labels, _) = job_target_labels(job, targets, flavor)?;
     let many = target_labels.len() > 1;
     let mut out = Vec::new();
     for s in series {

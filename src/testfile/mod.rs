@@ -59,13 +59,21 @@ pub struct TestCase {
 pub enum Input {
     Targets(Vec<Labels>),
     Objects(Vec<(Value, Span)>),
-    Manifests { objects: Vec<Value>, nodes: usize },
-    Series(Vec<(String, Span)>),
+    Manifests {
+        objects: Vec<Value>,
+        nodes: usize,
+    },
+    /// Series, scraped from the targets the job keeps of `targets` (a
+    /// `targets` or `objects` input), or of its static_configs.
+    Series {
+        lines: Vec<(String, Span)>,
+        targets: Option<Box<Input>>,
+    },
 }
 
 impl Input {
     pub fn is_series(&self) -> bool {
-        matches!(self, Input::Series(_))
+        matches!(self, Input::Series { .. })
     }
 }
 
@@ -173,22 +181,29 @@ fn test_case(source: &Source, node: &Node) -> Result<TestCase> {
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
             .collect()
     };
-    let input = if let Some(t) = json.get("targets").and_then(Value::as_array) {
-        Input::Targets(t.iter().map(labels).collect())
-    } else if let Some(seq) = node.get("objects").and_then(Node::as_seq) {
-        Input::Objects(seq.iter().map(|n| (n.to_json(), n.span)).collect())
+    let targets = if let Some(t) = json.get("targets").and_then(Value::as_array) {
+        Some(Input::Targets(t.iter().map(labels).collect()))
+    } else {
+        node.get("objects")
+            .and_then(Node::as_seq)
+            .map(|seq| Input::Objects(seq.iter().map(|n| (n.to_json(), n.span)).collect()))
+    };
+    let input = if let Some(seq) = node.get("series").and_then(Node::as_seq) {
+        let lines = seq
+            .iter()
+            .map(|n| (n.as_str().unwrap_or_default().to_string(), n.span))
+            .collect();
+        Input::Series {
+            lines,
+            targets: targets.map(Box::new),
+        }
+    } else if let Some(targets) = targets {
+        targets
     } else if let Some(seq) = node.get("manifests").and_then(Node::as_seq) {
         Input::Manifests {
             objects: seq.iter().map(Node::to_json).collect(),
             nodes: json.get("nodes").and_then(Value::as_u64).unwrap_or(1) as usize,
         }
-    } else if let Some(seq) = node.get("series").and_then(Node::as_seq) {
-        let mut series = Vec::new();
-        for n in seq {
-            let text = n.as_str().unwrap_or_default().to_string();
-            series.push((text, n.span));
-        }
-        Input::Series(series)
     } else {
         return Err(Error::at(
             source,
@@ -259,7 +274,7 @@ fn validate(source: &Source, root: &Node) -> Result<()> {
         problem.message = if problem.path.iter().any(|s| *s == Step::Key("expect".into())) {
             "an expectation is one of `kept` (with optional `exact` and `scrape_url`), `dropped` or `error`"
         } else {
-            "a test has exactly one input: `targets`, `objects`, `manifests` or `series`"
+            "a test has one input: `targets`, `objects`, `manifests` or `series` (`series` may come with `targets` or `objects`, the targets they are scraped from)"
         }
         .to_string();
     }

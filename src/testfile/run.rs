@@ -10,7 +10,7 @@ use crate::sim::result::{JobInfo, TargetResult};
 use crate::sim::run::{job_results, series_results};
 use crate::sim::series::parse_series;
 use crate::sim::targets::{Group, Targets};
-use crate::yaml::Source;
+use crate::yaml::{Source, Span};
 
 /// One test's outcome.
 #[derive(Debug)]
@@ -120,42 +120,41 @@ fn pick_job<'j>(file: &TestFile, jobs: &'j [ScrapeJob], test: &TestCase) -> Resu
     }
 }
 
+/// The discovered targets of a `targets`, `objects` or `manifests` input.
+fn targets_of(file: &TestFile, test: &TestCase, input: &Input) -> Targets<'static> {
+    let kube = |objects: Vec<serde_json::Value>, span: &dyn Fn(usize) -> Span| {
+        objects
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| KubeObject {
+                value,
+                span: span(i),
+                source: file.source.clone(),
+            })
+            .collect()
+    };
+    match input {
+        Input::Targets(maps) => Targets::Groups(vec![Group {
+            source: "test".into(),
+            labels: Default::default(),
+            targets: maps.iter().map(|m| to_pairs(m.clone())).collect(),
+        }]),
+        Input::Objects(objects) => Targets::Kubernetes(kube(
+            objects.iter().map(|(v, _)| v.clone()).collect(),
+            &|i| objects[i].1,
+        )),
+        Input::Manifests { objects, nodes } => {
+            let sim = crate::k8s::simulate::simulate(objects, *nodes);
+            Targets::Kubernetes(kube(sim.objects, &|_| test.span))
+        }
+        Input::Series { .. } => Targets::Groups(Vec::new()),
+    }
+}
+
 fn run_test(file: &TestFile, jobs: &[ScrapeJob], test: &TestCase) -> Result<TestOutcome> {
     let job = pick_job(file, jobs, test)?;
     let results = match &test.input {
-        Input::Targets(maps) => {
-            let group = Group {
-                source: "test".into(),
-                labels: Default::default(),
-                targets: maps.iter().map(|m| to_pairs(m.clone())).collect(),
-            };
-            job_results(job, &Targets::Groups(vec![group]), file.flavor)?
-        }
-        Input::Objects(objects) => {
-            let objects = objects
-                .iter()
-                .map(|(value, span)| KubeObject {
-                    value: value.clone(),
-                    span: *span,
-                    source: file.source.clone(),
-                })
-                .collect();
-            job_results(job, &Targets::Kubernetes(objects), file.flavor)?
-        }
-        Input::Manifests { objects, nodes } => {
-            let sim = crate::k8s::simulate::simulate(objects, *nodes);
-            let objects = sim
-                .objects
-                .into_iter()
-                .map(|value| KubeObject {
-                    value,
-                    span: test.span,
-                    source: file.source.clone(),
-                })
-                .collect();
-            job_results(job, &Targets::Kubernetes(objects), file.flavor)?
-        }
-        Input::Series(lines) => {
+        Input::Series { lines, targets } => {
             let mut series = Vec::new();
             for (text, span) in lines {
                 let src = Source::new(file.source.name.clone(), text.clone());
@@ -172,8 +171,10 @@ fn run_test(file: &TestFile, jobs: &[ScrapeJob], test: &TestCase) -> Result<Test
                 }
                 series.append(&mut parsed);
             }
-            series_results(job, &series, file.flavor)?
+            let targets = targets.as_deref().map(|t| targets_of(file, test, t));
+            series_results(job, &series, targets.as_ref(), file.flavor)?
         }
+        input => job_results(job, &targets_of(file, test, input), file.flavor)?,
     };
     let series = test.input.is_series();
     let mut failures = Vec::new();
