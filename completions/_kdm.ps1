@@ -96,7 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--series', '--series', [CompletionResultType]::ParameterName, 'Sample series to run through metric_relabel_configs, one per line')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Only simulate this job (repeatable)')
             [CompletionResult]::new('--job', '--job', [CompletionResultType]::ParameterName, 'Only simulate this job (repeatable)')
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match. With --manifests: the workload ports whose pods match')
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Kubernetes SD role used when Kubernetes objects meet a bare rule list')
             [CompletionResult]::new('--prometheus-version', '--prometheus-version', [CompletionResultType]::ParameterName, 'Reproduce this Prometheus major version''s behaviour')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format (`--output` and `-o` are older names for this flag)')

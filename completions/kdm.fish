@@ -77,7 +77,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s m -l manifests -
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l nodes -d 'Simulated nodes for --manifests (DaemonSets get one pod per node)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l series -d 'Sample series to run through metric_relabel_configs, one per line' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s j -l job -d 'Only simulate this job (repeatable)' -r
-complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l target -d 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l target -d 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match. With --manifests: the workload ports whose pods match' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l role -d 'Kubernetes SD role used when Kubernetes objects meet a bare rule list' -r -f -a "pod\t''
 node\t''
 service\t''

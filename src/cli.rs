@@ -267,7 +267,7 @@ pub struct RelabelSimArgs {
 
     /// Workload manifests (files or directories): simulate their pods and
     /// Services and report which job scrapes each workload and port.
-    #[arg(short, long, value_name = "PATH", num_args = 1.., conflicts_with_all = ["series", "targets", "trace"])]
+    #[arg(short, long, value_name = "PATH", num_args = 1.., conflicts_with_all = ["series", "targets"])]
     pub manifests: Vec<String>,
 
     /// Simulated nodes for --manifests (DaemonSets get one pod per node).
@@ -286,6 +286,7 @@ pub struct RelabelSimArgs {
     /// Only report targets whose discovered labels match: matchers
     /// `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by
     /// commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match.
+    /// With --manifests: the workload ports whose pods match.
     #[arg(long = "target", value_name = "SELECTOR", conflicts_with = "series")]
     pub target: Vec<String>,
 

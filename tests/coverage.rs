@@ -334,3 +334,56 @@ fn service_with_an_undeclared_target_port() {
         run.stdout
     );
 }
+
+/// `--trace` and `--target` with `--manifests`: the real falco-exporter
+/// DaemonSet, selected by its pods' labels, and why the annotation job
+/// does not keep its `metrics` port.
+#[test]
+fn trace_and_target_with_manifests() {
+    let run = coverage(
+        COMMUNITY,
+        AGENTS,
+        &[
+            "--nodes",
+            "1",
+            "--job",
+            "kubernetes-pods",
+            "--target",
+            "namespace=default,pod=~falco-exporter-.*",
+            "--trace",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("--target selects 1 of "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(r#"does not match "true""#),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("node-exporter"), "{}", run.stdout);
+    insta::assert_snapshot!("trace-and-target", run.stdout);
+
+    let json = coverage(
+        COMMUNITY,
+        AGENTS,
+        &[
+            "--nodes",
+            "1",
+            "--target",
+            "pod=~falco.*",
+            "--trace",
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    let workloads = v["coverage"]["workloads"].as_array().expect("workloads");
+    assert_eq!(workloads.len(), 1);
+    let job = &workloads[0]["ports"][0]["jobs"][0];
+    assert_eq!(job["steps"][0]["why"]["matched"], false, "{job}");
+}

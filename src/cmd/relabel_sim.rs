@@ -205,7 +205,12 @@ fn analyze(
             args.manifests.join(", ")
         ))]);
     }
-    let mut c = crate::coverage::analyze(&objects, &jobs, usize::from(args.nodes), flavor);
+    let opts = crate::coverage::Options {
+        trace: args.trace,
+        select: crate::prom::matchers::TargetFilter::parse(&args.target).map_err(|e| vec![e])?,
+    };
+    let mut c =
+        crate::coverage::analyze_with(&objects, &jobs, usize::from(args.nodes), flavor, &opts);
     if let Some(monitors) = &loaded.monitors {
         crate::coverage::explain_unscraped(&mut c, monitors, &views);
     }

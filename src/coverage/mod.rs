@@ -22,9 +22,22 @@ use crate::prom::config::ScrapeJob;
 use crate::prom::target::populate_with;
 use crate::relabel::{to_pairs, Flavor, Labels};
 
+/// What the analysis records besides the verdicts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Keep the relabel trace of one target per job and port.
+    pub trace: bool,
+    /// `--target`: only the workload ports whose pods' discovered labels
+    /// (as `role: pod` discovers them) match.
+    pub select: crate::prom::matchers::TargetFilter,
+}
+
 /// The whole analysis.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
+    /// How many workload ports `--target` selected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected: Option<String>,
     pub nodes: Vec<String>,
     pub workloads: Vec<WorkloadCoverage>,
     pub jobs: Vec<JobSummary>,
@@ -200,6 +213,10 @@ pub struct JobOutcome {
     pub dropped_by_origin: Option<crate::relabel::Origin>,
     pub dropped_by_action: Option<&'static str>,
     pub error: Option<String>,
+    /// With `--trace`: every rule applied to the first kept target (or, when
+    /// none was kept, the first dropped one), with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<crate::relabel::Step>,
 }
 
 impl JobOutcome {
@@ -225,6 +242,17 @@ impl JobSummary {
 /// Runs the analysis of `objects` (Kubernetes objects as JSON) against
 /// `jobs`, on `nodes` simulated nodes.
 pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Flavor) -> Coverage {
+    analyze_with(objects, jobs, nodes, flavor, &Options::default())
+}
+
+/// [`analyze`], tracing and selecting as `opts` says.
+pub fn analyze_with(
+    objects: &[Value],
+    jobs: &[&ScrapeJob],
+    nodes: usize,
+    flavor: Flavor,
+    opts: &Options,
+) -> Coverage {
     let sim = simulate(objects, nodes);
     let scrape_services = scrape_services(&sim);
     let mut workloads: Vec<WorkloadCoverage> = sim
@@ -248,6 +276,7 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
             services: selecting_services(&sim, &w.namespace, w.pods.first()),
         })
         .collect();
+    let selected = (!opts.select.is_empty()).then(|| selected_ports(&sim, &workloads, opts));
     let mut summaries = Vec::new();
     for (index, job) in jobs.iter().enumerate() {
         let roles: Vec<Role> = job.kubernetes_sd.iter().map(|s| s.config.role).collect();
@@ -287,12 +316,18 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
             for g in groups {
                 let labels = to_pairs(g.labels);
                 for t in g.targets.into_iter().map(to_pairs) {
+                    let at = locate(&sim, &workloads, &labels, &t);
+                    if let Some(selected) = &selected {
+                        if !at.is_some_and(|wp| selected.contains(&wp)) {
+                            continue;
+                        }
+                    }
                     summary.discovered += 1;
-                    let r = populate_with(job, &t, &labels, flavor, false, false);
+                    let r = populate_with(job, &t, &labels, flavor, opts.trace, false);
                     if r.target.is_some() {
                         summary.kept += 1;
                     }
-                    let Some((w, p)) = locate(&sim, &workloads, &labels, &t) else {
+                    let Some((w, p)) = at else {
                         continue;
                     };
                     record(&mut workloads[w].ports[p], job, index, &r);
@@ -301,11 +336,56 @@ pub fn analyze(objects: &[Value], jobs: &[&ScrapeJob], nodes: usize, flavor: Fla
         }
         summaries.push(summary);
     }
+    let note = selected.map(|selected| {
+        let total: usize = workloads.iter().map(|w| w.ports.len()).sum();
+        let mut at = 0;
+        for (w, wc) in workloads.iter_mut().enumerate() {
+            let mut p = 0;
+            wc.ports.retain(|_| {
+                p += 1;
+                selected.contains(&(w, p - 1))
+            });
+            at += wc.ports.len();
+        }
+        workloads.retain(|w| !w.ports.is_empty());
+        format!("--target selects {at} of {total} workload ports")
+    });
     Coverage {
+        selected: note,
         nodes: sim.nodes.iter().map(|n: &SimNode| n.name.clone()).collect(),
         workloads,
         jobs: summaries,
     }
+}
+
+/// The (workload, port) pairs whose pod targets, as `role: pod` discovers
+/// them, match `opts.select`.
+fn selected_ports(
+    sim: &Simulation,
+    workloads: &[WorkloadCoverage],
+    opts: &Options,
+) -> std::collections::HashSet<(usize, usize)> {
+    let mut out = std::collections::HashSet::new();
+    let Ok(groups) = discover(&sim.objects, &crate::k8s_sd::SdConfig::new(Role::Pod)) else {
+        return out;
+    };
+    for g in groups {
+        let labels = to_pairs(g.labels);
+        for t in g.targets.into_iter().map(to_pairs) {
+            let get = |name: &str| {
+                t.iter()
+                    .chain(&labels)
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.as_ref())
+            };
+            if opts.select.matches(get) {
+                if let Some(wp) = locate(sim, workloads, &labels, &t) {
+                    out.insert(wp);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The Services selecting the simulated pod `pod`, with each one's
@@ -403,10 +483,15 @@ fn record(
                 dropped_by_origin: None,
                 dropped_by_action: None,
                 error: None,
+                steps: Vec::new(),
             });
             port.jobs.last_mut().expect("just pushed")
         }
     };
+    // The first kept target's trace, or the first one's while none is kept.
+    if slot.steps.is_empty() || (r.target.is_some() && slot.kept == 0) {
+        slot.steps.clone_from(&r.steps);
+    }
     if let Some(target) = &r.target {
         slot.kept += 1;
         if slot.target.is_none() {

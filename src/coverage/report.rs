@@ -13,10 +13,14 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
     let mut out = String::new();
     let simulated: Vec<&JobSummary> = c.jobs.iter().filter(|j| j.simulated).collect();
     out.push_str(&format!(
-        "simulated {} node(s) ({}); pod IPs are placeholders\n\n",
+        "simulated {} node(s) ({}); pod IPs are placeholders\n",
         c.nodes.len(),
         node_range(&c.nodes)
     ));
+    if let Some(note) = &c.selected {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out.push('\n');
     for w in &c.workloads {
         out.push_str(&format!(
             "{} {}/{} ({}): {} simulated pod(s)",
@@ -42,6 +46,13 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
                         out.push_str(&format!("    dropped  {}\n", dropped_text(o, &job.job)))
                     }
                     None => out.push_str(&format!("    -        {}\n", not_discovered(job, w, p))),
+                }
+                if let Some(o) = p.jobs.iter().find(|o| o.job_index == job.index) {
+                    out.push_str(&crate::sim::report::text_steps(
+                        &o.steps,
+                        TRACE_INDENT,
+                        false,
+                    ));
                 }
             }
             if simulated.is_empty() {
@@ -103,6 +114,9 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
     ));
     out
 }
+
+/// Where a job's trace starts, under its verdict line.
+const TRACE_INDENT: &str = "             ";
 
 fn node_range(nodes: &[String]) -> String {
     match nodes {

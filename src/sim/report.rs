@@ -329,7 +329,15 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool)
             }
         }
     }
-    for step in &r.steps {
+    out.push_str(&text_steps(&r.steps, PAD, color));
+    out
+}
+
+/// Each traced step: the rule, what it changed (or decided), and why;
+/// lines start with `pad`.
+pub fn text_steps(steps: &[crate::relabel::Step], indent: &str, color: bool) -> String {
+    let mut out = String::new();
+    for step in steps {
         let head = format!("[{}] {} ({})", step.rule, step.action, esc(&step.place()));
         let mut lines: Vec<String> = Vec::new();
         if step.dropped {
@@ -362,10 +370,10 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool)
         if let Some(why) = &step.why {
             lines.push(esc(&why.text()).into_owned());
         }
-        let pad = " ".repeat(PAD.len() + head.chars().count() + 2);
+        let pad = " ".repeat(indent.len() + head.chars().count() + 2);
         for (i, l) in lines.iter().enumerate() {
             if i == 0 {
-                let _ = writeln!(out, "{PAD}{head}  {l}");
+                let _ = writeln!(out, "{indent}{head}  {l}");
             } else {
                 let _ = writeln!(out, "{pad}{l}");
             }
