@@ -2,6 +2,7 @@
 //! so checks can point at `file:line:col`. Workload kinds share one accessor
 //! for their pod template ([`kinds::PodTemplate`]).
 
+pub mod deprecations;
 pub mod kinds;
 pub mod names;
 pub mod schema;

@@ -207,10 +207,13 @@ fn suppress(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
 fn skipped_notes(ctx: &Context<'_>, real: usize) -> Vec<String> {
     // schema-invalid checks every kind with a bundled schema (a custom
     // resource's only in its own group).
+    // The api-version rules report what the deprecation table lists.
+    let minor = crate::k8s::deprecations::minor_of(&ctx.kubernetes_version).unwrap_or(0);
     let known = |o: &crate::k8s::Object<'_>| {
         crate::k8s::kinds::classify(o.kind, o.api_version)
             .kind()
             .is_some_and(|k| k.schema.is_some())
+            || crate::k8s::deprecations::status(o.api_version, o.kind, minor).is_some()
     };
     let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
     // Kinds of prometheus-operator's group that its CRDs do not define.

@@ -130,6 +130,13 @@ fn check_object(
         // Custom resources kdm has no schema for, and other kinds.
         bundle::Lookup::None => return,
         bundle::Lookup::Unserved { entry, served } => {
+            // A version the deprecation guide lists as removed is
+            // `api-version-removed`'s, with the release and the way out.
+            let removed = crate::k8s::deprecations::minor_of(&ctx.kubernetes_version)
+                .and_then(|m| crate::k8s::deprecations::status(o.api_version, o.kind, m));
+            if matches!(removed, Some(crate::k8s::deprecations::Status::Removed(_))) {
+                return;
+            }
             let by = if entry.crd {
                 format!("prometheus-operator {}'s CRDs", bundle::CRD_RELEASE)
             } else {
