@@ -552,3 +552,34 @@ fn what_the_api_server_refuses_is_an_error_at_its_line() {
         explain.stdout
     );
 }
+
+/// Every minor version from 1.27 is bundled; a field newer than the chosen
+/// version is reported with the release that added it.
+#[test]
+fn a_field_newer_than_the_chosen_version_names_its_release() {
+    const FILE: &str = "testdata/lint-cli/field-added-later.yaml";
+    let old = kdm(&["lint", "--kubernetes-version", "1.29", FILE]);
+    assert_eq!(old.code, 1, "{}", old.stderr);
+    assert!(
+        old.stdout.contains(
+            r#"unknown field "appArmorProfile" (added in Kubernetes 1.30; linting for 1.29)"#
+        ),
+        "{}",
+        old.stdout
+    );
+    for version in ["1.30", "1.37"] {
+        let new = kdm(&["lint", "--kubernetes-version", version, FILE]);
+        assert!(
+            !new.stdout.contains("schema-invalid"),
+            "{version}: {}",
+            new.stdout
+        );
+    }
+    let unbundled = kdm(&["lint", "--kubernetes-version", "1.26", FILE]);
+    assert_eq!(unbundled.code, 2);
+    assert!(
+        unbundled.stderr.contains("1.27, 1.28"),
+        "{}",
+        unbundled.stderr
+    );
+}

@@ -8,7 +8,7 @@ and `x-kubernetes-*` annotations are dropped: validation does not use them and
 they are most of the size.
 
     pip install kubernetes-validate==1.37.0
-    python3 tools/gen_k8s_schemas.py 1.36 1.37
+    python3 tools/gen_k8s_schemas.py 1.27 1.28 1.29 1.30 1.31 1.32 1.33 1.34 1.35 1.36 1.37
 
 See schemas/README.md for provenance and the deviations from upstream.
 """

@@ -10,7 +10,7 @@ use jsonschema::Validator;
 use serde_json::Value;
 
 use super::instance::YamlJson;
-use crate::k8s::kinds::{classify, kind_table, Known, Schema, KINDS, KIND_COUNT};
+use crate::k8s::kinds::{classify, Known, Schema, KINDS};
 
 /// The schema of one kind at one Kubernetes minor version, or of one
 /// custom resource kind at one of its versions.
@@ -22,8 +22,36 @@ pub struct Entry {
     /// subresource), not the API's own.
     pub crd: bool,
     /// `None` for kinds of the table without a bundled schema.
-    text: Option<&'static str>,
+    text: Option<Text>,
     compiled: OnceLock<Result<Compiled, String>>,
+}
+
+/// A bundled schema document: as written (CRDs), or deflated by `build.rs`
+/// (the API's, one copy shared by the versions it did not change in).
+#[derive(Clone, Copy)]
+enum Text {
+    Plain(&'static str),
+    Deflated(&'static [u8]),
+}
+
+impl Text {
+    fn read(self) -> Result<std::borrow::Cow<'static, str>, String> {
+        match self {
+            Text::Plain(t) => Ok(t.into()),
+            Text::Deflated(bytes) => {
+                let raw = miniz_oxide::inflate::decompress_to_vec(bytes)
+                    .map_err(|e| format!("cannot inflate the bundled schema: {e:?}"))?;
+                String::from_utf8(raw)
+                    .map(Into::into)
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// The packed schemas `build.rs` writes.
+mod packed {
+    include!(concat!(env!("OUT_DIR"), "/k8s_schemas.rs"));
 }
 
 struct Compiled {
@@ -44,7 +72,24 @@ impl Entry {
             kind,
             api_version,
             crd,
-            text,
+            text: match text {
+                Some(t) => Some(Text::Plain(t)),
+                None => None,
+            },
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn deflated(
+        kind: &'static str,
+        api_version: &'static str,
+        bytes: Option<&'static [u8]>,
+    ) -> Entry {
+        Entry {
+            kind,
+            api_version,
+            crd: false,
+            text: bytes.map(Text::Deflated),
             compiled: OnceLock::new(),
         }
     }
@@ -54,15 +99,18 @@ impl Entry {
     }
 
     #[cfg(test)]
-    pub fn schema_text(&self) -> &'static str {
-        self.text.unwrap_or_default()
+    pub fn schema_text(&self) -> String {
+        self.text
+            .and_then(|t| t.read().ok())
+            .unwrap_or_default()
+            .into_owned()
     }
 
     fn compiled(&self) -> Result<&Compiled, &str> {
         self.compiled
             .get_or_init(|| {
-                let text = self.text.ok_or("no schema is bundled")?;
-                let schema: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+                let text = self.text.ok_or("no schema is bundled")?.read()?;
+                let schema: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
                 let validator = options::<YamlJson>()
                     .build(&schema)
                     .map_err(|e| e.to_string())?;
@@ -95,27 +143,35 @@ pub(super) fn options<F: jsonschema::json::Json>(
     )
 }
 
-/// One entry per row of the kind table, for one version directory: CRD
-/// rows have theirs in [`super::crd`].
-macro_rules! entries {
-    ($dir:literal; $([$name:literal, $api:literal, $scope:ident, $template:tt, $schema:tt,
-        $($typed:tt)+]),* $(,)?) => {
-        [$(Entry::new($name, $api, false, entries!(@text $dir, $schema))),*]
-    };
-    (@text $dir:literal, -) => { None };
-    (@text $dir:literal, (crd $file:literal)) => { None };
-    (@text $dir:literal, $file:literal) => {
-        Some(include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"), "/schemas/kubernetes/", $dir, "/", $file, ".json"
-        )))
-    };
+/// Every bundled minor version, oldest first, with one entry per row of
+/// the kind table (CRD rows have theirs in [`super::crd`]); built on first
+/// use, inflated per kind on first use.
+fn bundled() -> &'static [(&'static str, Vec<Entry>)] {
+    static VERSIONS: OnceLock<Vec<(&'static str, Vec<Entry>)>> = OnceLock::new();
+    VERSIONS.get_or_init(|| {
+        packed::VERSIONS
+            .iter()
+            .map(|(version, files)| {
+                let blob = |stem: &str| {
+                    let (_, i) = files.iter().find(|(s, _)| *s == stem)?;
+                    let (at, len) = *packed::BLOBS.get(*i)?;
+                    packed::DATA.get(at..at + len)
+                };
+                let entries = KINDS
+                    .iter()
+                    .map(|k| {
+                        let bytes = match k.schema {
+                            Some(Schema::Kubernetes(stem)) => blob(stem),
+                            _ => None,
+                        };
+                        Entry::deflated(k.name, k.api_version, bytes)
+                    })
+                    .collect();
+                (*version, entries)
+            })
+            .collect()
+    })
 }
-
-static V1_36: [Entry; KIND_COUNT] = kind_table!(entries!("v1.36"));
-static V1_37: [Entry; KIND_COUNT] = kind_table!(entries!("v1.37"));
-
-/// Bundled minor versions, oldest first.
-static VERSIONS: [(&str, Schemas); 2] = [("1.36", Schemas(&V1_36)), ("1.37", Schemas(&V1_37))];
 
 /// The schemas of one Kubernetes version, and the CRDs'.
 #[derive(Clone, Copy)]
@@ -169,7 +225,7 @@ impl Schemas {
 
 /// The bundled minor versions, oldest first.
 pub fn versions() -> impl Iterator<Item = &'static str> {
-    VERSIONS.iter().map(|(v, _)| *v)
+    packed::VERSIONS.iter().map(|(v, _)| *v)
 }
 
 /// The schemas of a Kubernetes version: `1.37`, `v1.37` and `1.37.2` all
@@ -181,10 +237,10 @@ pub fn for_version(version: &str) -> Option<Schemas> {
         (Some(major), Some(minor)) => format!("{major}.{minor}"),
         _ => return None,
     };
-    VERSIONS
+    bundled()
         .iter()
         .find(|(name, _)| *name == minor)
-        .map(|(_, schemas)| *schemas)
+        .map(|(_, entries)| Schemas(entries.as_slice()))
 }
 
 #[cfg(test)]
@@ -211,13 +267,17 @@ mod tests {
         assert!(for_version("1.3").is_none());
         assert!(for_version("1").is_none());
         assert!(for_version("").is_none());
-        assert_eq!(versions().collect::<Vec<_>>(), ["1.36", "1.37"]);
+        let all: Vec<String> = (27..=37).map(|m| format!("1.{m}")).collect();
+        assert_eq!(versions().collect::<Vec<_>>(), all);
+        assert!(for_version("1.27").is_some());
+        assert!(for_version("1.26").is_none());
     }
 
     #[test]
     fn every_bundled_schema_compiles_and_is_strict() {
         let invalid = serde_json::json!({"spec": {}, "metadata": {"nmae": "x"}});
-        for (version, schemas) in &VERSIONS {
+        for (version, entries) in bundled() {
+            let schemas = Schemas(entries.as_slice());
             assert_eq!(schemas.iter().count(), 23);
             for e in schemas.iter() {
                 let v = e

@@ -383,7 +383,7 @@ mod tests {
                     .entry((entry.kind, entry.api_version))
                     .or_insert_with(|| {
                         super::super::bundle::options::<jsonschema::json::SerdeJson>()
-                            .build(&serde_json::from_str(entry.schema_text()).unwrap())
+                            .build(&serde_json::from_str(&entry.schema_text()).unwrap())
                             .unwrap()
                     });
                 let show = |e: jsonschema::ValidationError<'_>| {

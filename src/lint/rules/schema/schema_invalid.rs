@@ -162,8 +162,50 @@ fn check_object(
         return; // a broken bundle; the unit tests compile every schema
     };
     for err in validator.iter_errors(Instance::new(o.node)) {
+        let before = out.len();
         report(o, entry, &err, out);
+        if let Some(newer) = added_later(&ctx.kubernetes_version, o, entry, &err) {
+            for f in &mut out[before..] {
+                f.message.push_str(&format!(
+                    " (added in Kubernetes {newer}; linting for {})",
+                    ctx.kubernetes_version
+                ));
+            }
+        }
     }
+}
+
+/// For an unknown field of the API's own kinds: the first newer bundled
+/// Kubernetes version whose schema has it there.
+fn added_later(
+    version: &str,
+    o: &Object<'_>,
+    entry: &Entry,
+    err: &ValidationError<'_>,
+) -> Option<&'static str> {
+    let ValidationErrorKind::AdditionalProperties { unexpected } = err.kind() else {
+        return None;
+    };
+    if entry.crd {
+        return None;
+    }
+    let minor = crate::k8s::deprecations::minor_of(version)?;
+    let path = err.instance_path().as_str().to_string();
+    bundle::versions()
+        .filter(|v| crate::k8s::deprecations::minor_of(v).is_some_and(|m| m > minor))
+        .find(|v| {
+            let Some(newer) = bundle::for_version(v).and_then(|s| s.get(entry.kind)) else {
+                return false;
+            };
+            let Ok(validator) = newer.validator() else {
+                return false;
+            };
+            !validator.iter_errors(Instance::new(o.node)).any(|e| {
+                e.instance_path().as_str() == path
+                    && matches!(e.kind(), ValidationErrorKind::AdditionalProperties { unexpected: u }
+                        if u.iter().any(|f| unexpected.contains(f)))
+            })
+        })
 }
 
 /// A finding about the object as a whole, at its `apiVersion`.
