@@ -278,7 +278,9 @@ mod tests {
         let invalid = serde_json::json!({"spec": {}, "metadata": {"nmae": "x"}});
         for (version, entries) in bundled() {
             let schemas = Schemas(entries.as_slice());
-            assert_eq!(schemas.iter().count(), 23);
+            // Kinds a version does not serve yet (ValidatingAdmissionPolicy
+            // before 1.30, flowcontrol v1 before 1.29) have no schema there.
+            assert!(schemas.iter().count() >= 45, "{version}");
             for e in schemas.iter() {
                 let v = e
                     .validator()

@@ -16,10 +16,14 @@ static META: RuleMeta = RuleMeta {
     explain: "\
 ## What it does
 Validates every object of a built-in kind (workloads, Pod, Service, RBAC,
-ConfigMap, Secret, Namespace, PriorityClass, PodDisruptionBudget,
-NetworkPolicy, Ingress, Endpoints, EndpointSlice) against the strict JSON
-schema of the Kubernetes version given by `--kubernetes-version` (or
-`kubernetesVersion` in `.kdm.yaml`), and every prometheus-operator resource
+ConfigMap, Secret, Namespace, Node, PriorityClass, PodDisruptionBudget,
+NetworkPolicy, Ingress, IngressClass, Endpoints, EndpointSlice,
+CustomResourceDefinition, webhooks and admission policies, APIService,
+CSIDriver, CSINode, StorageClass, VolumeAttachment, PersistentVolume(Claim),
+HorizontalPodAutoscaler, RuntimeClass, Lease, LimitRange, ResourceQuota,
+FlowSchema, ...) against the strict JSON schema of the Kubernetes version
+given by `--kubernetes-version` (any minor version from 1.27; or
+`kubernetes-version` in `.kdm.yaml`), and every prometheus-operator resource
 (monitoring.coreos.com: Prometheus, PrometheusAgent, ServiceMonitor,
 PodMonitor, Probe, ScrapeConfig, PrometheusRule, Alertmanager,
 AlertmanagerConfig, ThanosRuler) against the CRD schemas of
