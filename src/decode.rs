@@ -57,7 +57,8 @@ impl<'a> Decoder<'a> {
         Error::at(self.src, node.span, message, label)
     }
 
-    /// The entries of a mapping of type `ty` whose keys are all `fields`.
+    /// The entries of a mapping of type `ty` whose keys are all `fields`
+    /// (an error per key that is not).
     pub fn mapping<'n>(
         &self,
         node: &'n Node,
@@ -77,13 +78,15 @@ impl<'a> Decoder<'a> {
         also: impl Fn(&str) -> bool,
     ) -> Result<&'n [(Node, Node)]> {
         let entries = self.map(node, ty)?;
-        for (k, _) in entries {
+        let unknown = entries.iter().filter_map(|(k, _)| {
             let name = k.key_str();
-            if !fields.contains(&&*name) && !also(&name) {
-                return Err(self.unknown_field(k, ty, fields));
-            }
+            (!fields.contains(&&*name) && !also(&name)).then(|| self.unknown_field(k, ty, fields))
+        });
+        // Every unknown field, as go-yaml's strict decoding lists them all.
+        match Error::join(unknown) {
+            Some(e) => Err(e),
+            None => Ok(entries),
         }
-        Ok(entries)
     }
 
     /// The entries of a mapping whose keys are data (labels, rule ids).

@@ -22,6 +22,9 @@ pub struct Inner {
     severity: Option<miette::Severity>,
     /// The file an error without a source is about (one that cannot be read).
     path: Option<String>,
+    /// Further independent errors found in the same input (a config with
+    /// several mistakes), reported after this one: see [`Error::each`].
+    more: Vec<Error>,
 }
 
 impl std::ops::Deref for Error {
@@ -49,6 +52,7 @@ impl Error {
             help: None,
             severity: None,
             path: None,
+            more: Vec::new(),
         }))
     }
 
@@ -66,7 +70,28 @@ impl Error {
             help: None,
             severity: None,
             path: None,
+            more: Vec::new(),
         }))
+    }
+
+    /// One error standing for all of `errors` (in order), or `None` when
+    /// there are none: every report shows each of them.
+    pub fn join(errors: impl IntoIterator<Item = Error>) -> Option<Error> {
+        let mut all = errors.into_iter().flat_map(Error::into_each);
+        let mut first = all.next()?;
+        first.more.extend(all);
+        Some(first)
+    }
+
+    /// This error, then the others joined to it ([`Error::join`]).
+    pub fn each(&self) -> impl Iterator<Item = &Error> {
+        std::iter::once(self).chain(self.more.iter())
+    }
+
+    /// [`Error::each`], owned.
+    pub fn into_each(mut self) -> impl Iterator<Item = Error> {
+        let more = std::mem::take(&mut self.more);
+        std::iter::once(self).chain(more)
     }
 
     pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Error {

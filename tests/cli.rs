@@ -274,6 +274,31 @@ fn targets_from_stdin() {
     assert_eq!(v["results"][0]["relabeled"]["host"], "a");
 }
 
+/// A config with several independent mistakes lists them all in JSON's
+/// `errors`, as on standard error; exit code 2.
+#[test]
+fn every_config_error_is_in_the_json_errors() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/errors/several-errors.yml",
+        "-t",
+        "testdata/relabel-sim/pods.yaml",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let lines: Vec<u64> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(lines, [4, 7, 12, 14, 16], "{}", r.stdout);
+    assert_eq!(r.stderr.matches("several-errors.yml:").count(), 5);
+}
+
 /// Every invalid config is a diagnostic at the offending line, exit code 2.
 #[test]
 fn config_errors_point_at_the_line() {

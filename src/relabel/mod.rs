@@ -13,7 +13,7 @@ mod why;
 pub use builder::LabelBuilder;
 pub use engine::{process, Outcome, Step};
 pub use origin::{place, Origin};
-pub use rule::{parse_rules, Action, NameScheme, Rule, RuleContext};
+pub use rule::{parse_rules, parse_rules_each, Action, NameScheme, Rule, RuleContext};
 pub use sorted::SortedLabels;
 pub use why::Why;
 

@@ -139,21 +139,36 @@ fn string_field(ctx: &RuleContext<'_>, value: &Node, go_type: &str) -> Result<St
 /// Parses and validates a `relabel_configs` / `metric_relabel_configs` list,
 /// rejecting exactly what Prometheus rejects when it loads the config.
 pub fn parse_rules(list: &Node, ctx: &RuleContext<'_>) -> Result<Vec<Rule>> {
+    let (rules, errors) = parse_rules_each(list, ctx);
+    match Error::join(errors) {
+        Some(e) => Err(e),
+        None => Ok(rules),
+    }
+}
+
+/// [`parse_rules`], judging every rule on its own so that one invalid rule
+/// does not hide the next: the valid rules, and an error per invalid one.
+pub fn parse_rules_each(list: &Node, ctx: &RuleContext<'_>) -> (Vec<Rule>, Vec<Error>) {
     if list.is_null() {
-        return Ok(Vec::new());
+        return (Vec::new(), Vec::new());
     }
     let Some(items) = list.as_seq() else {
-        return Err(ctx.decoder().mismatch(
+        let e = ctx.decoder().mismatch(
             list,
             "[]*relabel.Config",
             "expected a list of relabel rules",
-        ));
+        );
+        return (Vec::new(), vec![e]);
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| parse_rule(i, item, ctx))
-        .collect()
+    let mut rules = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match parse_rule(i, item, ctx) {
+            Ok(r) => rules.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
+    (rules, errors)
 }
 
 fn parse_rule(index: usize, node: &Node, ctx: &RuleContext<'_>) -> Result<Rule> {

@@ -31,7 +31,14 @@ pub fn annotation(
 }
 
 /// An input error as an `::error` annotation at its place, or on its file.
-pub fn error(out: &mut String, e: &Error) {
+/// Errors joined to it ([`Error::join`]) get theirs.
+pub fn error(out: &mut String, errors: &Error) {
+    for e in errors.each() {
+        one_error(out, e);
+    }
+}
+
+fn one_error(out: &mut String, e: &Error) {
     const TITLE: &str = "kdm input error";
     match (Region::of_error(e), e.file_name()) {
         (None, Some(file)) => {

@@ -13,7 +13,7 @@ use crate::diag::Error;
 use crate::yaml::{escape_controls, IndexedText};
 
 /// Renders an error for a terminal or a pipe: the message, then a snippet
-/// headed by `file:line:col`.
+/// headed by `file:line:col` (for each error joined to it too).
 pub fn render(err: &Error, term: Term) -> String {
     let theme = if term.color {
         GraphicalTheme::unicode()
@@ -30,7 +30,13 @@ pub fn render(err: &Error, term: Term) -> String {
         None => handler.with_wrap_lines(false),
     };
     let mut out = String::new();
-    let _ = handler.render_report(&mut out, &Shown::of(err));
+    // Errors joined to this one ([`Error::join`]) follow, each whole.
+    for (i, e) in err.each().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = handler.render_report(&mut out, &Shown::of(e));
+    }
     out
 }
 

@@ -29,6 +29,7 @@ pub struct JsonError<'a> {
 pub fn errors(errors: &[Error]) -> Vec<JsonError<'_>> {
     errors
         .iter()
+        .flat_map(Error::each)
         .map(|e| {
             let region = Region::of_error(e);
             JsonError {

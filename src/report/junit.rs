@@ -37,7 +37,7 @@ pub fn failure(message: &str, ty: Option<&str>, description: &str) -> TestCaseSt
 /// errors without a file go to a suite named `default`.
 pub fn add_errors(report: &mut Report, default: &str, errors: &[Error]) {
     let mut suites: Vec<TestSuite> = Vec::new();
-    for e in errors {
+    for e in errors.iter().flat_map(Error::each) {
         let region = Region::of_error(e);
         let file = e.file_name().unwrap_or(default);
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);

@@ -32,6 +32,7 @@ pub fn location(r: &Region<'_>) -> Value {
 pub fn document(rules: Vec<Value>, results: Vec<Value>, errors: &[Error]) -> String {
     let notifications: Vec<Value> = errors
         .iter()
+        .flat_map(Error::each)
         .map(|e| {
             let mut n = json!({"level": "error", "message": {"text": e.message()}});
             match (Region::of_error(e), e.file_name()) {

@@ -143,18 +143,6 @@ fn error_finding(meta: &RuleMeta, file: usize, fallback: Span, e: &Error) -> Fin
     f
 }
 
-/// A plain scalar with the given text, placed at `span`.
-fn scalar(text: &str, span: Span) -> Node {
-    Node {
-        span,
-        tag: None,
-        kind: NodeKind::Scalar {
-            text: text.into(),
-            style: crate::yaml::Style::Plain,
-        },
-    }
-}
-
 /// The literal text a regex matches when it has no metacharacters (after
 /// Go's anchoring, such a regex matches exactly that one string).
 fn literal_regex(pattern: &str) -> Option<&str> {

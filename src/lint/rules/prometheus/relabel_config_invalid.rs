@@ -1,8 +1,7 @@
-use super::{error_finding, jobs, name_scheme, parse_each, relabel_lists, scalar, FLAVOR};
+use super::{error_finding, FLAVOR};
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
-use crate::prom::config::parse_config;
-use crate::relabel::{parse_rules, RuleContext};
-use crate::yaml::{Node, NodeKind, Source};
+use crate::prom::config::{parse_config, DUPLICATE_JOB};
+use crate::yaml::{Node, Source};
 
 pub struct RelabelConfigInvalid;
 
@@ -66,159 +65,16 @@ impl Rule for RelabelConfigInvalid {
     }
 }
 
+/// Every error Prometheus's loader would find, each a finding; repeated job
+/// names are left to `job-name-duplicate`.
 fn check_config(src: &Source, file: usize, root: &Node, out: &mut Vec<Finding>) {
-    let is_single_job = root.get("job_name").is_some() && root.get("scrape_configs").is_none();
-    // Top level and `global`, without the jobs (each job is checked alone).
-    let mut global_ok = true;
-    if !is_single_job {
-        let jobs_list = root.get("scrape_configs");
-        let top = replace_entries(root, |key, value| match key {
-            "scrape_configs" if value.as_seq().is_some() => Some(empty_seq(value)),
-            _ => None,
-        });
-        if let Err(e) = parse_config(src, &top, FLAVOR) {
-            out.push(error_finding(&META, file, root.span, &e));
+    let Err(errors) = parse_config(src, root, FLAVOR) else {
+        return;
+    };
+    for e in errors.each() {
+        if !e.message().starts_with(DUPLICATE_JOB) {
+            out.push(error_finding(&META, file, root.span, e));
         }
-        if let Some(g) = root.get("global") {
-            global_ok =
-                parse_config(src, &only_global(g, jobs_list.unwrap_or(root)), FLAVOR).is_ok();
-        }
-    }
-
-    for job in jobs(root) {
-        let scheme = name_scheme(root, job);
-        let mut replacements: Vec<(&str, Node)> = Vec::new();
-        for (key, list, metric) in relabel_lists(job) {
-            if list.is_null() {
-                continue;
-            }
-            if list.as_seq().is_none() {
-                let rctx = RuleContext {
-                    source: src,
-                    flavor: FLAVOR,
-                    scheme,
-                    metric,
-                };
-                if let Err(e) = parse_rules(list, &rctx) {
-                    out.push(error_finding(&META, file, list.span, &e));
-                }
-                replacements.push((key, scalar("null", list.span)));
-                continue;
-            }
-            let entries = parse_each(list, src, scheme, metric);
-            let mut items = Vec::with_capacity(entries.len());
-            let mut any_invalid = false;
-            for entry in entries {
-                match entry.rule {
-                    Ok(_) => items.push(entry.node.clone()),
-                    Err(e) => {
-                        out.push(error_finding(&META, file, entry.node.span, &e));
-                        any_invalid = true;
-                        items.push(placeholder_rule(entry.node));
-                    }
-                }
-            }
-            if any_invalid {
-                replacements.push((
-                    key,
-                    Node {
-                        span: list.span,
-                        tag: None,
-                        kind: NodeKind::Seq(items.into()),
-                    },
-                ));
-            }
-        }
-        // The job's own errors, with its relabel rules (already reported)
-        // swapped for valid ones so they are not reported twice; the number
-        // of rules stays the same because it changes one check.
-        let job_node = if job.as_map().is_some() {
-            replace_entries(job, |key, _| {
-                replacements
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|(_, n)| n.clone())
-            })
-        } else {
-            job.clone()
-        };
-        let alone = if is_single_job {
-            job_node
-        } else {
-            let mut entries = Vec::new();
-            if let (true, Some((k, v))) = (global_ok, root.entry("global")) {
-                entries.push((k.clone(), v.clone()));
-            }
-            let key = root
-                .entry("scrape_configs")
-                .map_or_else(|| scalar("scrape_configs", job.span), |(k, _)| k.clone());
-            entries.push((
-                key,
-                Node {
-                    span: job.span,
-                    tag: None,
-                    kind: NodeKind::Seq(Box::new([job_node])),
-                },
-            ));
-            Node {
-                span: root.span,
-                tag: None,
-                kind: NodeKind::Map(entries.into()),
-            }
-        };
-        if let Err(e) = parse_config(src, &alone, FLAVOR) {
-            out.push(error_finding(&META, file, job.span, &e));
-        }
-    }
-}
-
-/// A copy of a mapping with some values replaced.
-fn replace_entries(map: &Node, mut with: impl FnMut(&str, &Node) -> Option<Node>) -> Node {
-    let entries = map
-        .as_map()
-        .unwrap_or(&[])
-        .iter()
-        .map(|(k, v)| {
-            let key = k.key_string();
-            (k.clone(), with(&key, v).unwrap_or_else(|| v.clone()))
-        })
-        .collect();
-    Node {
-        span: map.span,
-        tag: map.tag.clone(),
-        kind: NodeKind::Map(entries),
-    }
-}
-
-fn empty_seq(at: &Node) -> Node {
-    Node {
-        span: at.span,
-        tag: None,
-        kind: NodeKind::Seq(Box::new([])),
-    }
-}
-
-/// `{global: <g>, scrape_configs: []}`.
-fn only_global(global: &Node, at: &Node) -> Node {
-    Node {
-        span: global.span,
-        tag: None,
-        kind: NodeKind::Map(Box::new([
-            (scalar("global", global.span), global.clone()),
-            (scalar("scrape_configs", at.span), empty_seq(at)),
-        ])),
-    }
-}
-
-/// `{action: labelkeep}`: valid, and keeps every label.
-fn placeholder_rule(at: &Node) -> Node {
-    Node {
-        span: at.span,
-        tag: None,
-        kind: NodeKind::Map(Box::new([(
-            scalar("action", at.span),
-            scalar("labelkeep", at.span),
-        )])),
     }
 }
 
