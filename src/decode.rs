@@ -27,9 +27,11 @@ pub const LISTED_FIELDS: usize = 12;
 /// How a format words its errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
-    /// As Prometheus's strict go-yaml v2 decoding does, so kdm says what
-    /// Prometheus would: `field x not found in type config.ScrapeConfig`,
-    /// ``cannot unmarshal !!str `x` into bool``. Types are Go type names.
+    /// As Prometheus's strict go-yaml v2 decoding does, with the place in
+    /// the config instead of Go's type names: `field x not found in
+    /// scrape_configs[2] (job "node")`, ``cannot unmarshal !!str `x` into
+    /// scrape_configs[0].honor_labels (job "a")`` (see [`Decoder::within`];
+    /// without a root, the type given is named).
     Go,
     /// kdm's own files: `unknown field "x" in the lint config`, `expected a
     /// glob pattern`. Types are described in words (`a glob pattern`).
@@ -41,11 +43,31 @@ pub enum Dialect {
 pub struct Decoder<'a> {
     src: &'a Source,
     dialect: Dialect,
+    /// The document the nodes are in, to name their place in errors.
+    root: Option<&'a Node>,
 }
 
 impl<'a> Decoder<'a> {
     pub fn new(src: &'a Source, dialect: Dialect) -> Decoder<'a> {
-        Decoder { src, dialect }
+        Decoder {
+            src,
+            dialect,
+            root: None,
+        }
+    }
+
+    /// Errors name a node by its path from `root` (Go dialect).
+    pub fn within(self, root: Option<&'a Node>) -> Decoder<'a> {
+        Decoder { root, ..self }
+    }
+
+    /// The place of the node at `span`: its path from the root (with the
+    /// job it is in), or `ty` without a root.
+    fn place(&self, span: crate::yaml::Span, ty: &str) -> String {
+        match self.root {
+            Some(root) => prometheus_place(root, &path_to(root, span)),
+            None => ty.to_string(),
+        }
     }
 
     pub fn source(&self) -> &'a Source {
@@ -101,7 +123,18 @@ impl<'a> Decoder<'a> {
     pub fn unknown_field(&self, key: &Node, ty: &str, fields: &[&str]) -> Error {
         let name = key.key_str();
         let message = match self.dialect {
-            Dialect::Go => format!("field {name} not found in type {ty}"),
+            Dialect::Go => {
+                let mut path = self.root.map(|r| path_to(r, key.span));
+                // The mapping holding the key.
+                if let Some(p) = &mut path {
+                    p.pop();
+                }
+                let place = match (self.root, path) {
+                    (Some(root), Some(path)) => prometheus_place(root, &path),
+                    _ => format!("type {ty}"),
+                };
+                format!("field {name} not found in {place}")
+            }
             Dialect::Kdm => format!("unknown field {name:?} in {ty}"),
         };
         let error = self.error(key, message, "unknown field");
@@ -116,11 +149,16 @@ impl<'a> Decoder<'a> {
     pub fn mismatch(&self, node: &Node, ty: &str, label: &str) -> Error {
         let message = match (self.dialect, &node.kind) {
             (Dialect::Go, NodeKind::Scalar { .. }) => format!(
-                "cannot unmarshal !!{} `{}` into {ty}",
+                "cannot unmarshal !!{} `{}` into {}",
                 node.short_tag(),
-                node.key_str()
+                node.key_str(),
+                self.place(node.span, ty)
             ),
-            (Dialect::Go, _) => format!("cannot unmarshal !!{} into {ty}", node.short_tag()),
+            (Dialect::Go, _) => format!(
+                "cannot unmarshal !!{} into {}",
+                node.short_tag(),
+                self.place(node.span, ty)
+            ),
             (Dialect::Kdm, _) => format!("expected {ty}"),
         };
         self.error(node, message, label)
@@ -186,6 +224,74 @@ pub fn unknown_field_help<'f>(
     let all: Vec<&str> = fields.into_iter().collect();
     (!all.is_empty() && all.len() <= LISTED_FIELDS)
         .then(|| format!("valid fields: {}", all.join(", ")))
+}
+
+/// The path from `root` to the innermost node whose span holds `span` (a
+/// key counts as its entry).
+pub fn path_to(root: &Node, span: crate::yaml::Span) -> Vec<Step> {
+    let holds = |n: &Node| n.span.start <= span.start && span.end <= n.span.end;
+    let mut path = Vec::new();
+    let mut at = root;
+    // Bounded by the depth of the tree, which the loader limits.
+    loop {
+        let next = match &at.kind {
+            NodeKind::Map(entries) => entries.iter().find_map(|(k, v)| {
+                if holds(k) && !holds(v) {
+                    path.push(Step::Key(k.key_string()));
+                    return Some(None);
+                }
+                holds(v).then(|| {
+                    path.push(Step::Key(k.key_string()));
+                    Some(v)
+                })
+            }),
+            NodeKind::Seq(items) => items.iter().enumerate().find_map(|(i, n)| {
+                holds(n).then(|| {
+                    path.push(Step::Index(i));
+                    Some(n)
+                })
+            }),
+            NodeKind::Scalar { .. } => None,
+        };
+        match next {
+            Some(Some(n)) if !std::ptr::eq(n, at) => at = n,
+            _ => return path,
+        }
+    }
+}
+
+/// A path in a Prometheus config as users write it,
+/// `scrape_configs[2].relabel_configs[0]`, with the job it is in
+/// (`(job "node")`); the top level is `the top level`.
+pub fn prometheus_place(root: &Node, path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            // A document that is a list (of rules or scrape configs).
+            Step::Index(i) if out.is_empty() => out.push_str(&format!("entry [{i}]")),
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    if out.is_empty() {
+        out.push_str("the top level");
+    }
+    let job = match path {
+        [Step::Key(k), Step::Index(i), ..] if k == "scrape_configs" => root
+            .get("scrape_configs")
+            .and_then(Node::as_seq)
+            .and_then(|s| s.get(*i)),
+        [Step::Index(i), ..] => root.as_seq().and_then(|s| s.get(*i)),
+        _ => Some(root),
+    };
+    if let Some(name) = job.and_then(|j| j.get("job_name")).and_then(Node::as_str) {
+        out.push_str(&format!(" (job {name:?})"));
+    }
+    out
 }
 
 // ------------------------------------------------------------ JSON Schema
@@ -509,6 +615,42 @@ mod tests {
         assert!(go
             .mapping_where(&root, "t", &["job_name"], |k| k.ends_with("_config"))
             .is_ok());
+    }
+
+    /// Within a Prometheus config, errors name the place and the job.
+    #[test]
+    fn go_errors_name_the_yaml_path_and_the_job() {
+        let text = "scrape_configs:\n- job_name: a\n- job_name: node\n  relabel_configs:\n  - regexx: x\n  honor_labels: [x]\nglobl: {}\n";
+        let (src, root) = doc(text);
+        let go = Decoder::new(&src, Dialect::Go).within(Some(&root));
+        let node = |path: &[Step]| locate(&root, path).expect("found").value;
+        let job = [Step::Key("scrape_configs".into()), Step::Index(1)];
+        let rule = node(
+            &[
+                job.to_vec(),
+                vec![Step::Key("relabel_configs".into()), Step::Index(0)],
+            ]
+            .concat(),
+        );
+        let e = go.mapping(rule, "relabel.plain", &["regex"]).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "field regexx not found in scrape_configs[1].relabel_configs[0] (job \"node\")"
+        );
+        let e = go
+            .bool(
+                node(&[job.to_vec(), vec![Step::Key("honor_labels".into())]].concat()),
+                "bool",
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.message(),
+            "cannot unmarshal !!seq into scrape_configs[1].honor_labels (job \"node\")"
+        );
+        let e = go
+            .mapping(&root, "config.plain", &["scrape_configs"])
+            .unwrap_err();
+        assert_eq!(e.message(), "field globl not found in the top level");
     }
 
     #[test]

@@ -84,6 +84,7 @@ impl Table {
             flavor: Flavor::V3,
             scheme,
             metric: key == "metric_relabel_configs",
+            root: None,
         };
         parse_rules(node, &ctx).map_err(|e| e.message().to_string())
     }

@@ -118,6 +118,8 @@ fn load_one(text: &str, flavor: Flavor, scheme: NameScheme, metric: bool) -> Res
         flavor,
         scheme,
         metric,
+        // The operator's words: Go's types, not a place.
+        root: None,
     };
     parse_rules(list, &ctx)
         .map(|_| ())

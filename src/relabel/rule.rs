@@ -84,12 +84,14 @@ pub struct RuleContext<'a> {
     pub scheme: NameScheme,
     /// `true` for `metric_relabel_configs` (changes one error text).
     pub metric: bool,
+    /// The document the rules are in, so errors name their place in it.
+    pub root: Option<&'a Node>,
 }
 
 impl<'a> RuleContext<'a> {
     /// Prometheus reads relabel rules with Go's strict decoding.
     fn decoder(&self) -> Decoder<'a> {
-        Decoder::new(self.source, Dialect::Go)
+        Decoder::new(self.source, Dialect::Go).within(self.root)
     }
 }
 
@@ -484,6 +486,7 @@ mod tests {
                 flavor,
                 scheme: flavor.label_scheme(),
                 metric: false,
+                root: Some(&docs[0]),
             },
         )
     }
@@ -510,21 +513,19 @@ mod tests {
     #[test]
     fn fields_and_types_are_decoded_as_prometheus_does() {
         let e = parse("- source_label: [a]\n").unwrap_err();
-        assert_eq!(
-            e.message(),
-            "field source_label not found in type relabel.plain"
-        );
+        // Places in the document, not Go's types.
+        assert_eq!(e.message(), "field source_label not found in entry [0]");
         assert_eq!(help(&e).as_deref(), Some("did you mean `source_labels`?"));
         let e = parse("- source_labels: a\n").unwrap_err();
         assert_eq!(
             e.message(),
-            "cannot unmarshal !!str `a` into model.LabelNames"
+            "cannot unmarshal !!str `a` into entry [0].source_labels"
         );
-        let e = parse("- regex: {a: b}\n").unwrap_err();
-        assert_eq!(e.message(), "cannot unmarshal !!map into string");
+        let e = parse("- action: labelkeep\n- regex: {a: b}\n").unwrap_err();
+        assert_eq!(e.message(), "cannot unmarshal !!map into entry [1].regex");
         let e = parse("- modulus: [1]\n  action: hashmod\n").unwrap_err();
-        assert_eq!(e.message(), "cannot unmarshal !!seq into uint64");
+        assert_eq!(e.message(), "cannot unmarshal !!seq into entry [0].modulus");
         let e = parse("action: keep\n").unwrap_err();
-        assert_eq!(e.message(), "cannot unmarshal !!map into []*relabel.Config");
+        assert_eq!(e.message(), "cannot unmarshal !!map into the top level");
     }
 }

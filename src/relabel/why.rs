@@ -312,6 +312,7 @@ mod tests {
             flavor,
             scheme: flavor.label_scheme(),
             metric: false,
+            root: Some(&docs[0]),
         };
         let rules = parse_rules(&docs[0], &ctx).expect("rules");
         let input = labels(pairs);

@@ -130,6 +130,7 @@ const GLOBAL_FIELDS: &[&str] = &[
 /// end, so that one run shows all its mistakes).
 struct Ctx<'a> {
     src: &'a Source,
+    root: &'a Node,
     flavor: Flavor,
     errors: RefCell<Vec<Error>>,
 }
@@ -140,7 +141,7 @@ impl Ctx<'_> {
     }
 
     fn d(&self) -> Decoder<'_> {
-        Decoder::new(self.src, Dialect::Go)
+        Decoder::new(self.src, Dialect::Go).within(Some(self.root))
     }
 
     /// Records an error; reading goes on.
@@ -205,6 +206,7 @@ impl Ctx<'_> {
             flavor: self.flavor,
             scheme,
             metric,
+            root: Some(self.root),
         };
         let (rules, errors) = parse_rules_each(list, &rctx);
         errors.into_iter().for_each(|e| self.report(e));
@@ -218,6 +220,7 @@ impl Ctx<'_> {
 pub fn parse_config(src: &Source, root: &Node, flavor: Flavor) -> Result<ConfigInput> {
     let ctx = Ctx {
         src,
+        root,
         flavor,
         errors: RefCell::new(Vec::new()),
     };

@@ -77,6 +77,7 @@ fn parse_each<'n>(
         flavor: FLAVOR,
         scheme,
         metric,
+        root: None,
     };
     list.as_seq()
         .unwrap_or(&[])
