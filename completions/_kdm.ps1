@@ -98,7 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--job', '--job', [CompletionResultType]::ParameterName, 'Only simulate this job (repeatable)')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match. With --manifests: the workload ports whose pods match')
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Kubernetes SD role used when Kubernetes objects meet a bare rule list')
-            [CompletionResult]::new('--prometheus-version', '--prometheus-version', [CompletionResultType]::ParameterName, 'Reproduce this Prometheus major version''s behaviour')
+            [CompletionResult]::new('--prometheus-version', '--prometheus-version', [CompletionResultType]::ParameterName, 'Reproduce this Prometheus major version''s behaviour (2: as 2.55 reads and relabels; fields 3.x added are errors)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format (`--output` and `-o` are older names for this flag)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (`--output` and `-o` are older names for this flag)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (`--output` and `-o` are older names for this flag)')

@@ -89,7 +89,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --job 'Only simulate this job (repeatable)'
             cand --target 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match. With --manifests: the workload ports whose pods match'
             cand --role 'Kubernetes SD role used when Kubernetes objects meet a bare rule list'
-            cand --prometheus-version 'Reproduce this Prometheus major version''s behaviour'
+            cand --prometheus-version 'Reproduce this Prometheus major version''s behaviour (2: as 2.55 reads and relabels; fields 3.x added are errors)'
             cand -f 'Output format (`--output` and `-o` are older names for this flag)'
             cand --format 'Output format (`--output` and `-o` are older names for this flag)'
             cand --output 'Output format (`--output` and `-o` are older names for this flag)'

@@ -84,7 +84,7 @@ service\t''
 endpoints\t''
 endpointslice\t''
 ingress\t''"
-complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus-version -d 'Reproduce this Prometheus major version\'s behaviour' -r -f -a "2\t''
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus-version -d 'Reproduce this Prometheus major version\'s behaviour (2: as 2.55 reads and relabels; fields 3.x added are errors)' -r -f -a "2\t''
 3\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s f -l format -l output -d 'Output format (`--output` and `-o` are older names for this flag)' -r -f -a "human\t''
 json\t''

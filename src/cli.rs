@@ -294,7 +294,8 @@ pub struct RelabelSimArgs {
     #[arg(long, value_name = "ROLE", value_enum, default_value_t = Role::Pod)]
     pub role: Role,
 
-    /// Reproduce this Prometheus major version's behaviour.
+    /// Reproduce this Prometheus major version's behaviour (2: as 2.55 reads
+    /// and relabels; fields 3.x added are errors).
     #[arg(long, value_enum, default_value = "3")]
     pub prometheus_version: PromVersion,
 

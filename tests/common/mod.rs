@@ -33,3 +33,22 @@ pub fn run(cmd: &mut Command) -> Run {
 pub fn kdm(args: &[&str]) -> Run {
     kdm_in(env!("CARGO_MANIFEST_DIR"), args)
 }
+
+/// An oracle program on PATH (promtool), or `None` after saying the test is
+/// skipped; with `KDM_REQUIRE_ORACLES=1` a missing oracle fails the test.
+#[allow(dead_code)] // not every test binary uses it
+pub fn oracle(name: &str, install: &str) -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("KDM_REQUIRE_ORACLES").as_deref() != Ok("1"),
+            "{name} not found on PATH and KDM_REQUIRE_ORACLES=1 ({install})"
+        );
+        eprintln!("skipping: {name} not found on PATH ({install})");
+    }
+    found
+}

@@ -15,6 +15,9 @@ use super::duration;
 
 mod job;
 mod sd;
+pub mod versions;
+
+use versions::Section;
 
 use job::parse_job;
 
@@ -155,20 +158,58 @@ impl Ctx<'_> {
     }
 
     /// Records a key outside `allowed` (each, as Go's strict YAML decoding
-    /// lists them all); false when `node` is not a mapping at all.
+    /// lists them all); false when `node` is not a mapping at all. The
+    /// global and scrape sections hold the fields of the version read for.
     fn check_fields(&self, node: &Node, allowed: &[&str], go_type: &str) -> bool {
-        // A scrape config may name any discovery mechanism.
-        let sd = go_type == "config.ScrapeConfig";
-        match self
-            .d()
-            .mapping_where(node, go_type, allowed, |k| sd && k.ends_with("_sd_configs"))
-        {
-            Ok(_) => true,
-            Err(e) => {
-                self.report(e);
-                node.as_map().is_some()
+        let Some(entries) = self.ok(self.d().map(node, go_type)) else {
+            return false;
+        };
+        let section = match go_type {
+            "config.GlobalConfig" => Some(Section::Global),
+            "config.ScrapeConfig" => Some(Section::Scrape),
+            _ => None,
+        };
+        for (k, _) in entries {
+            let name = k.key_str();
+            let known = match section {
+                Some(s) => versions::knows(self.flavor, s, allowed, &name),
+                None => allowed.contains(&&*name),
+            };
+            // A scrape config may name any discovery mechanism.
+            if known || (section == Some(Section::Scrape) && name.ends_with("_sd_configs")) {
+                continue;
             }
+            self.report(self.unknown_field(k, section, allowed, go_type));
         }
+        true
+    }
+
+    /// An unknown field's error, saying when the field is one of the other
+    /// major version's.
+    fn unknown_field(
+        &self,
+        key: &Node,
+        section: Option<Section>,
+        allowed: &[&str],
+        go_type: &str,
+    ) -> Error {
+        let name = key.key_str();
+        let base = self.d().unknown_field(key, go_type, allowed);
+        let Some(section) = section else {
+            return base;
+        };
+        let (message, help) = match (self.flavor, versions::added_in_3(section, &name)) {
+            (Flavor::V2, Some(v)) => (
+                format!("{}: Prometheus {v} added it; 2.x does not know it", base.message()),
+                "--prometheus-version 2 reads the config as Prometheus 2.55 does; drop the field or use --prometheus-version 3".to_string(),
+            ),
+            (Flavor::V3, _) if section == Section::Scrape && name == versions::RENAMED_IN_3.0 => (
+                format!("{}: Prometheus 3.0 renamed it", base.message()),
+                format!("use `{}` (or --prometheus-version 2)", versions::RENAMED_IN_3.1),
+            ),
+            _ => return base,
+        };
+        self.err(key.span, message, "unknown field").with_help(help)
     }
 
     fn string(&self, node: &Node) -> Result<String> {
