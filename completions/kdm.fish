@@ -84,7 +84,7 @@ service\t''
 endpoints\t''
 endpointslice\t''
 ingress\t''"
-complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus-version -d 'Reproduce this Prometheus major version\'s behaviour (2: as 2.55 reads and relabels; fields 3.x added are errors)' -r -f -a "2\t''
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus-version -d 'Reproduce this Prometheus major version (2: as 2.55 reads configs and relabels; fields 3.x added are errors) [default: 3, for lint the `.kdm.yaml` `prometheus-version`]' -r -f -a "2\t''
 3\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s f -l format -l output -d 'Output format (`--output` and `-o` are older names for this flag)' -r -f -a "human\t''
 json\t''
@@ -108,6 +108,8 @@ complete -c kdm -n "__fish_kdm_using_subcommand lint" -l kind -d 'Treat every in
 prometheus\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l kubernetes-version -d 'Kubernetes version whose schemas the schema rule uses' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l helm-release -d 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`) [default: kps, or the config\'s]' -r
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l prometheus-version -d 'Reproduce this Prometheus major version (2: as 2.55 reads configs and relabels; fields 3.x added are errors) [default: 3, for lint the `.kdm.yaml` `prometheus-version`]' -r -f -a "2\t''
+3\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l explain -d 'Explain a rule and exit' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''

@@ -224,6 +224,9 @@ pub struct LintArgs {
     #[arg(long, value_name = "NAME")]
     pub helm_release: Option<String>,
 
+    #[command(flatten)]
+    pub prometheus_version: PromVersionArg,
+
     /// List the rules and exit.
     #[arg(long)]
     pub list_rules: bool,
@@ -233,12 +236,43 @@ pub struct LintArgs {
     pub explain: Option<String>,
 }
 
+/// A Prometheus major version, as `--prometheus-version` and `.kdm.yaml`'s
+/// `prometheus-version` name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PromVersion {
     #[value(name = "2")]
     V2,
     #[value(name = "3")]
     V3,
+}
+
+impl PromVersion {
+    pub fn flavor(self) -> crate::relabel::Flavor {
+        match self {
+            PromVersion::V2 => crate::relabel::Flavor::V2,
+            PromVersion::V3 => crate::relabel::Flavor::V3,
+        }
+    }
+}
+
+/// `--prometheus-version`, shared by relabel-sim and lint.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct PromVersionArg {
+    /// Reproduce this Prometheus major version (2: as 2.55 reads configs and
+    /// relabels; fields 3.x added are errors) [default: 3, for lint the
+    /// `.kdm.yaml` `prometheus-version`].
+    #[arg(long, value_enum, value_name = "VERSION")]
+    pub prometheus_version: Option<PromVersion>,
+}
+
+impl PromVersionArg {
+    /// The version asked for, else `fallback`'s, else 3.
+    pub fn flavor_or(self, fallback: Option<crate::relabel::Flavor>) -> crate::relabel::Flavor {
+        self.prometheus_version
+            .map(PromVersion::flavor)
+            .or(fallback)
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -294,10 +328,8 @@ pub struct RelabelSimArgs {
     #[arg(long, value_name = "ROLE", value_enum, default_value_t = Role::Pod)]
     pub role: Role,
 
-    /// Reproduce this Prometheus major version's behaviour (2: as 2.55 reads
-    /// and relabels; fields 3.x added are errors).
-    #[arg(long, value_enum, default_value = "3")]
-    pub prometheus_version: PromVersion,
+    #[command(flatten)]
+    pub prometheus_version: PromVersionArg,
 
     /// Show every rule applied to every target: the labels it added, changed and removed, and why (source value, regex, match, groups, value written).
     #[arg(long)]

@@ -583,3 +583,27 @@ fn a_field_newer_than_the_chosen_version_names_its_release() {
         unbundled.stderr
     );
 }
+
+/// `.kdm.yaml`'s `prometheus-version` and `--prometheus-version` (which
+/// wins) choose the Prometheus a config is checked for.
+#[test]
+fn prometheus_version_from_the_config_or_the_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        abs("testdata/relabel-sim/v2-classic-histograms.yml"),
+        dir.path().join("prometheus.yml"),
+    )
+    .expect("copy");
+    let renamed = "Prometheus 3.0 renamed it";
+    let r = kdm_in(dir.path(), &["lint", "prometheus.yml"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains(renamed), "{}", r.stdout);
+    std::fs::write(dir.path().join(".kdm.yaml"), "prometheus-version: 2\n").expect("write");
+    let r = kdm_in(dir.path(), &["lint", "prometheus.yml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = kdm_in(
+        dir.path(),
+        &["lint", "--prometheus-version", "3", "prometheus.yml"],
+    );
+    assert!(r.stdout.contains(renamed), "{}", r.stdout);
+}

@@ -68,6 +68,7 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
     if let Some(release) = &args.helm_release {
         config.helm_release = Some(release.clone());
     }
+    config.prometheus_version = Some(args.prometheus_version.flavor_or(config.prometheus_version));
     let opts = LintOptions {
         paths: args.paths.clone(),
         force_prometheus: args.kind == InputKind::Prometheus,

@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use crate::cli::{PromVersion, RelabelSimArgs};
+use crate::cli::RelabelSimArgs;
 use crate::coverage::Coverage;
 use crate::diag::{Error, Result};
 use crate::input::{discover, load_yaml, read_source};
@@ -17,10 +17,7 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<
     if !matches!(args.format, Format::Human | Format::Json | Format::Yaml) {
         return Err(args.format.unsupported("relabel-sim"));
     }
-    let flavor = match args.prometheus_version {
-        PromVersion::V2 => Flavor::V2,
-        PromVersion::V3 => Flavor::V3,
-    };
+    let flavor = args.prometheus_version.flavor_or(None);
     if !args.manifests.is_empty() {
         return coverage(args, flavor, out);
     }

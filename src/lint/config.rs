@@ -9,6 +9,7 @@
 //!   host-path-writable: error     # off | info | warning | error
 //!   missing-recommended-labels: off
 //! helm-release: kps               # kube-prometheus-stack values' release
+//! prometheus-version: 3           # 2 reads Prometheus configs as 2.55 does
 //! ```
 
 use std::collections::BTreeMap;
@@ -32,14 +33,17 @@ pub struct LintConfig {
     pub fail_level: Option<Severity>,
     /// The Helm release kube-prometheus-stack values are read for.
     pub helm_release: Option<String>,
+    /// The Prometheus major version configs are checked for (default 3).
+    pub prometheus_version: Option<crate::relabel::Flavor>,
 }
 
-const FIELDS: [&str; 5] = [
+const FIELDS: [&str; 6] = [
     "kubernetes-version",
     "fail-level",
     "exclude",
     "rules",
     "helm-release",
+    "prometheus-version",
 ];
 
 impl LintConfig {
@@ -103,6 +107,18 @@ impl LintConfig {
                     }
                     cfg.helm_release = Some(name);
                 }
+                "prometheus-version" => {
+                    // `3` and `"3"` alike.
+                    let text = v.as_str().unwrap_or("");
+                    let version = crate::relabel::Flavor::parse_major(text).ok_or_else(|| {
+                        err(
+                            v,
+                            format!("unknown Prometheus version {text:?}"),
+                            "expected 2 or 3",
+                        )
+                    })?;
+                    cfg.prometheus_version = Some(version);
+                }
                 "rules" if v.is_null() => {}
                 "rules" => {
                     for (rk, rv) in d.map(v, "rules")? {
@@ -163,6 +179,7 @@ fn compile(pattern: &str) -> Result<globset::Glob, globset::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::relabel::Flavor;
 
     fn config(text: &str) -> Result<LintConfig> {
         LintConfig::from_source(&Source::new(".kdm.yaml", text), &[])
@@ -228,7 +245,7 @@ mod tests {
         );
         assert_eq!(
             error("verbose: true\n").2.as_deref(),
-            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release")
+            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release, prometheus-version")
         );
         assert_eq!(
             error("rules: [a]\n"),
@@ -263,6 +280,20 @@ mod tests {
         assert_eq!(e.location().as_deref(), Some(".kdm.yaml:2:3"));
         // Empty sections are no settings.
         assert!(config("rules:\nexclude:\n").is_ok());
+    }
+
+    #[test]
+    fn prometheus_version_is_2_or_3() {
+        let v = |text: &str| config(text).map(|c| c.prometheus_version);
+        assert_eq!(v("prometheus-version: 2\n").ok(), Some(Some(Flavor::V2)));
+        assert_eq!(
+            v("prometheus-version: \"3\"\n").ok(),
+            Some(Some(Flavor::V3))
+        );
+        assert_eq!(v("{}\n").ok(), Some(None));
+        let e = config("prometheus-version: 2.55\n").unwrap_err();
+        assert_eq!(e.message(), "unknown Prometheus version \"2.55\"");
+        assert_eq!(e.location().as_deref(), Some(".kdm.yaml:1:21"));
     }
 
     #[test]

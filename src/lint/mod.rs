@@ -149,6 +149,8 @@ pub struct Context<'a> {
     /// The configs prometheus-operator resources in the input define
     /// (appended to `files` from `operator.first` on).
     pub operator: Option<&'a operator::Generated>,
+    /// The Prometheus major version configs are checked for.
+    pub flavor: crate::relabel::Flavor,
 }
 
 impl<'a> Context<'a> {
@@ -176,6 +178,7 @@ impl<'a> Context<'a> {
             workloads,
             prometheus,
             kubernetes_version,
+            flavor: crate::relabel::Flavor::default(),
             coverage: std::sync::OnceLock::new(),
             operator: None,
         }

@@ -111,6 +111,7 @@ pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
         opts.force_prometheus,
     );
     ctx.operator = operator.as_ref();
+    ctx.flavor = opts.config.prometheus_version.unwrap_or_default();
     let mut notes = skipped_notes(&ctx, real);
     if let Some(o) = &operator {
         notes.extend(o.defined.notes.iter().cloned());

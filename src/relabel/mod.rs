@@ -82,6 +82,15 @@ pub enum Flavor {
 }
 
 impl Flavor {
+    /// A major version as `.kdm.yaml` writes it: `2` or `3`.
+    pub fn parse_major(s: &str) -> Option<Flavor> {
+        match s {
+            "2" => Some(Flavor::V2),
+            "3" => Some(Flavor::V3),
+            _ => None,
+        }
+    }
+
     /// The label-name rule this version applies to names it reads (source
     /// labels, discovered labels): 2.x knew only legacy names.
     pub fn label_scheme(self) -> NameScheme {

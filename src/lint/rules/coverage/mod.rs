@@ -8,7 +8,6 @@ mod scrape_not_covered;
 use crate::coverage::{analyze, Coverage};
 use crate::lint::{Context, Rule};
 use crate::prom::config::{parse_config, ConfigInput, ScrapeJob};
-use crate::relabel::Flavor;
 
 pub const RULES: &[&dyn Rule] = &[
     &scrape_not_covered::ScrapeNotCovered,
@@ -38,7 +37,7 @@ pub fn data<'c>(ctx: &'c Context<'_>) -> Option<&'c Data> {
                 // Invalid configs are reported by relabel-config-invalid.
                 let parsed = match generated {
                     Some(js) => Ok(ConfigInput::Jobs(js)),
-                    None => parse_config(ctx.source(file), root, Flavor::V3),
+                    None => parse_config(ctx.source(file), root, ctx.flavor),
                 };
                 if let Ok(ConfigInput::Jobs(js)) = parsed {
                     configs.extend(std::iter::repeat_n(config, js.len()));
@@ -51,7 +50,7 @@ pub fn data<'c>(ctx: &'c Context<'_>) -> Option<&'c Data> {
             let objects: Vec<serde_json::Value> =
                 ctx.objects.iter().map(|o| o.node.to_json()).collect();
             let refs: Vec<&ScrapeJob> = jobs.iter().map(|(_, j)| j).collect();
-            let mut coverage = analyze(&objects, &refs, NODES, Flavor::V3);
+            let mut coverage = analyze(&objects, &refs, NODES, ctx.flavor);
             for (summary, config) in coverage.jobs.iter_mut().zip(configs) {
                 summary.config = config;
             }

@@ -1,6 +1,7 @@
-use super::{error_finding, FLAVOR};
+use super::error_finding;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::prom::config::{parse_config, DUPLICATE_JOB};
+use crate::relabel::Flavor;
 use crate::yaml::{Node, Source};
 
 pub struct RelabelConfigInvalid;
@@ -12,7 +13,8 @@ static META: RuleMeta = RuleMeta {
     explain: "\
 ## What it does
 Validates the Prometheus configuration the way Prometheus 3.x does when it
-loads it: every `relabel_configs` and `metric_relabel_configs` rule (action,
+loads it (2.55 with `--prometheus-version 2` or `.kdm.yaml`
+`prometheus-version: 2`): every `relabel_configs` and `metric_relabel_configs` rule (action,
 required fields, fields that must not be set, regex syntax, label names under
 the job's `metric_name_validation_scheme`), unknown fields, durations and
 `scrape_timeout` against `scrape_interval`, Kubernetes SD roles, and the
@@ -60,15 +62,15 @@ impl Rule for RelabelConfigInvalid {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         for &(file, root) in &ctx.prometheus {
-            check_config(ctx.source(file), file, root, out);
+            check_config(ctx.source(file), file, root, ctx.flavor, out);
         }
     }
 }
 
 /// Every error Prometheus's loader would find, each a finding; repeated job
 /// names are left to `job-name-duplicate`.
-fn check_config(src: &Source, file: usize, root: &Node, out: &mut Vec<Finding>) {
-    let Err(errors) = parse_config(src, root, FLAVOR) else {
+fn check_config(src: &Source, file: usize, root: &Node, flavor: Flavor, out: &mut Vec<Finding>) {
+    let Err(errors) = parse_config(src, root, flavor) else {
         return;
     };
     for e in errors.each() {
