@@ -597,3 +597,25 @@ fn relabel_sim_input_error_after_results() {
     assert_eq!(docs[0].to_json(), v);
     insta::assert_snapshot!(yaml.stdout);
 }
+
+/// A Promtail config is not a Prometheus config: relabel-sim says so and
+/// simulates its relabel_configs; lint reports no Prometheus errors on it.
+#[test]
+fn promtail_configs_are_recognised() {
+    let r = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/promtail/promtail-local-config.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("is a Promtail config, not a Prometheus config"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("1 job, 1 target: 1 kept"), "{}", r.stdout);
+    let r = kdm(&["lint", "testdata/promtail"]);
+    assert!(!r.stdout.contains("relabel-config-invalid"), "{}", r.stdout);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+}

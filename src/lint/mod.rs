@@ -160,8 +160,9 @@ impl<'a> Context<'a> {
         for (i, f) in files.iter().enumerate() {
             objects.extend(crate::k8s::objects_in(i, &f.docs));
             for doc in &f.docs {
-                let looks_like_prom =
-                    doc.get("scrape_configs").is_some() && doc.get("apiVersion").is_none();
+                let looks_like_prom = doc.get("scrape_configs").is_some()
+                    && doc.get("apiVersion").is_none()
+                    && crate::prom::config::others::other_program(doc).is_none();
                 if looks_like_prom || (force_prometheus && doc.as_map().is_some()) {
                     prometheus.push((i, doc));
                 }

@@ -23,11 +23,13 @@ pub struct Embedded {
     pub path: String,
 }
 
-/// Whether a document is itself a Prometheus config (or scrape config).
+/// Whether a document is itself a Prometheus config (or scrape config);
+/// Promtail's, which also has `scrape_configs`, is not.
 pub fn is_config(doc: &Node) -> bool {
     doc.get("scrape_configs")
         .is_some_and(|s| s.as_seq().is_some() || s.is_null())
         && doc.get("apiVersion").is_none()
+        && crate::prom::config::others::other_program(doc).is_none()
 }
 
 /// Every Prometheus config inside `doc` (not `doc` itself).

@@ -88,6 +88,20 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
     let (Some(src), Some(docs)) = (sources.first(), docs.first()) else {
         return Err(Error::plain(format!("{shown}: the config is empty")));
     };
+    if let [doc] = docs.as_slice() {
+        if let Some(program) = crate::prom::config::others::other_program(doc) {
+            // Its relabel_configs are Prometheus relabeling: simulate them.
+            let part = crate::prom::config::others::scrape_part(doc);
+            return Ok(Loaded {
+                input: parse_config(src, &part, flavor)?,
+                notes: vec![format!(
+                    "{shown} is a {program} config, not a Prometheus config: its scrape_configs' discovery and relabel_configs are simulated as Prometheus would run them ({program} relabels the same way; pipeline stages and log-specific settings are not read)"
+                )],
+                warnings: Vec::new(),
+                monitors: None,
+            });
+        }
+    }
     Ok(Loaded {
         input: plain(src, docs, flavor)?,
         notes: Vec::new(),

@@ -14,8 +14,12 @@ use std::cell::RefCell;
 use super::duration;
 
 mod job;
+pub mod others;
+mod outside;
 mod sd;
 pub mod versions;
+
+pub use outside::RemoteWrite;
 
 use versions::Section;
 
@@ -282,6 +286,19 @@ pub fn parse_config(src: &Source, root: &Node, flavor: Flavor) -> Result<ConfigI
     }
 }
 
+/// The `remote_write` entries of a full config already validated by
+/// [`parse_config`], with their `write_relabel_configs`.
+pub fn remote_writes(src: &Source, root: &Node, flavor: Flavor) -> Vec<RemoteWrite> {
+    let ctx = Ctx {
+        src,
+        root,
+        flavor,
+        errors: RefCell::new(Vec::new()),
+    };
+    let global = parse_global(&ctx, root.get("global"));
+    outside::check(&ctx, root, global.scheme)
+}
+
 fn read(ctx: &Ctx<'_>, root: &Node) -> Result<ConfigInput> {
     let default_scheme = default_global(ctx.flavor).scheme;
     match &root.kind {
@@ -395,6 +412,7 @@ fn parse_global(ctx: &Ctx<'_>, node: Option<&Node>) -> Global {
 fn parse_full(ctx: &Ctx<'_>, root: &Node) -> Result<Vec<ScrapeJob>> {
     ctx.check_fields(root, TOP_LEVEL, "config.plain");
     let global = parse_global(ctx, root.get("global"));
+    outside::check(ctx, root, global.scheme);
     let Some(list) = root.get("scrape_configs").filter(|n| !n.is_null()) else {
         return Ok(Vec::new());
     };
@@ -501,6 +519,53 @@ mod tests {
             "{got:?}"
         );
         assert!(got[0].1.starts_with("scrape timeout greater"), "{got:?}");
+    }
+
+    /// Rules outside scrape configs are validated as Prometheus does.
+    #[test]
+    fn remote_write_and_alerting_rules_are_validated() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/errors/outside-scrape-configs.yml"
+        ))
+        .expect("testdata");
+        let e = parse(&text).unwrap_err();
+        let got: Vec<(String, String)> = e
+            .each()
+            .map(|e| (e.location().unwrap_or_default(), e.message().to_string()))
+            .collect();
+        let want = [
+            (
+                "p.yml:5:7",
+                "labeldrop action requires only 'regex', and no other fields",
+            ),
+            (
+                "p.yml:12:18",
+                "error parsing regexp: missing closing ): `^(?s:(alertmanager)$`",
+            ),
+            (
+                "p.yml:17:9",
+                "relabel configuration for replace action requires 'target_label' value",
+            ),
+            (
+                "p.yml:19:8",
+                "empty or null relabeling rule in remote write config",
+            ),
+            (
+                "p.yml:21:11",
+                "found multiple remote write configs with job name \"central\"",
+            ),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(l, m)| (l.to_string(), m.to_string()))
+            .collect();
+        assert_eq!(got, want);
+        let src = Source::new("p.yml", text.as_str());
+        let docs = load_stream(&src, Limits::default()).expect("yaml");
+        let writes = remote_writes(&src, &docs[0], Flavor::V3);
+        assert_eq!(writes.len(), 2);
+        assert_eq!(writes[0].name, "central");
     }
 
     #[test]
