@@ -492,20 +492,26 @@ mod tests {
         assert!(e.message().contains("scrape timeout greater"));
     }
 
+    /// (place, message) of each error of `testdata/errors/<name>`.
+    fn errors_of(name: &str) -> Vec<(String, String)> {
+        let text = testdata(name);
+        parse(&text)
+            .unwrap_err()
+            .each()
+            .map(|e| (e.location().unwrap_or_default(), e.message().to_string()))
+            .collect()
+    }
+
+    fn testdata(name: &str) -> String {
+        let path = format!("{}/testdata/errors/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).expect("testdata")
+    }
+
     /// A timeout over the interval hides neither a mis-indented list in
     /// the same job nor the errors of the next job.
     #[test]
     fn every_independent_error_is_reported() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/testdata/errors/several-errors.yml"
-        ))
-        .expect("testdata");
-        let e = parse(&text).unwrap_err();
-        let got: Vec<(String, String)> = e
-            .each()
-            .map(|e| (e.location().unwrap_or_default(), e.message().to_string()))
-            .collect();
+        let got = errors_of("several-errors.yml");
         let lines: Vec<&str> = got.iter().map(|(l, _)| l.as_str()).collect();
         assert_eq!(
             lines,
@@ -524,16 +530,7 @@ mod tests {
     /// Rules outside scrape configs are validated as Prometheus does.
     #[test]
     fn remote_write_and_alerting_rules_are_validated() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/testdata/errors/outside-scrape-configs.yml"
-        ))
-        .expect("testdata");
-        let e = parse(&text).unwrap_err();
-        let got: Vec<(String, String)> = e
-            .each()
-            .map(|e| (e.location().unwrap_or_default(), e.message().to_string()))
-            .collect();
+        let got = errors_of("outside-scrape-configs.yml");
         let want = [
             (
                 "p.yml:5:7",
@@ -561,7 +558,7 @@ mod tests {
             .map(|(l, m)| (l.to_string(), m.to_string()))
             .collect();
         assert_eq!(got, want);
-        let src = Source::new("p.yml", text.as_str());
+        let src = Source::new("p.yml", testdata("outside-scrape-configs.yml"));
         let docs = load_stream(&src, Limits::default()).expect("yaml");
         let writes = remote_writes(&src, &docs[0], Flavor::V3);
         assert_eq!(writes.len(), 2);
