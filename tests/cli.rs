@@ -619,3 +619,53 @@ fn promtail_configs_are_recognised() {
     assert!(!r.stdout.contains("relabel-config-invalid"), "{}", r.stdout);
     assert_ne!(r.code, 2, "{}", r.stderr);
 }
+
+/// file_sd_configs files (globs relative to the config) are read without
+/// --targets; promtool check service-discovery, which reads them the same
+/// way, keeps and drops the same targets.
+#[test]
+fn file_sd_files_are_read_relative_to_the_config() {
+    let config = "testdata/relabel-sim/file-sd/prometheus.yml";
+    let r = kdm(&["relabel-sim", "-c", config, "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let mut kdm_kept: Vec<(String, bool)> = v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|t| {
+            let address = t["discovered"]["__address__"].as_str().unwrap_or("");
+            (address.to_string(), !t["relabeled"].is_null())
+        })
+        .collect();
+    kdm_kept.sort();
+    let want = [
+        ("a:9100", true),
+        ("b:9100", true),
+        ("c:9100", false),
+        ("d:9100", true),
+    ];
+    let want: Vec<(String, bool)> = want.iter().map(|(a, k)| (a.to_string(), *k)).collect();
+    assert_eq!(kdm_kept, want);
+    let Some(promtool) = common::oracle("promtool", "apt-get install prometheus") else {
+        return;
+    };
+    let out = std::process::Command::new(promtool)
+        .args(["check", "service-discovery", "--timeout=2s", config, "node"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("promtool");
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("promtool json");
+    let mut oracle: Vec<(String, bool)> = found
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| {
+            let address = t["discoveredLabels"]["__address__"].as_str().unwrap_or("");
+            let kept = t["labels"].as_object().is_some_and(|l| !l.is_empty());
+            (address.to_string(), kept)
+        })
+        .collect();
+    oracle.sort();
+    assert_eq!(kdm_kept, oracle);
+}

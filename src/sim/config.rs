@@ -102,8 +102,10 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
             });
         }
     }
+    let mut input = plain(src, docs, flavor)?;
+    super::file_sd::read_into(&mut input, path, flavor)?;
     Ok(Loaded {
-        input: plain(src, docs, flavor)?,
+        input,
         notes: Vec::new(),
         warnings: Vec::new(),
         monitors: None,

@@ -1,6 +1,7 @@
 //! `kdm relabel-sim`: discovered targets through a job's relabeling and
 //! target population, reported per job.
 pub mod config;
+mod file_sd;
 mod groups;
 mod name;
 mod ordered;
