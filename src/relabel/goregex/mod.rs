@@ -31,7 +31,7 @@ mod template;
 mod tokens;
 mod unicode;
 
-pub use template::{template_has_reference, Template};
+pub use template::{template_has_reference, Part, Template};
 
 use compile::compile;
 use parse::Parser;

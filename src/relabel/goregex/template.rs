@@ -9,6 +9,14 @@ pub struct Template {
     pieces: Vec<Piece>,
 }
 
+/// One part of a template, as [`Template::parts`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part<'t> {
+    Lit(&'t str),
+    Index(usize),
+    Name(&'t str),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     Lit(String),
@@ -56,6 +64,16 @@ impl Template {
             pieces.push(Piece::Lit(lit));
         }
         Template { pieces }
+    }
+
+    /// The template's parts in order: literal text (`$$` already read as
+    /// `$`), group numbers and group names, as Go's `Expand` reads them.
+    pub fn parts(&self) -> impl Iterator<Item = Part<'_>> {
+        self.pieces.iter().map(|p| match p {
+            Piece::Lit(s) => Part::Lit(s),
+            Piece::Index(n) => Part::Index(*n),
+            Piece::Name(n) => Part::Name(n),
+        })
     }
 
     /// True if some `$` is a group reference (not `$$` and not a literal `$`).

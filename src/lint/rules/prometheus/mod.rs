@@ -5,6 +5,7 @@ mod meta_label_unknown;
 mod meta_labels;
 mod relabel_config_invalid;
 mod relabel_rule_unreachable;
+mod replacement_group_undefined;
 
 use miette::Diagnostic;
 
@@ -19,6 +20,7 @@ pub const RULES: &[&dyn Rule] = &[
     &relabel_rule_unreachable::RelabelRuleUnreachable,
     &labelmap_reserved_target::LabelmapReservedTarget,
     &meta_label_unknown::MetaLabelUnknown,
+    &replacement_group_undefined::ReplacementGroupUndefined,
 ];
 
 /// Lint imitates the current Prometheus major version.
