@@ -4,6 +4,7 @@ mod labelmap_reserved_target;
 mod meta_label_unknown;
 mod meta_labels;
 mod relabel_config_invalid;
+mod relabel_reads_sample_label;
 mod relabel_rule_unreachable;
 mod replacement_group_undefined;
 
@@ -21,6 +22,7 @@ pub const RULES: &[&dyn Rule] = &[
     &labelmap_reserved_target::LabelmapReservedTarget,
     &meta_label_unknown::MetaLabelUnknown,
     &replacement_group_undefined::ReplacementGroupUndefined,
+    &relabel_reads_sample_label::RelabelReadsSampleLabel,
 ];
 
 /// Lint imitates the current Prometheus major version.
