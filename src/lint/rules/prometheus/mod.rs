@@ -1,4 +1,5 @@
 //! Rules of the `prometheus` group: scrape configs and their relabel rules.
+mod constants;
 mod job_name_duplicate;
 mod labelmap_reserved_target;
 mod meta_label_unknown;
@@ -7,6 +8,7 @@ mod relabel_config_invalid;
 mod relabel_reads_sample_label;
 mod relabel_rule_unreachable;
 mod replacement_group_undefined;
+mod scrape_address_constant;
 
 use miette::Diagnostic;
 
@@ -23,6 +25,7 @@ pub const RULES: &[&dyn Rule] = &[
     &meta_label_unknown::MetaLabelUnknown,
     &replacement_group_undefined::ReplacementGroupUndefined,
     &relabel_reads_sample_label::RelabelReadsSampleLabel,
+    &scrape_address_constant::ScrapeAddressConstant,
 ];
 
 /// Lint imitates the current Prometheus major version.
