@@ -1,5 +1,6 @@
 //! Rules of the `prometheus` group: scrape configs and their relabel rules.
 mod constants;
+mod instance_label_constant;
 mod job_name_duplicate;
 mod labelmap_reserved_target;
 mod meta_label_unknown;
@@ -26,6 +27,7 @@ pub const RULES: &[&dyn Rule] = &[
     &replacement_group_undefined::ReplacementGroupUndefined,
     &relabel_reads_sample_label::RelabelReadsSampleLabel,
     &scrape_address_constant::ScrapeAddressConstant,
+    &instance_label_constant::InstanceLabelConstant,
 ];
 
 /// Lint imitates the current Prometheus major version.
