@@ -1,4 +1,5 @@
 //! Rules of the `prometheus` group: scrape configs and their relabel rules.
+mod address_rewrite_ipv6_unsafe;
 mod constants;
 mod instance_label_constant;
 mod job_name_duplicate;
@@ -28,6 +29,7 @@ pub const RULES: &[&dyn Rule] = &[
     &relabel_reads_sample_label::RelabelReadsSampleLabel,
     &scrape_address_constant::ScrapeAddressConstant,
     &instance_label_constant::InstanceLabelConstant,
+    &address_rewrite_ipv6_unsafe::AddressRewriteIpv6Unsafe,
 ];
 
 /// Lint imitates the current Prometheus major version.

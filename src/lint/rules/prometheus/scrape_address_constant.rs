@@ -14,8 +14,9 @@ Follows a job's `relabel_configs` and reports the rule that writes the same
 behind the default regex or one that does not depend on the target) when
 the job discovers several targets and nothing else in the scrape URL
 differs between them: `__metrics_path__` and every `__param_*` label are
-the same for all (see the rule's source for how values are followed: the
-job's own settings are constant, discovered labels are not).
+the same for all. A value counts as the same for every target when it comes
+from the job's own settings (`job_name`, `scheme`, `metrics_path`,
+`params`) or a fixed replacement, never when it comes from discovery.
 
 Not reported, because the URL still differs per target:
 - the API-server proxy form, which keeps the address fixed and puts the
