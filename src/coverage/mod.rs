@@ -41,6 +41,22 @@ pub struct Coverage {
     pub nodes: Vec<String>,
     pub workloads: Vec<WorkloadCoverage>,
     pub jobs: Vec<JobSummary>,
+    /// Ports of one workload that one job turns into identical targets.
+    #[serde(skip)]
+    pub collapsed: Vec<Collapsed>,
+}
+
+/// Ports of one workload's pod that a job relabels into identical targets
+/// (same labels, `__address__` included): Prometheus keeps one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collapsed {
+    /// Index into [`Coverage::jobs`].
+    pub job_index: usize,
+    pub workload: usize,
+    /// Indices into the workload's ports, in order.
+    pub ports: Vec<usize>,
+    /// The one target's address.
+    pub address: String,
 }
 
 /// One scrape job and what it kept of the simulated input.
@@ -278,6 +294,7 @@ pub fn analyze_with(
         .collect();
     let selected = (!opts.select.is_empty()).then(|| selected_ports(&sim, &workloads, opts));
     let mut summaries = Vec::new();
+    let mut collapsed = Vec::new();
     for (index, job) in jobs.iter().enumerate() {
         let roles: Vec<Role> = job.kubernetes_sd.iter().map(|s| s.config.role).collect();
         let simulated = roles.iter().any(|r| r.discovers_pods());
@@ -305,6 +322,7 @@ pub fn analyze_with(
             summaries.push(summary);
             continue;
         }
+        let mut kept: Kept = HashMap::new();
         for sd in job
             .kubernetes_sd
             .iter()
@@ -330,10 +348,22 @@ pub fn analyze_with(
                     let Some((w, p)) = at else {
                         continue;
                     };
+                    if let Some(target) = &r.target {
+                        let key = target
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect();
+                        // Targets of other workloads never merge with these.
+                        let (_, ports) = kept.entry((w, key)).or_insert((w, Vec::new()));
+                        if !ports.contains(&p) {
+                            ports.push(p);
+                        }
+                    }
                     record(&mut workloads[w].ports[p], job, index, &r);
                 }
             }
         }
+        collapsed.extend(collapsed_ports(index, kept));
         summaries.push(summary);
     }
     let note = selected.map(|selected| {
@@ -355,6 +385,7 @@ pub fn analyze_with(
         nodes: sim.nodes.iter().map(|n: &SimNode| n.name.clone()).collect(),
         workloads,
         jobs: summaries,
+        collapsed,
     }
 }
 
@@ -385,6 +416,35 @@ fn selected_ports(
             }
         }
     }
+    out
+}
+
+/// One job's kept targets by (workload, final labels): the ports giving them.
+type Kept = HashMap<(usize, Vec<(String, String)>), (usize, Vec<usize>)>;
+
+/// The sets of ports one job kept as identical targets, one entry per
+/// workload and set of ports (every simulated pod repeats them).
+fn collapsed_ports(job_index: usize, kept: Kept) -> Vec<Collapsed> {
+    let mut out: Vec<Collapsed> = Vec::new();
+    for ((_, labels), (workload, mut ports)) in kept {
+        if ports.len() < 2 {
+            continue;
+        }
+        ports.sort_unstable();
+        let address = labels
+            .iter()
+            .find(|(k, _)| k == "__address__")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        out.push(Collapsed {
+            job_index,
+            workload,
+            ports,
+            address,
+        });
+    }
+    out.sort_by(|a, b| (a.workload, &a.ports, &a.address).cmp(&(b.workload, &b.ports, &b.address)));
+    out.dedup_by(|b, a| a.workload == b.workload && a.ports == b.ports);
     out
 }
 

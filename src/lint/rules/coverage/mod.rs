@@ -2,6 +2,7 @@
 //! configs together, simulate discovery (see `crate::coverage`) and check
 //! that what asks to be scraped is scraped, exactly once.
 mod scrape_duplicate;
+mod scrape_duplicate_in_job;
 mod scrape_job_keeps_nothing;
 mod scrape_not_covered;
 
@@ -13,6 +14,7 @@ pub const RULES: &[&dyn Rule] = &[
     &scrape_not_covered::ScrapeNotCovered,
     &scrape_job_keeps_nothing::ScrapeJobKeepsNothing,
     &scrape_duplicate::ScrapeDuplicate,
+    &scrape_duplicate_in_job::ScrapeDuplicateInJob,
 ];
 
 /// Simulated nodes: enough to see per-node behaviour, few enough to stay fast.
