@@ -209,6 +209,7 @@ mod tests {
             flavor: crate::relabel::Flavor::V3,
             scheme: crate::relabel::NameScheme::Utf8,
             metric: false,
+            root: Some(&docs[0]),
         };
         let rule = crate::relabel::parse_rules(&docs[0], &ctx)
             .expect("rule")
