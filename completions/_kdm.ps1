@@ -92,7 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--targets', '--targets', [CompletionResultType]::ParameterName, 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port')
             [CompletionResult]::new('--manifests', '--manifests', [CompletionResultType]::ParameterName, 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port')
-            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Simulated nodes for --manifests (DaemonSets get one pod per node)')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Simulated nodes for --manifests (DaemonSets get one pod per node; the manifests'' Node objects, when they hold some, are used instead)')
             [CompletionResult]::new('--series', '--series', [CompletionResultType]::ParameterName, 'Sample series to run through metric_relabel_configs, one per line')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Only simulate this job (repeatable)')
             [CompletionResult]::new('--job', '--job', [CompletionResultType]::ParameterName, 'Only simulate this job (repeatable)')

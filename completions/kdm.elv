@@ -83,7 +83,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --targets 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content'
             cand -m 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port'
             cand --manifests 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port'
-            cand --nodes 'Simulated nodes for --manifests (DaemonSets get one pod per node)'
+            cand --nodes 'Simulated nodes for --manifests (DaemonSets get one pod per node; the manifests'' Node objects, when they hold some, are used instead)'
             cand --series 'Sample series to run through metric_relabel_configs, one per line'
             cand -j 'Only simulate this job (repeatable)'
             cand --job 'Only simulate this job (repeatable)'

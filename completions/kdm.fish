@@ -74,7 +74,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l prometheus -d 'W
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l helm-release -d 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s t -l targets -d 'Discovered targets to relabel (`-` for stdin; repeatable, e.g. pods and services); format detected from content' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s m -l manifests -d 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port' -r
-complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l nodes -d 'Simulated nodes for --manifests (DaemonSets get one pod per node)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l nodes -d 'Simulated nodes for --manifests (DaemonSets get one pod per node; the manifests\' Node objects, when they hold some, are used instead)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l series -d 'Sample series to run through metric_relabel_configs, one per line' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s j -l job -d 'Only simulate this job (repeatable)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l target -d 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match. With --manifests: the workload ports whose pods match' -r

@@ -100,10 +100,14 @@ Inputs:
              --targets or static_configs; honor_labels and exported_ as in
              Prometheus's scrape loop), or with job=NAME alone without targets.
   --manifests workload manifests (DaemonSets, Deployments, StatefulSets, Jobs,
-             Pods, and Services): kdm simulates their pods on --nodes
-             placeholder nodes (simulated-node-N, 198.18.0.N), the Endpoints
-             of Services selecting them, and reports per workload and port
-             which job scrapes it and why every other job does not.
+             Pods, Services, Ingresses and Nodes): kdm simulates their pods on
+             --nodes placeholder nodes (simulated-node-N, 198.18.0.N; or on the
+             input's Node objects), the Endpoints of Services selecting them,
+             and reports per workload and port which job scrapes it and why
+             every other job does not. Node, service and ingress jobs and
+             static_configs reach ports by the address they scrape (hostNetwork
+             or hostPort on a node, a Service's DNS name); jobs setting
+             __param_target (blackbox) probe rather than scrape.
 
 Examples:
   kdm relabel-sim -c prometheus.yml -j kubernetes-pods -t pods.yaml
@@ -305,7 +309,8 @@ pub struct RelabelSimArgs {
     #[arg(short, long, value_name = "PATH", num_args = 1.., conflicts_with_all = ["series", "targets"])]
     pub manifests: Vec<String>,
 
-    /// Simulated nodes for --manifests (DaemonSets get one pod per node).
+    /// Simulated nodes for --manifests (DaemonSets get one pod per node;
+    /// the manifests' Node objects, when they hold some, are used instead).
     #[arg(long, value_name = "N", default_value_t = 3, requires = "manifests",
           value_parser = clap::value_parser!(u16).range(1..=254))]
     pub nodes: u16,

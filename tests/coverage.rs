@@ -201,7 +201,7 @@ fn embedded_prometheus_configs() {
     let run = coverage(otel, &[NODE_LOCAL_DNS], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("kubelet (line 45)")
+        run.stdout.contains("kubelet (line 45, static_configs)")
             && run.stdout.contains("kubernetes-pods (line 103"),
         "{}",
         run.stdout
@@ -386,4 +386,106 @@ fn trace_and_target_with_manifests() {
     assert_eq!(workloads.len(), 1);
     let job = &workloads[0]["ports"][0]["jobs"][0];
     assert_eq!(job["steps"][0]["why"]["matched"], false, "{job}");
+}
+
+const TUTORIAL: &str = "testdata/coverage/tutorial-node-exporter.yml";
+const KUBE_PROMETHEUS_NODE_EXPORTER: &str =
+    "testdata/corpus/daemonsets/kube-prometheus__nodeExporter-daemonset.yaml";
+
+/// The documentation example's node jobs scrape the kubelet (port 10250 of
+/// every node), not kube-prometheus's node-exporter on port 9100; its pod
+/// job keeps every pod port.
+#[test]
+fn node_jobs_of_the_documentation_example() {
+    let run = coverage(DOCS, &[KUBE_PROMETHEUS_NODE_EXPORTER], &["--nodes", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "kubernetes-nodes (line 65, role node): kept 2 of 2 simulated target(s): 2 scrape the kubelet"
+        ),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!("docs-node-exporter", run.stdout);
+}
+
+/// The tutorials' node-exporter job (`(.*):10250` rewritten to `${1}:9100`)
+/// scrapes kube-prometheus's node-exporter through hostNetwork; its cAdvisor
+/// job goes to the kubelet through the API server's node proxy.
+#[test]
+fn tutorial_node_exporter_job() {
+    let run = coverage(
+        TUTORIAL,
+        &[KUBE_PROMETHEUS_NODE_EXPORTER],
+        &["--nodes", "2"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "scraped  node-exporter http://198.18.0.1:9100/metrics (×2 targets) through hostNetwork"
+        ),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!("tutorial-node-exporter", run.stdout);
+
+    // The input's Node objects (a real `kubectl get nodes` list) are the
+    // nodes: the pods run there and the job scrapes their addresses.
+    let nodes = "testdata/k8s-objects/popeye__node-list.yaml";
+    let run = coverage(TUTORIAL, &[KUBE_PROMETHEUS_NODE_EXPORTER, nodes], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("the input's 1 node(s) (n1)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "scraped  node-exporter http://192.168.228.3:9100/metrics through hostNetwork"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A node-exporter in the pod network is not reached by the node job: the
+/// report and `scrape-not-covered` say where the job scrapes and what to
+/// change; with hostNetwork, lint is silent.
+#[test]
+fn node_job_and_a_pod_network_port() {
+    let pod_network = "testdata/coverage/node-exporter-pod-network.yaml";
+    let want = "job node-exporter scrapes 198.18.0.1:9100 but pod node-exporter-sim01 listens on 9100 only in the pod network; add hostNetwork or hostPort";
+    let run = coverage(TUTORIAL, &[pod_network], &["--nodes", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!("    -        {want}\n")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("NOT SCRAPED, although it asks to be"));
+
+    let json = coverage(TUTORIAL, &[pod_network], &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    assert_eq!(v["not_scraped"][0]["why"][0], want);
+    assert_eq!(v["coverage"]["jobs"][0]["reach"]["pod_network_only"], 3);
+
+    let lint = |manifest: &str| {
+        let run = kdm(&["lint", "--format", "json", TUTORIAL, manifest]);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("lint JSON");
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("scrape-")))
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    f["rule"].as_str().unwrap_or(""),
+                    f["help"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(lint(pod_network), [format!("scrape-not-covered: {want}")]);
+    assert!(lint("testdata/coverage/node-exporter-host-network.yaml").is_empty());
 }

@@ -3,8 +3,13 @@
 //! simulated on placeholder nodes (`k8s::simulate`), discovered by each job's
 //! `kubernetes_sd_configs` through the same code as relabel-sim's Kubernetes
 //! input, and run through the job's relabel rules and target population.
+//! Jobs whose targets are not pods (roles node, service and ingress, and
+//! static_configs) reach workloads through their final address
+//! (`reach`): the simulated nodes are discovered as Node objects.
 
 mod monitors;
+mod outcome;
+mod reach;
 pub mod report;
 
 pub use monitors::explain_unscraped;
@@ -19,7 +24,6 @@ use crate::k8s::kinds::pod_template;
 use crate::k8s::simulate::{simulate, SimNode, Simulation};
 use crate::k8s_sd::{discover, Role};
 use crate::prom::config::ScrapeJob;
-use crate::prom::target::populate_with;
 use crate::relabel::{to_pairs, Flavor, Labels};
 
 /// What the analysis records besides the verdicts.
@@ -39,6 +43,9 @@ pub struct Coverage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected: Option<String>,
     pub nodes: Vec<String>,
+    /// Whether the nodes are the input's Node objects.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nodes_from_input: bool,
     pub workloads: Vec<WorkloadCoverage>,
     pub jobs: Vec<JobSummary>,
     /// Ports of one workload that one job turns into identical targets.
@@ -69,10 +76,22 @@ pub struct JobSummary {
     pub origin: Option<crate::relabel::Origin>,
     /// Kubernetes SD roles of the job.
     pub roles: Vec<Role>,
-    /// Whether kdm simulated its discovery (pod, endpoints, endpointslice).
+    /// Whether it has static_configs targets (simulated too).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub static_configs: bool,
+    /// Whether kdm simulated its targets (any Kubernetes role, or
+    /// static_configs).
     pub simulated: bool,
+    /// Whether it is a blackbox-style job: its rules write `__param_target`
+    /// (or its `params` set `target`), so it probes what it reaches.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub probes: bool,
     pub discovered: usize,
     pub kept: usize,
+    /// Where the kept targets of roles other than pod, endpoints and
+    /// endpointslice (and of static_configs) lead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reach: Option<ReachCounts>,
     /// Why it was not simulated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -89,6 +108,67 @@ impl JobSummary {
     pub fn role_names(&self) -> String {
         let names: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
         names.join(", ")
+    }
+
+    /// `role pod, endpoints`, `static_configs`, or both.
+    pub fn sources(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.roles.is_empty() {
+            parts.push(format!("role {}", self.role_names()));
+        }
+        if self.static_configs {
+            parts.push("static_configs".to_string());
+        }
+        parts.join(", ")
+    }
+
+    /// Whether some of its targets are workload pods (with the pods' labels),
+    /// so that every port gets a verdict; other jobs reach ports by address.
+    pub fn discovers_pods(&self) -> bool {
+        self.roles.iter().any(|r| r.discovers_pods())
+    }
+}
+
+/// Where a job's kept targets (of roles node, service and ingress, and of
+/// static_configs) lead.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReachCounts {
+    /// Scrapes of workload ports.
+    pub workloads: usize,
+    /// Blackbox-style probes (`__param_target`) of workload ports.
+    pub probes: usize,
+    /// Scrapes of a node's kubelet.
+    pub kubelet: usize,
+    /// Scrapes of a node's kubelet through the API server's proxy.
+    pub kubelet_proxied: usize,
+    /// Addresses where pods listen only in the pod network.
+    pub pod_network_only: usize,
+    /// Addresses of nothing in the input.
+    pub elsewhere: usize,
+}
+
+impl ReachCounts {
+    /// `3 scrape the kubelet, 1 reach nothing in the input`.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = [
+            (self.workloads, "scrape workload ports"),
+            (self.probes, "probe workload ports"),
+            (self.kubelet, "scrape the kubelet"),
+            (
+                self.kubelet_proxied,
+                "scrape the kubelet through the API server",
+            ),
+            (
+                self.pod_network_only,
+                "reach ports open only in the pod network",
+            ),
+            (self.elsewhere, "reach nothing in the input"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        parts.join(", ")
     }
 }
 
@@ -216,9 +296,21 @@ pub struct JobOutcome {
     #[serde(skip)]
     pub job_index: usize,
     pub kept: usize,
+    /// Blackbox-style probes of the port (not scrapes of its metrics).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub probed: usize,
     pub dropped: usize,
     pub failed: usize,
-    /// The first kept target's labels (`__` labels removed) and URL.
+    /// How a target matched by its address reaches the port
+    /// (`hostNetwork`, `hostPort 9100`, `Service ns/name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// Why the job's address misses the port (it listens only in the pod
+    /// network).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<String>,
+    /// The first kept (or probing) target's labels (`__` labels removed)
+    /// and URL.
     pub target: Option<Labels>,
     pub scrape_url: Option<String>,
     /// The rule that dropped the first dropped target.
@@ -233,6 +325,10 @@ pub struct JobOutcome {
     /// none was kept, the first dropped one), with why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<crate::relabel::Step>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl JobOutcome {
@@ -293,77 +389,81 @@ pub fn analyze_with(
         })
         .collect();
     let selected = (!opts.select.is_empty()).then(|| selected_ports(&sim, &workloads, opts));
+    let index = reach::Index::new(&sim);
     let mut summaries = Vec::new();
     let mut collapsed = Vec::new();
-    for (index, job) in jobs.iter().enumerate() {
+    for (job_index, job) in jobs.iter().enumerate() {
         let roles: Vec<Role> = job.kubernetes_sd.iter().map(|s| s.config.role).collect();
-        let simulated = roles.iter().any(|r| r.discovers_pods());
+        let statics = job.static_groups.iter().any(|g| !g.targets.is_empty());
+        let by_address = statics || roles.iter().any(|r| !r.discovers_pods());
         let mut summary = JobSummary {
             job: job.name.clone(),
             line: job.line,
             origin: job.origin.as_deref().cloned(),
             roles: roles.clone(),
-            simulated,
+            static_configs: statics,
+            simulated: statics || !roles.is_empty(),
+            probes: job
+                .relabel
+                .iter()
+                .any(|r| r.target_label == "__param_target")
+                || job.params.iter().any(|(k, _)| k == "target"),
             discovered: 0,
             kept: 0,
+            reach: None,
             note: None,
-            index,
+            index: job_index,
             config: 0,
         };
-        if !simulated {
-            summary.note = Some(if roles.is_empty() {
-                "no kubernetes_sd_configs: workloads cannot reach it".into()
-            } else {
-                format!(
-                    "role {}: does not discover workload pods",
-                    summary.role_names()
-                )
-            });
+        if !summary.simulated {
+            summary.note = Some(
+                "no kubernetes_sd_configs or static_configs: workloads cannot reach it".into(),
+            );
             summaries.push(summary);
             continue;
         }
-        let mut kept: Kept = HashMap::new();
-        for sd in job
-            .kubernetes_sd
-            .iter()
-            .filter(|s| s.config.role.discovers_pods())
-        {
-            let Ok(groups) = discover(&sim.objects, &sd.config) else {
+        let mut run = outcome::Run {
+            index: &index,
+            sim: &sim,
+            job,
+            job_index,
+            flavor,
+            trace: opts.trace,
+            selected: selected.as_ref(),
+            counts: ReachCounts::default(),
+            kept: Kept::new(),
+        };
+        for sd in &job.kubernetes_sd {
+            let role = sd.config.role;
+            let objects = if role == Role::Node {
+                &sim.node_objects
+            } else {
+                &sim.objects
+            };
+            let Ok(groups) = discover(objects, &sd.config) else {
                 continue; // selector errors are reported by the config rules
             };
             for g in groups {
                 let labels = to_pairs(g.labels);
                 for t in g.targets.into_iter().map(to_pairs) {
-                    let at = locate(&sim, &workloads, &labels, &t);
-                    if let Some(selected) = &selected {
-                        if !at.is_some_and(|wp| selected.contains(&wp)) {
-                            continue;
-                        }
-                    }
-                    summary.discovered += 1;
-                    let r = populate_with(job, &t, &labels, flavor, opts.trace, false);
-                    if r.target.is_some() {
-                        summary.kept += 1;
-                    }
-                    let Some((w, p)) = at else {
-                        continue;
-                    };
-                    if let Some(target) = &r.target {
-                        let key = target
-                            .iter()
-                            .map(|(k, v)| (k.to_string(), v.to_string()))
-                            .collect();
-                        // Targets of other workloads never merge with these.
-                        let (_, ports) = kept.entry((w, key)).or_insert((w, Vec::new()));
-                        if !ports.contains(&p) {
-                            ports.push(p);
-                        }
-                    }
-                    record(&mut workloads[w].ports[p], job, index, &r);
+                    run.target(&mut summary, &mut workloads, Some(role), &labels, &t);
                 }
             }
         }
-        collapsed.extend(collapsed_ports(index, kept));
+        for g in &job.static_groups {
+            let labels = to_pairs(g.labels.iter().cloned().collect());
+            for address in &g.targets {
+                let t = vec![(
+                    Cow::Borrowed("__address__"),
+                    Cow::Borrowed(address.as_str()),
+                )];
+                run.target(&mut summary, &mut workloads, None, &labels, &t);
+            }
+        }
+        collapsed.extend(collapsed_ports(job_index, std::mem::take(&mut run.kept)));
+        if by_address {
+            summary.reach = Some(run.counts);
+        }
         summaries.push(summary);
     }
     let note = selected.map(|selected| {
@@ -383,6 +483,7 @@ pub fn analyze_with(
     Coverage {
         selected: note,
         nodes: sim.nodes.iter().map(|n: &SimNode| n.name.clone()).collect(),
+        nodes_from_input: sim.nodes_from_input,
         workloads,
         jobs: summaries,
         collapsed,
@@ -410,7 +511,7 @@ fn selected_ports(
                     .map(|(_, v)| v.as_ref())
             };
             if opts.select.matches(get) {
-                if let Some(wp) = locate(sim, workloads, &labels, &t) {
+                if let Some(wp) = outcome::locate(sim, workloads, &labels, &t) {
                     out.insert(wp);
                 }
             }
@@ -420,7 +521,7 @@ fn selected_ports(
 }
 
 /// One job's kept targets by (workload, final labels): the ports giving them.
-type Kept = HashMap<(usize, Vec<(String, String)>), (usize, Vec<usize>)>;
+pub(super) type Kept = HashMap<(usize, Vec<(String, String)>), (usize, Vec<usize>)>;
 
 /// The sets of ports one job kept as identical targets, one entry per
 /// workload and set of ports (every simulated pod repeats them).
@@ -489,96 +590,6 @@ fn selecting_services(
             )
         })
         .collect()
-}
-
-type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
-
-/// The workload and port a discovered target belongs to.
-fn locate(
-    sim: &Simulation,
-    workloads: &[WorkloadCoverage],
-    group: &[Pair<'_>],
-    target: &[Pair<'_>],
-) -> Option<(usize, usize)> {
-    let get = |k: &str| {
-        target
-            .iter()
-            .chain(group)
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_ref())
-    };
-    let namespace = get("__meta_kubernetes_namespace")?;
-    let pod = get("__meta_kubernetes_pod_name")?;
-    let container = get("__meta_kubernetes_pod_container_name")?;
-    let port: Option<i64> = get("__meta_kubernetes_pod_container_port_number")
-        .filter(|p| !p.is_empty())
-        .and_then(|p| p.parse().ok());
-    let port_name = get("__meta_kubernetes_pod_container_port_name").filter(|n| !n.is_empty());
-    let w = sim.workload_of(namespace, pod)?;
-    let p = workloads[w].ports.iter().position(|pc| {
-        pc.container == container && pc.port == port && pc.port_name.as_deref() == port_name
-    })?;
-    Some((w, p))
-}
-
-fn record(
-    port: &mut PortCoverage,
-    job: &ScrapeJob,
-    job_index: usize,
-    r: &crate::prom::target::TargetResult<'_>,
-) {
-    let slot = match port.jobs.iter().position(|j| j.job_index == job_index) {
-        Some(i) => &mut port.jobs[i],
-        None => {
-            port.jobs.push(JobOutcome {
-                job: job.name.clone(),
-                job_index,
-                kept: 0,
-                dropped: 0,
-                failed: 0,
-                target: None,
-                scrape_url: None,
-                dropped_by_rule: None,
-                dropped_by_line: None,
-                dropped_by_origin: None,
-                dropped_by_action: None,
-                error: None,
-                steps: Vec::new(),
-            });
-            port.jobs.last_mut().expect("just pushed")
-        }
-    };
-    // The first kept target's trace, or the first one's while none is kept.
-    if slot.steps.is_empty() || (r.target.is_some() && slot.kept == 0) {
-        slot.steps.clone_from(&r.steps);
-    }
-    if let Some(target) = &r.target {
-        slot.kept += 1;
-        if slot.target.is_none() {
-            slot.target = Some(
-                target
-                    .iter()
-                    .filter(|(k, _)| !k.starts_with("__"))
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            );
-            slot.scrape_url = r.scrape_url.clone();
-        }
-    } else if let Some(e) = &r.error {
-        slot.failed += 1;
-        slot.error.get_or_insert_with(|| e.clone());
-    } else {
-        slot.dropped += 1;
-        if slot.dropped_by_rule.is_none() {
-            if let Some(i) = r.dropped_by_rule {
-                let rule = job.relabel.iter().find(|x| x.index == i);
-                slot.dropped_by_rule = Some(i);
-                slot.dropped_by_line = rule.map(|x| x.line);
-                slot.dropped_by_origin = rule.and_then(|x| x.origin.as_deref().cloned());
-                slot.dropped_by_action = rule.map(|x| x.action.as_str());
-            }
-        }
-    }
 }
 
 /// Pod template containers and their ports, as discovery lists them.
@@ -746,27 +757,44 @@ pub fn duplicates(c: &Coverage) -> Vec<(usize, usize, Vec<&str>)> {
     out
 }
 
-/// Why a job did not keep a workload, in a few words.
-pub fn why_not(w: &WorkloadCoverage, job: &JobSummary) -> String {
+/// Why a job did not keep a workload, in a few words; `None` for a job
+/// that reaches workloads by address and has nothing to say about this one.
+pub fn why_not(w: &WorkloadCoverage, job: &JobSummary) -> Option<String> {
     let outcomes: Vec<&JobOutcome> = w
         .ports
         .iter()
         .flat_map(|p| p.jobs.iter().filter(|j| j.job_index == job.index))
         .collect();
+    let probed = outcomes.iter().any(|o| o.probed > 0).then(|| {
+        format!(
+            "{} probes it (blackbox-style, through __param_target), which does not scrape its metrics",
+            job.job
+        )
+    });
+    if job.probes && !job.discovers_pods() {
+        // What a probe job keeps or drops does not scrape the workload.
+        return probed;
+    }
     if let Some(o) = outcomes.iter().find(|o| o.dropped_by_rule.is_some()) {
-        return format!(
+        return Some(format!(
             "{} dropped it by relabel_configs[{}] ({}, {})",
             job.job,
             o.dropped_by_rule.unwrap_or(0),
             o.dropped_by_action.unwrap_or("?"),
             o.dropped_by_place()
-        );
+        ));
     }
     if let Some(o) = outcomes.iter().find(|o| o.error.is_some()) {
-        return format!("{}: {}", job.job, o.error.as_deref().unwrap_or(""));
+        return Some(format!("{}: {}", job.job, o.error.as_deref().unwrap_or("")));
+    }
+    if let Some(why) = outcomes.iter().find_map(|o| o.unreachable.as_deref()) {
+        return Some(why.to_string());
+    }
+    if probed.is_some() || !job.discovers_pods() {
+        return probed;
     }
     let endpoints = !job.roles.contains(&Role::Pod);
-    if endpoints {
+    Some(if endpoints {
         format!(
             "{} did not discover it ({})",
             job.job,
@@ -777,5 +805,20 @@ pub fn why_not(w: &WorkloadCoverage, job: &JobSummary) -> String {
             "{} did not discover it (its namespaces or selectors exclude it)",
             job.job
         )
+    })
+}
+
+/// Every job's [`why_not`] for a workload no job keeps, or that none
+/// discovers its pods or reaches its ports.
+pub fn why_not_all(w: &WorkloadCoverage, jobs: &[JobSummary]) -> Vec<String> {
+    let reasons: Vec<String> = jobs
+        .iter()
+        .filter(|j| j.simulated)
+        .filter_map(|j| why_not(w, j))
+        .collect();
+    if reasons.is_empty() {
+        vec!["no job discovers its pods or reaches its ports".to_string()]
+    } else {
+        reasons
     }
 }

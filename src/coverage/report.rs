@@ -2,7 +2,7 @@
 //! which job scrapes it (labels and URL) and why each other job does not.
 
 use super::{
-    duplicates, why_not, Coverage, JobOutcome, JobSummary, PortCoverage, WorkloadCoverage,
+    duplicates, why_not_all, Coverage, JobOutcome, JobSummary, PortCoverage, WorkloadCoverage,
 };
 use crate::diag::Error;
 use crate::relabel::Labels;
@@ -13,7 +13,12 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
     let mut out = String::new();
     let simulated: Vec<&JobSummary> = c.jobs.iter().filter(|j| j.simulated).collect();
     out.push_str(&format!(
-        "simulated {} node(s) ({}); pod IPs are placeholders\n",
+        "{} {} node(s) ({}); pod IPs are placeholders\n",
+        if c.nodes_from_input {
+            "the input's"
+        } else {
+            "simulated"
+        },
         c.nodes.len(),
         node_range(&c.nodes)
     ));
@@ -39,13 +44,24 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
         }
         for p in &w.ports {
             out.push_str(&format!("  {}\n", p.describe()));
+            let mut lines = 0;
             for job in &simulated {
+                lines += 1;
                 match p.jobs.iter().find(|o| o.job_index == job.index) {
-                    Some(o) if o.kept > 0 => kept_line(&mut out, o),
+                    Some(o) if o.kept > 0 => kept_line(&mut out, "scraped", o.kept, o),
+                    Some(o) if o.probed > 0 => kept_line(&mut out, "probed ", o.probed, o),
+                    Some(JobOutcome {
+                        unreachable: Some(why),
+                        ..
+                    }) => out.push_str(&format!("    -        {}\n", esc(why))),
                     Some(o) => {
                         out.push_str(&format!("    dropped  {}\n", dropped_text(o, &job.job)))
                     }
-                    None => out.push_str(&format!("    -        {}\n", not_discovered(job, w, p))),
+                    // Jobs that reach ports by address speak only of those.
+                    None if job.discovers_pods() => {
+                        out.push_str(&format!("    -        {}\n", not_discovered(job, w, p)))
+                    }
+                    None => lines -= 1,
                 }
                 if let Some(o) = p.jobs.iter().find(|o| o.job_index == job.index) {
                     out.push_str(&crate::sim::report::text_steps(
@@ -55,8 +71,8 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
                     ));
                 }
             }
-            if simulated.is_empty() {
-                out.push_str("    no job discovers workload pods\n");
+            if lines == 0 {
+                out.push_str("    no job discovers its pods or reaches this port\n");
             }
         }
         if w.ports.iter().all(|p| p.kept_by().is_empty()) && w.pods > 0 {
@@ -82,13 +98,17 @@ pub fn text(c: &Coverage, locate: &dyn Fn(usize) -> String) -> String {
     for j in &c.jobs {
         if j.simulated {
             out.push_str(&format!(
-                "  {} ({}, role {}): kept {} of {} simulated target(s)\n",
+                "  {} ({}, {}): kept {} of {} simulated target(s)",
                 j.job,
                 esc(&j.place()),
-                j.role_names(),
+                j.sources(),
                 j.kept,
                 j.discovered
             ));
+            match j.reach.as_ref().map(super::ReachCounts::describe) {
+                Some(reach) if !reach.is_empty() => out.push_str(&format!(": {reach}\n")),
+                _ => out.push('\n'),
+            }
         } else {
             out.push_str(&format!(
                 "  {} ({}): not simulated, {}\n",
@@ -126,11 +146,15 @@ fn node_range(nodes: &[String]) -> String {
     }
 }
 
-fn kept_line(out: &mut String, o: &JobOutcome) {
+/// A job that scrapes (or probes) the port, `n` times.
+fn kept_line(out: &mut String, verb: &str, n: usize, o: &JobOutcome) {
     let url = o.scrape_url.as_deref().unwrap_or("");
-    let mut line = format!("    scraped  {} {url}", o.job);
-    if o.kept > 1 {
-        line.push_str(&format!(" (×{} targets)", o.kept));
+    let mut line = format!("    {verb}  {} {url}", o.job);
+    if n > 1 {
+        line.push_str(&format!(" (×{n} targets)"));
+    }
+    if let Some(via) = &o.via {
+        line.push_str(&format!(" through {}", esc(via)));
     }
     if o.dropped > 0 {
         line.push_str(&format!(", {} dropped", o.dropped));
@@ -190,12 +214,7 @@ pub fn document(c: Option<&Coverage>, errors: &[Error]) -> serde_json::Value {
         .iter()
         .filter(|w| w.asks_to_be_scraped.is_some() && w.scraped_by().is_empty() && w.pods > 0)
         .map(|w| {
-            let reasons: Vec<String> = c
-                .jobs
-                .iter()
-                .filter(|j| j.simulated)
-                .map(|j| why_not(w, j))
-                .collect();
+            let reasons = why_not_all(w, &c.jobs);
             serde_json::json!({"kind": w.kind, "namespace": w.namespace, "name": w.name, "why": reasons})
         })
         .collect();

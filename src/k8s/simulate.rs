@@ -12,21 +12,99 @@ use serde_json::{json, Value};
 use super::kinds::{lookup, PodTemplate, Scope};
 use super::selector::LabelSelector;
 
-/// One simulated node.
+/// The kubelet's port on a simulated node (its usual default).
+pub const KUBELET_PORT: i64 = 10250;
+
+/// At most this many nodes, simulated or read from the input.
+const MAX_NODES: usize = 254;
+
+/// One node pods are placed on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimNode {
     pub name: String,
+    /// The address its pods get as `hostIP`.
     pub ip: String,
+    /// Every address of the node (a simulated one: its IP and its name).
+    pub addresses: Vec<String>,
+    pub kubelet_port: i64,
 }
 
 /// `count` simulated nodes (at most 254).
 pub fn nodes(count: usize) -> Vec<SimNode> {
-    (1..=count.clamp(1, 254))
-        .map(|n| SimNode {
-            name: format!("simulated-node-{n}"),
-            ip: format!("198.18.0.{n}"),
+    (1..=count.clamp(1, MAX_NODES))
+        .map(|n| {
+            let name = format!("simulated-node-{n}");
+            let ip = format!("198.18.0.{n}");
+            SimNode {
+                addresses: vec![ip.clone(), name.clone()],
+                name,
+                ip,
+                kubelet_port: KUBELET_PORT,
+            }
         })
         .collect()
+}
+
+/// The Node object of a simulated node, as the API server would list it
+/// for `role: node`: an InternalIP and a Hostname address, the well-known
+/// labels (no node-role label), Ready, and the kubelet port.
+pub fn node_object(node: &SimNode) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": node.name, "labels": {
+            "kubernetes.io/arch": "amd64",
+            "kubernetes.io/hostname": node.name,
+            "kubernetes.io/os": "linux",
+        }},
+        "status": {
+            "addresses": [
+                {"type": "InternalIP", "address": node.ip},
+                {"type": "Hostname", "address": node.name},
+            ],
+            "conditions": [{"type": "Ready", "status": "True"}],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": node.kubelet_port}},
+        },
+    })
+}
+
+/// The input's Node objects as nodes to place pods on (the first 254):
+/// a pod's `hostIP` is the node's first InternalIP, else its first
+/// ExternalIP, as the kubelet picks it; a Node with neither is left out.
+fn input_nodes(input: &[Value]) -> Vec<(SimNode, Value)> {
+    let mut out = Vec::new();
+    for o in input.iter().filter(|o| o["kind"] == "Node") {
+        let Some(name) = str_at(o, "/metadata/name") else {
+            continue;
+        };
+        let addresses: Vec<(&str, &str)> = o
+            .pointer("/status/addresses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| Some((a.get("type")?.as_str()?, a.get("address")?.as_str()?)))
+            .collect();
+        let first = |ty: &str| addresses.iter().find(|(t, _)| *t == ty).map(|(_, a)| *a);
+        let Some(ip) = first("InternalIP").or_else(|| first("ExternalIP")) else {
+            continue;
+        };
+        let kubelet_port = o
+            .pointer("/status/daemonEndpoints/kubeletEndpoint/Port")
+            .and_then(Value::as_i64)
+            .unwrap_or(KUBELET_PORT);
+        out.push((
+            SimNode {
+                name: name.to_string(),
+                ip: ip.to_string(),
+                addresses: addresses.iter().map(|(_, a)| a.to_string()).collect(),
+                kubelet_port,
+            },
+            o.clone(),
+        ));
+        if out.len() == MAX_NODES {
+            break;
+        }
+    }
+    out
 }
 
 /// The running pods of a DaemonSet: one per node, as its controller would
@@ -93,6 +171,15 @@ pub struct Simulation {
     pub objects: Vec<Value>,
     pub workloads: Vec<SimWorkload>,
     pub nodes: Vec<SimNode>,
+    /// The nodes' Node objects, for `role: node`. Simulated ones are not in
+    /// `objects`, so pod discovery (`attach_metadata: node`) and `kdm test`
+    /// see only the Nodes of the input, as before nodes were simulated.
+    pub node_objects: Vec<Value>,
+    /// Whether the nodes are the input's Node objects, not simulated ones.
+    pub nodes_from_input: bool,
+    /// Namespace, then Service name, to the indices (in `objects`) of the
+    /// pods it selects.
+    selected: HashMap<(String, String), Vec<usize>>,
     /// Namespace, then pod name, to the first workload with that pod
     /// (nested so a lookup borrows its keys).
     owners: HashMap<String, HashMap<String, usize>>,
@@ -103,22 +190,59 @@ impl Simulation {
     pub fn workload_of(&self, namespace: &str, pod: &str) -> Option<usize> {
         self.owners.get(namespace)?.get(pod).copied()
     }
+
+    /// The pods a Service selects.
+    pub fn selected_pods<'a>(&'a self, service: &Value) -> impl Iterator<Item = &'a Value> {
+        let key = (
+            str_at(service, "/metadata/namespace")
+                .unwrap_or("default")
+                .to_string(),
+            str_at(service, "/metadata/name").unwrap_or("").to_string(),
+        );
+        self.selected
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.objects[i])
+    }
+
+    /// The pods behind one port of a Service (an entry of `spec.ports`):
+    /// each selected pod and the container port its targetPort resolves to.
+    pub fn backends<'a>(&'a self, service: &Value, port: &Value) -> Vec<(&'a Value, i64)> {
+        self.selected_pods(service)
+            .filter_map(|pod| Some((pod, target_port(port, pod)?)))
+            .collect()
+    }
 }
 
 /// Simulates the pods of every workload in `input` on `node_count` nodes,
 /// and the endpoints of every Service that selects them. Objects without a
 /// namespace are placed in `default`, as `kubectl apply` would.
+///
+/// The input's Node objects, when it has some, are the nodes (`node_count`
+/// is then ignored): pods get their addresses and `role: node` discovers
+/// them as written. Otherwise `node_count` nodes are simulated.
 pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
-    let nodes = nodes(node_count);
+    let from_input = input_nodes(input);
+    let nodes_from_input = !from_input.is_empty();
+    let (nodes, node_objects): (Vec<SimNode>, Vec<Value>) = if nodes_from_input {
+        from_input.into_iter().unzip()
+    } else {
+        let nodes = nodes(node_count);
+        let objects = nodes.iter().map(node_object).collect();
+        (nodes, objects)
+    };
     let mut sim = Simulation {
         nodes: nodes.clone(),
+        node_objects,
+        nodes_from_input,
         ..Default::default()
     };
     let mut pods = Vec::new();
     for (index, object) in input.iter().enumerate() {
         let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
         let Some(template_at) = PodTemplate::of(kind) else {
-            if matches!(kind, "Service" | "Namespace" | "Node") {
+            if matches!(kind, "Service" | "Namespace" | "Node" | "Ingress") {
                 sim.objects.push(with_namespace(object));
             }
             continue;
@@ -175,6 +299,8 @@ pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
             }
         }
     }
+    // Pods are appended to `objects` after the Services' endpoints.
+    let mut selected_pods = Vec::new();
     for service in &services {
         let selector = service
             .pointer("/spec/selector")
@@ -184,16 +310,24 @@ pub fn simulate(input: &[Value], node_count: usize) -> Simulation {
         };
         let namespace = str_at(service, "/metadata/namespace").unwrap_or("");
         let candidates = by_label.get(&(namespace, key, value));
-        let selected: Vec<&Value> = candidates
+        let indices: Vec<usize> = candidates
             .into_iter()
             .flatten()
-            .map(|&i| &pods[i])
-            .filter(|p| selects(service, p))
+            .copied()
+            .filter(|&i| selects(service, &pods[i]))
             .collect();
-        if !selected.is_empty() {
+        if !indices.is_empty() {
+            let selected: Vec<&Value> = indices.iter().map(|&i| &pods[i]).collect();
             sim.objects.push(endpoints(service, &selected));
             sim.objects.push(endpoint_slice(service, &selected));
+            let name = str_at(service, "/metadata/name").unwrap_or("").to_string();
+            selected_pods.push(((namespace.to_string(), name), indices));
         }
+    }
+    let base = sim.objects.len();
+    for (key, indices) in selected_pods {
+        let at = sim.selected.entry(key).or_default();
+        at.extend(indices.into_iter().map(|i| base + i));
     }
     sim.objects.extend(pods);
     sim

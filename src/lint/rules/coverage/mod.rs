@@ -56,7 +56,13 @@ pub fn data<'c>(ctx: &'c Context<'_>) -> Option<&'c Data> {
             for (summary, config) in coverage.jobs.iter_mut().zip(configs) {
                 summary.config = config;
             }
-            if !coverage.jobs.iter().any(|j| j.simulated) {
+            // A config with Kubernetes discovery is meant for the cluster;
+            // one with only static targets is checked when they reach it.
+            let reached = coverage
+                .workloads
+                .iter()
+                .any(|w| w.ports.iter().any(|p| !p.jobs.is_empty()));
+            if !coverage.jobs.iter().any(|j| !j.roles.is_empty()) && !reached {
                 return None;
             }
             Some(Data { coverage, jobs })

@@ -56,7 +56,7 @@ impl Rule for ScrapeJobKeepsNothing {
             .coverage
             .jobs
             .iter()
-            .filter(|j| j.simulated && j.kept == 0)
+            .filter(|j| j.discovers_pods() && j.kept == 0)
         {
             let (file, job) = &data.jobs[j.index];
             let message = if j.discovered == 0 {

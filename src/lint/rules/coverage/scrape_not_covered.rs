@@ -1,5 +1,5 @@
 use super::data;
-use crate::coverage::why_not;
+use crate::coverage::why_not_all;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 
 pub struct ScrapeNotCovered;
@@ -13,7 +13,11 @@ static META: RuleMeta = RuleMeta {
 When manifests and Prometheus configs are linted together, kdm simulates
 each workload's pods on placeholder nodes (and the endpoints of Services
 selecting them), discovers them with every job's `kubernetes_sd_configs`
-(roles pod, endpoints and endpointslice) and runs the job's relabel rules.
+and runs the job's relabel rules. Roles pod, endpoints and endpointslice
+find the pods themselves; node, service and ingress jobs and
+`static_configs` reach them through their final address (a node's address
+and a hostNetwork or hostPort port, a Service's DNS name or ClusterIP, an
+Ingress host); blackbox-style probes (`__param_target`) are not scrapes.
 This rule reports a workload that asks to be scraped but that no job keeps:
 its pod template (or a Service selecting it) has the annotation
 `prometheus.io/scrape: \"true\"`, or one of its ports is named like
@@ -24,7 +28,9 @@ the job never discovered it.
 The agent is deployed, its dashboards stay empty, and nobody notices until
 they are needed. Typical causes: an annotation-driven job that expects a
 different annotation, a port name the job's `keep` rule does not match, a
-namespace the job does not watch, or an endpoints job and no Service.
+namespace the job does not watch, an endpoints job and no Service, or a
+`role: node` job scraping `NODE_IP:9100` while the exporter listens only in
+the pod network (no `hostNetwork`, no `hostPort`).
 
 ## Example
 ```yaml
@@ -78,10 +84,7 @@ impl Rule for ScrapeNotCovered {
                     .monitors
                     .first_broken_link(&ctx.objects, &workload, true)
             });
-            let reasons: Vec<String> = chain
-                .into_iter()
-                .chain(c.jobs.iter().filter(|j| j.simulated).map(|j| why_not(w, j)))
-                .collect();
+            let reasons: Vec<String> = chain.into_iter().chain(why_not_all(w, &c.jobs)).collect();
             let mut finding = Finding::new(
                 &META,
                 o.file,
