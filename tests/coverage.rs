@@ -464,6 +464,31 @@ fn node_job_and_a_pod_network_port() {
     );
     assert!(run.stdout.contains("NOT SCRAPED, although it asks to be"));
 
+    // --trace shows the rewrite that sent the job to the node's port, and
+    // --target keeps the port of the pods it names.
+    let traced = coverage(
+        TUTORIAL,
+        &[pod_network],
+        &[
+            "--nodes",
+            "2",
+            "--trace",
+            "--target",
+            "pod=~node-exporter-.*",
+        ],
+    );
+    assert_eq!(traced.code, 0, "{}", traced.stderr);
+    assert!(
+        traced.stdout.contains(want)
+            && traced
+                .stdout
+                .contains("[__address__] \"198.18.0.1:10250\" matches \"(.*):10250\""),
+        "{}",
+        traced.stdout
+    );
+    let other = coverage(TUTORIAL, &[pod_network], &["--target", "pod=other"]);
+    assert!(!other.stdout.contains(want), "{}", other.stdout);
+
     let json = coverage(TUTORIAL, &[pod_network], &["--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
     assert_eq!(v["not_scraped"][0]["why"][0], want);
