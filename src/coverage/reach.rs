@@ -282,18 +282,10 @@ impl<'a> Index<'a> {
             let backends = self.sim.backends(svc, sp);
             pods = pods.max(backends.len());
             for (pod, number) in backends {
-                ports.extend(declared(pod, |p| {
-                    p.get("containerPort").and_then(Value::as_i64) == Some(number)
-                }));
+                ports.extend(numbered(pod, number));
             }
         }
-        if ports.is_empty() {
-            return Reach::Elsewhere;
-        }
-        Reach::Pods {
-            ports,
-            via: service_via(&format!("{via}Service"), svc, pods),
-        }
+        found(ports, || service_via(&format!("{via}Service"), svc, pods))
     }
 
     /// A headless Service's name resolves to its pods' addresses: the port
@@ -303,17 +295,9 @@ impl<'a> Index<'a> {
         let mut ports = Vec::new();
         for pod in self.sim.selected_pods(svc) {
             pods += 1;
-            ports.extend(declared(pod, |p| {
-                p.get("containerPort").and_then(Value::as_i64) == Some(port)
-            }));
+            ports.extend(numbered(pod, port));
         }
-        if ports.is_empty() {
-            return Reach::Elsewhere;
-        }
-        Reach::Pods {
-            ports,
-            via: service_via("headless Service", svc, pods),
-        }
+        found(ports, || service_via("headless Service", svc, pods))
     }
 
     /// The Ingress rule for `host` whose path is the longest prefix of
@@ -431,6 +415,22 @@ fn service_via(what: &str, svc: &Value, pods: usize) -> String {
         via.push_str(&format!(" (each request reaches one of its {pods} pods)"));
     }
     via
+}
+
+/// The pod ports reached, or nothing in the input when there are none.
+fn found<'a>(ports: Vec<PodPort<'a>>, via: impl FnOnce() -> String) -> Reach<'a> {
+    if ports.is_empty() {
+        Reach::Elsewhere
+    } else {
+        Reach::Pods { ports, via: via() }
+    }
+}
+
+/// The declared ports of `pod` numbered `number`.
+fn numbered(pod: &Value, number: i64) -> Vec<PodPort<'_>> {
+    declared(pod, |p| {
+        p.get("containerPort").and_then(Value::as_i64) == Some(number)
+    })
 }
 
 /// The declared ports of `pod` that `pick` accepts.
