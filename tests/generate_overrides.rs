@@ -294,3 +294,31 @@ fn values_from_stdin_and_dry_run() {
     assert!(stderr.contains("<stdin>:2:18"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+/// A value the API server would refuse is an input error at the value as
+/// the user wrote it (exit 2, nothing written), even with --allow-findings.
+#[test]
+fn values_the_api_server_refuses_are_errors_at_their_source() {
+    let run = generate(&["--set", "resources.limits.memory=1Gb", "--allow-findings"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("--set:1:25"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(r#"Invalid value: "1Gb": quantities must match"#),
+        "{}",
+        run.stderr
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let values = dir.path().join("values.yaml");
+    std::fs::write(&values, "tolerations:\n  - operator: exists\n").expect("write");
+    let values = values.to_string_lossy().into_owned();
+    let run = generate(&["-f", &values, "--set", "tolerations[0].effect=NoSchedule"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("values.yaml:2:15"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `Exists`?"),
+        "{}",
+        run.stderr
+    );
+}

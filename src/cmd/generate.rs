@@ -90,6 +90,10 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
     };
     let generated = generate(&template, &values, &options)?;
     let lint = &generated.lint;
+    let refused = refused_values(&values, usize::from(template.defaults.is_some()), lint);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
     let errors = lint
         .findings
         .iter()
@@ -154,6 +158,47 @@ fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
         stdout,
         stderr,
     })
+}
+
+/// Values of the user's that the API server would refuse in the output
+/// (`api-invalid`, `schema-invalid`): each an input error at the value as
+/// the user wrote it (the `--set` argument or the values file line), which
+/// `--allow-findings` cannot wave through.
+fn refused_values(values: &Values, skip: usize, lint: &LintResult) -> Vec<Error> {
+    let mut out = Vec::new();
+    for f in &lint.findings {
+        if !matches!(f.rule, "api-invalid" | "schema-invalid") {
+            continue;
+        }
+        let text = &lint.files[f.file].source.text;
+        let Some(written) = text.get(f.span.start..f.span.end) else {
+            continue;
+        };
+        let written = written.trim().trim_matches(|c| c == '"' || c == '\'');
+        if written.is_empty() {
+            continue;
+        }
+        let Some(pointer) = values.scalars_written(written, skip).into_iter().next() else {
+            continue;
+        };
+        let Some((src, span, _)) = values.locate(&pointer) else {
+            continue;
+        };
+        let e = Error::at(
+            src,
+            span,
+            format!(
+                "the API server would refuse the generated manifests: {}",
+                f.message
+            ),
+            format!("value {}", crate::values::dotted(&pointer)),
+        );
+        out.push(match &f.help {
+            Some(h) => e.with_help(h.clone()),
+            None => e,
+        });
+    }
+    out
 }
 
 /// Names the override behind each lint error: the one without which the

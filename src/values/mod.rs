@@ -372,6 +372,42 @@ impl Values {
         Some((&self.sources[o.source], o.span, o.key))
     }
 
+    /// JSON pointers of the scalar values written `text` that an input
+    /// from the `skip`-th on set (skipping a template's defaults), the
+    /// last given first.
+    pub fn scalars_written(&self, text: &str, skip: usize) -> Vec<String> {
+        fn walk(v: &Value, pointer: &mut String, text: &str, out: &mut Vec<String>) {
+            match v {
+                Value::Object(map) => {
+                    for (k, child) in map {
+                        let len = pointer.len();
+                        pointer.push('/');
+                        pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                        walk(child, pointer, text, out);
+                        pointer.truncate(len);
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, child) in items.iter().enumerate() {
+                        let len = pointer.len();
+                        pointer.push_str(&format!("/{i}"));
+                        walk(child, pointer, text, out);
+                        pointer.truncate(len);
+                    }
+                }
+                Value::String(s) if s == text => out.push(pointer.clone()),
+                Value::Number(n) if n.to_string() == text => out.push(pointer.clone()),
+                Value::Bool(b) if b.to_string() == text => out.push(pointer.clone()),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.tree, &mut String::new(), text, &mut found);
+        found.retain(|p| self.origin(p).is_some_and(|o| o.source >= skip));
+        found.sort_by_key(|p| std::cmp::Reverse(self.position(p)));
+        found
+    }
+
     /// For a value `--set` turned into a mapping because its path split a
     /// key at its dots (`--set podAnnotations.example.com/team=sre`), the
     /// same argument with those dots escaped.
