@@ -607,3 +607,25 @@ fn prometheus_version_from_the_config_or_the_flag() {
     );
     assert!(r.stdout.contains(renamed), "{}", r.stdout);
 }
+
+/// `ignore.kdm.dev/<rule>` on the pod template's metadata suppresses as on
+/// the object's own.
+#[test]
+fn ignore_annotations_on_the_pod_template_are_honoured() {
+    let run = kdm(&[
+        "lint",
+        "-f",
+        "json",
+        "testdata/lint/ignore-annotation-invalid/good.yaml",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(!rules.contains(&"privileged"), "{rules:?}");
+    assert!(!rules.contains(&"host-namespaces"), "{rules:?}");
+    assert!(!rules.contains(&"ignore-annotation-invalid"), "{rules:?}");
+}

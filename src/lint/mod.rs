@@ -151,6 +151,8 @@ pub struct Context<'a> {
     pub operator: Option<&'a operator::Generated>,
     /// The Prometheus major version configs are checked for.
     pub flavor: crate::relabel::Flavor,
+    /// Every rule id, for rules that check references to rules.
+    pub rule_ids: Vec<&'static str>,
 }
 
 impl<'a> Context<'a> {
@@ -182,6 +184,7 @@ impl<'a> Context<'a> {
             flavor: crate::relabel::Flavor::default(),
             coverage: std::sync::OnceLock::new(),
             operator: None,
+            rule_ids: registry::all().iter().map(|r| r.meta().id).collect(),
         }
     }
 

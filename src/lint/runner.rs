@@ -8,8 +8,7 @@ use super::{registry, Context, Finding, LintFile, Rule, Severity};
 use crate::diag::Error;
 use crate::input::{discover, load_yaml, read_source, Found};
 
-/// Annotation prefix for inline opt-outs: `ignore.kdm.dev/<rule-id>: <reason>`.
-pub const IGNORE_PREFIX: &str = "ignore.kdm.dev/";
+pub use super::rules::IGNORE_PREFIX;
 
 pub struct LintOptions {
     pub paths: Vec<String>,
@@ -178,14 +177,16 @@ fn check_all(
 }
 
 /// Drops findings inside an object annotated `ignore.kdm.dev/<rule>: <reason>`
-/// (a reason is required).
+/// on its own metadata or its pod template's (a reason is required).
 fn suppress(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
     let mut ignores: Vec<(usize, crate::yaml::Span, String)> = Vec::new();
     for o in &ctx.objects {
-        for (_, _, key, reason) in super::rules::string_entries(o.annotations()) {
-            if let Some(rule) = key.strip_prefix(IGNORE_PREFIX) {
-                if !reason.trim().is_empty() {
-                    ignores.push((o.file, o.node.span, rule.to_string()));
+        for annotations in super::rules::ignore_annotation_maps(o) {
+            for (_, _, key, reason) in super::rules::string_entries(Some(annotations)) {
+                if let Some(rule) = key.strip_prefix(IGNORE_PREFIX) {
+                    if !reason.trim().is_empty() {
+                        ignores.push((o.file, o.node.span, rule.to_string()));
+                    }
                 }
             }
         }
