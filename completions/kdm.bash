@@ -460,7 +460,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__relabel__subcmd__sim)
-            opts="-c -t -m -j -f -h -V --config --prometheus --helm-release --targets --manifests --nodes --series --job --target --role --prometheus-version --trace --output --format --color --help --version"
+            opts="-c -t -m -j -f -h -V --config --prometheus --helm-release --targets --manifests --nodes --series --remote-write --job --target --role --prometheus-version --trace --output --format --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +503,10 @@ _kdm() {
                     return 0
                     ;;
                 --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -85,6 +85,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --manifests 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port'
             cand --nodes 'Simulated nodes for --manifests (DaemonSets get one pod per node; the manifests'' Node objects, when they hold some, are used instead)'
             cand --series 'Sample series to run through metric_relabel_configs, one per line'
+            cand --remote-write 'With --series: also run the series each job keeps through this remote_write''s write_relabel_configs (by name, or by its index from 0), as they would be sent'
             cand -j 'Only simulate this job (repeatable)'
             cand --job 'Only simulate this job (repeatable)'
             cand --target 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match. With --manifests: the workload ports whose pods match'

@@ -76,6 +76,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s t -l targets -d 
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s m -l manifests -d 'Workload manifests (files or directories): simulate their pods and Services and report which job scrapes each workload and port' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l nodes -d 'Simulated nodes for --manifests (DaemonSets get one pod per node; the manifests\' Node objects, when they hold some, are used instead)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l series -d 'Sample series to run through metric_relabel_configs, one per line' -r
+complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l remote-write -d 'With --series: also run the series each job keeps through this remote_write\'s write_relabel_configs (by name, or by its index from 0), as they would be sent' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -s j -l job -d 'Only simulate this job (repeatable)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l target -d 'Only report targets whose discovered labels match: matchers `name=value`, `name!=value`, `name=~regex`, `name!~regex` separated by commas (e.g. `pod=web-0,namespace=~team-.*`); repeatable, any may match. With --manifests: the workload ports whose pods match' -r
 complete -c kdm -n "__fish_kdm_using_subcommand relabel-sim" -l role -d 'Kubernetes SD role used when Kubernetes objects meet a bare rule list' -r -f -a "pod\t''

@@ -98,7 +98,10 @@ Inputs:
   --series   sample series (one `name{a=\"b\"}` per line) for metric_relabel_configs,
              each merged with the labels of every target the job keeps (from
              --targets or static_configs; honor_labels and exported_ as in
-             Prometheus's scrape loop), or with job=NAME alone without targets.
+             Prometheus's scrape loop), or with job=NAME alone without targets;
+             with --remote-write NAME|INDEX, the series kept then go through
+             that remote_write's write_relabel_configs (\"kept\" means sent;
+             a series dropped there is \"stored, not sent\").
   --manifests workload manifests (DaemonSets, Deployments, StatefulSets, Jobs,
              Pods, Services, Ingresses and Nodes): kdm simulates their pods on
              --nodes placeholder nodes (simulated-node-N, 198.18.0.N; or on the
@@ -115,13 +118,16 @@ Examples:
   kdm relabel-sim -c prometheus.yml -t pods.json --target pod=web-0 --trace   # why not scraped?
   kubectl get pods -A -o json | kdm relabel-sim -c prometheus.yml -t -
   kdm relabel-sim -c prometheus.yml -j node --series series.txt
+  kdm relabel-sim -c prometheus.yml -j node --series series.txt --remote-write mimir --trace
   kdm relabel-sim -c prometheus.yml --manifests deploy/ --nodes 2
   kdm relabel-sim -c monitoring/ --manifests deploy/     # ServiceMonitors, ...
   kdm relabel-sim -c prometheus.yml -t targets.json --format json --prometheus-version 2
 
 Output: --format json (or yaml; --output is another name for the flag) prints
   {\"results\": [{\"job\", \"discovered\", \"relabeled\", \"dropped_by_rule\",
-                 \"target\", \"scrape_url\", \"error\", \"steps\"}],
+                 \"target\", \"scrape_url\", \"error\", \"steps\",
+                 \"remote_write\" (with --remote-write: {\"name\", \"index\",
+                 \"relabeled\", \"dropped_by_rule\", \"error\", \"steps\"})}],
    \"duplicates\": [{\"job\", \"result\", \"duplicate_of\"}],
    \"errors\": [{\"file\", \"line\", \"column\", \"message\", \"help\"}]}
 in input order per job; \"steps\" is filled with --trace (each with its
@@ -318,6 +324,12 @@ pub struct RelabelSimArgs {
     /// Sample series to run through metric_relabel_configs, one per line.
     #[arg(long, value_name = "FILE")]
     pub series: Option<String>,
+
+    /// With --series: also run the series each job keeps through this
+    /// remote_write's write_relabel_configs (by name, or by its index from
+    /// 0), as they would be sent.
+    #[arg(long, value_name = "NAME|INDEX", requires = "series")]
+    pub remote_write: Option<String>,
 
     /// Only simulate this job (repeatable).
     #[arg(short, long = "job", value_name = "NAME")]

@@ -137,6 +137,59 @@ fn series_carry_their_target_labels() {
     insta::assert_snapshot!(r.stdout);
 }
 
+/// `--remote-write`: the series a job keeps go through that remote write's
+/// write_relabel_configs; a series dropped there is stored, not sent.
+#[test]
+fn series_through_a_remote_writes_write_relabel_configs() {
+    let run = |rw: &str, format: &str| {
+        kdm(&[
+            "relabel-sim",
+            "-c",
+            "testdata/relabel-sim/remote-write.yml",
+            "--series",
+            "testdata/relabel-sim/series.txt",
+            "--remote-write",
+            rw,
+            "--trace",
+            "--format",
+            format,
+        ])
+    };
+    let by_name = run("grafana-cloud", "human");
+    assert_eq!(by_name.code, 0, "{}", by_name.stderr);
+    insta::assert_snapshot!(by_name.stdout);
+    assert_eq!(run("0", "human").stdout, by_name.stdout);
+    let json = run("1", "json");
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let sent = &doc["results"][3]["remote_write"];
+    assert_eq!(sent["index"], 1);
+    assert!(sent["relabeled"].get("fstype").is_none(), "{sent}");
+    assert_eq!(sent["steps"][0]["action"], "labeldrop", "{sent}");
+    let yaml = run("1", "yaml");
+    assert!(yaml.stdout.contains("remote_write:"), "{}", yaml.stdout);
+
+    let unknown = run("mimir", "human");
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("no such remote write")
+            && unknown
+                .stderr
+                .contains(r#"remote_write[0] "grafana-cloud", remote_write[1]"#),
+        "{}",
+        unknown.stderr
+    );
+    assert_eq!(run("2", "human").code, 2);
+    let without_series = kdm(&[
+        "relabel-sim",
+        "-c",
+        "testdata/relabel-sim/remote-write.yml",
+        "--remote-write",
+        "0",
+    ]);
+    assert_eq!(without_series.code, 2, "{}", without_series.stderr);
+}
+
 /// Targets identical after relabeling are scraped once; the report says so.
 #[test]
 fn identical_targets_are_reported_as_duplicates() {

@@ -4,7 +4,7 @@ use crate::cli::RelabelSimArgs;
 use crate::coverage::Coverage;
 use crate::diag::{Error, Result};
 use crate::input::{discover, load_yaml, read_source};
-use crate::prom::config::{ConfigInput, ScrapeJob};
+use crate::prom::config::{ConfigInput, RemoteWrite, ScrapeJob};
 use crate::relabel::Flavor;
 use crate::report::{self, Format, Term};
 use crate::sim::run;
@@ -23,7 +23,10 @@ pub fn run(args: &RelabelSimArgs, term: Term, out: &mut report::Sink) -> Result<
     }
     let config = check_stdin(args).and_then(|()| load_config(args, flavor, out));
     let mut sink = Sink::new(out, args.format, term.color);
-    let result = config.and_then(|config| simulate(args, flavor, &config.input, &mut sink));
+    let result = config.and_then(|config| {
+        let write = remote_write(args, &config.remote_writes)?;
+        simulate(args, flavor, &config.input, write, &mut sink)
+    });
     if let Err(e) = &result {
         // After a failed write there is nothing more to say on stdout.
         let _ = sink.fail(e);
@@ -58,9 +61,11 @@ fn simulate(
     args: &RelabelSimArgs,
     flavor: Flavor,
     config: &ConfigInput,
+    write: Option<RemoteWrite>,
     sink: &mut Sink<'_>,
 ) -> Result<()> {
     let opts = run::Options {
+        write,
         flavor,
         trace: args.trace,
         jobs: args.jobs.clone(),
@@ -93,6 +98,31 @@ fn simulate(
     std::mem::forget(t);
     std::mem::forget(sources);
     result
+}
+
+/// The remote write `--remote-write` names, by name or else by index; a
+/// usage error listing the config's remote writes when there is none.
+fn remote_write(args: &RelabelSimArgs, writes: &[RemoteWrite]) -> Result<Option<RemoteWrite>> {
+    let Some(wanted) = args.remote_write.as_deref() else {
+        return Ok(None);
+    };
+    let found = writes.iter().find(|w| w.name == wanted).or_else(|| {
+        let index = wanted.parse::<usize>().ok()?;
+        writes.iter().find(|w| w.index == index)
+    });
+    if let Some(w) = found {
+        return Ok(Some(w.clone()));
+    }
+    let listed: Vec<String> = writes
+        .iter()
+        .map(|w| crate::sim::result::write_title(&w.name, w.index))
+        .collect();
+    let help = if listed.is_empty() {
+        "the config has no remote_write".to_string()
+    } else {
+        format!("the config's remote writes: {}", listed.join(", "))
+    };
+    Err(Error::plain(format!("--remote-write {wanted:?}: no such remote write")).with_help(help))
 }
 
 fn check_stdin(args: &RelabelSimArgs) -> Result<()> {

@@ -29,6 +29,24 @@ pub struct TargetResult<'a> {
     pub scrape_url: Option<String>,
     pub error: Option<String>,
     pub steps: Vec<Step>,
+    /// With `relabel-sim --remote-write`: what that remote write's
+    /// `write_relabel_configs` did to a series the scrape kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_write: Option<Box<WriteStage>>,
+}
+
+/// The second stage of a series: one remote write's
+/// `write_relabel_configs` over the series as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WriteStage {
+    /// The remote write's `name` (empty when it has none) and position.
+    pub name: String,
+    pub index: usize,
+    /// The series as sent; `None` when write relabeling dropped it.
+    pub relabeled: Option<SortedLabels<'static>>,
+    pub dropped_by_rule: Option<usize>,
+    pub error: Option<String>,
+    pub steps: Vec<Step>,
 }
 
 /// What became of a target or series.
@@ -40,10 +58,12 @@ pub enum Outcome {
 }
 
 impl TargetResult<'_> {
+    /// A series followed through a remote write is kept when it is sent.
     pub fn outcome(&self) -> Outcome {
-        if self.error.is_some() {
+        let sent = self.remote_write.as_deref();
+        if self.error.is_some() || sent.is_some_and(|w| w.error.is_some()) {
             Outcome::Failed
-        } else if self.relabeled.is_some() {
+        } else if self.relabeled.is_some() && sent.is_none_or(|w| w.relabeled.is_some()) {
             Outcome::Kept
         } else {
             Outcome::Dropped
@@ -60,6 +80,7 @@ impl TargetResult<'_> {
             scrape_url: self.scrape_url,
             error: self.error,
             steps: self.steps,
+            remote_write: self.remote_write,
         }
     }
 }
@@ -174,6 +195,7 @@ pub fn populate_with<'a>(
         scrape_url: None,
         error: outcome.error,
         steps: outcome.steps,
+        remote_write: None,
     };
     if outcome.dropped_by.is_some() || result.error.is_some() {
         return result;

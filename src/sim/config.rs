@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::diag::{Error, Result};
 use crate::input::{discover, load_yaml, read_source};
 use crate::operator::configs::{define, Choice};
-use crate::prom::config::{parse_config, ConfigInput};
+use crate::prom::config::{parse_config, remote_writes, ConfigInput, RemoteWrite};
 use crate::prom::embedded::{is_config, Embedded};
 use crate::relabel::Flavor;
 use crate::yaml::{Node, Source};
@@ -25,6 +25,8 @@ pub struct Loaded {
     pub warnings: Vec<Error>,
     /// The monitors a generated config comes from.
     pub monitors: Option<crate::operator::chain::Monitors>,
+    /// A prometheus.yml's `remote_write` entries, with their rules.
+    pub remote_writes: Vec<RemoteWrite>,
 }
 
 /// Reads and validates the config at `path` (`-` for stdin).
@@ -71,6 +73,7 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
             notes,
             warnings: defined.warnings(&refs),
             monitors: Some(std::mem::take(&mut defined.monitors)),
+            remote_writes: Vec::new(),
         });
     }
     let shown = path.to_string_lossy();
@@ -99,16 +102,22 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
                 )],
                 warnings: Vec::new(),
                 monitors: None,
+                remote_writes: Vec::new(),
             });
         }
     }
     let mut input = plain(src, docs, flavor)?;
     super::file_sd::read_into(&mut input, path, flavor)?;
+    let writes = match docs.as_slice() {
+        [doc] if is_config(doc) => remote_writes(src, doc, flavor),
+        _ => Vec::new(),
+    };
     Ok(Loaded {
         input,
         notes: Vec::new(),
         warnings: Vec::new(),
         monitors: None,
+        remote_writes: writes,
     })
 }
 

@@ -68,6 +68,10 @@ pub fn write_json_result(out: &mut Vec<u8>, job: Option<&str>, r: &TargetResult<
     out.extend_from_slice(b",\"steps\":");
     // Steps are few and only with --steps; writing to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, &r.steps);
+    if let Some(w) = &r.remote_write {
+        out.extend_from_slice(b",\"remote_write\":");
+        let _ = serde_json::to_writer(&mut *out, w);
+    }
     out.push(b'}');
 }
 
@@ -278,6 +282,14 @@ pub fn text_job_header(info: &JobInfo, color: bool) -> String {
     };
     let n = info.rules.len();
     let mut out = format!("{}: {n} {}\n", paint(color, TITLE, &title), info.rules_key);
+    if let Some(w) = &info.write {
+        let _ = writeln!(
+            out,
+            "  then {}: {} write_relabel_configs over the series kept (kept: sent)",
+            esc(&w.title),
+            w.rules.len()
+        );
+    }
     for note in &info.notes {
         let _ = writeln!(out, "  note: {}", esc(note));
     }
@@ -289,10 +301,13 @@ const PAD: &str = "          ";
 pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool) -> String {
     let mut out = String::new();
     let name = esc(name);
+    let sent = r.remote_write.as_deref();
+    let write_title = info.write.as_ref().map_or("", |w| w.title.as_str());
     match r.outcome() {
         Outcome::Failed => {
             let _ = writeln!(out, "  {} {name}", paint(color, BAD, "error  "));
-            let _ = writeln!(out, "{PAD}{}", esc(r.error.as_deref().unwrap_or("")));
+            let error = r.error.as_deref().or(sent.and_then(|w| w.error.as_deref()));
+            let _ = writeln!(out, "{PAD}{}", esc(error.unwrap_or("")));
         }
         Outcome::Kept => {
             let _ = writeln!(out, "  {} {name}", paint(color, GOOD, "kept   "));
@@ -306,31 +321,53 @@ pub fn text_entry(info: &JobInfo, name: &str, r: &TargetResult<'_>, color: bool)
                 _ => out.push_str("{}"),
             }
             out.push('\n');
+            if let Some(l) = sent.and_then(|w| w.relabeled.as_ref()) {
+                let _ = write!(out, "{PAD}sent to {} as ", esc(write_title));
+                push_labels(&mut out, l.iter(), true);
+                out.push('\n');
+            }
         }
         Outcome::Dropped => {
             let _ = writeln!(out, "  {} {name}", paint(color, DROPPED, "dropped"));
-            match r
-                .dropped_by_rule
-                .and_then(|i| info.rules.iter().find(|x| x.index == i))
-            {
-                Some(rule) => {
-                    let _ = writeln!(
-                        out,
-                        "{PAD}by {}[{}] ({}, {})",
-                        info.rules_key,
-                        rule.index,
-                        rule.action,
-                        esc(&rule.place)
-                    );
+            match sent.filter(|_| r.relabeled.is_some()) {
+                // Stored by the scrape, then dropped by write relabeling.
+                Some(w) => {
+                    let rules = info.write.as_ref().map_or(&[][..], |w| &w.rules[..]);
+                    let by = dropped_by(rules, w.dropped_by_rule, "write_relabel_configs");
+                    let _ = writeln!(out, "{PAD}{}: {by}; stored, not sent", esc(write_title));
+                    if let Some(l) = &r.relabeled {
+                        out.push_str(PAD);
+                        push_labels(&mut out, l.iter(), true);
+                        out.push('\n');
+                    }
                 }
                 None => {
-                    let _ = writeln!(out, "{PAD}relabeling left no labels");
+                    let by = dropped_by(&info.rules, r.dropped_by_rule, info.rules_key);
+                    let _ = writeln!(out, "{PAD}{by}");
                 }
             }
         }
     }
     out.push_str(&text_steps(&r.steps, PAD, color));
+    if let Some(w) = sent.filter(|w| !w.steps.is_empty()) {
+        let _ = writeln!(out, "{PAD}then {} write_relabel_configs:", esc(write_title));
+        out.push_str(&text_steps(&w.steps, PAD, color));
+    }
     out
+}
+
+/// `by KEY[N] (action, line L)`, or why a series without a dropping rule
+/// was dropped.
+fn dropped_by(rules: &[super::result::RuleRef], index: Option<usize>, key: &str) -> String {
+    match index.and_then(|i| rules.iter().find(|x| x.index == i)) {
+        Some(rule) => format!(
+            "by {key}[{}] ({}, {})",
+            rule.index,
+            rule.action,
+            esc(&rule.place)
+        ),
+        None => "relabeling left no labels".to_string(),
+    }
 }
 
 /// Each traced step: the rule, what it changed (or decided), and why;
@@ -499,7 +536,8 @@ mod tests {
             target: Some(SortedLabels::of(&relabeled)),
             scrape_url: Some("http://10.0.0.1:9100/metrics?a=\"b\"".into()),
             error: None,
-            steps: vec![step.clone(), step],
+            steps: vec![step.clone(), step.clone()],
+            remote_write: None,
         };
         let dropped = TargetResult {
             discovered: SortedLabels::of(&discovered),
@@ -509,6 +547,7 @@ mod tests {
             scrape_url: None,
             error: Some("instance \"x\" is invalid".into()),
             steps: Vec::new(),
+            remote_write: None,
         };
         let empty = TargetResult {
             discovered: SortedLabels::default(),
@@ -548,7 +587,18 @@ mod tests {
             target: Some(SortedLabels::of(&discovered)),
             ..kept.clone()
         };
-        for r in [&kept, &dropped, &empty, &mixed, &disjoint] {
+        let sent = TargetResult {
+            remote_write: Some(Box::new(crate::prom::target::WriteStage {
+                name: "a\"b".into(),
+                index: 1,
+                relabeled: Some(SortedLabels::of(&relabeled).into_owned()),
+                dropped_by_rule: None,
+                error: None,
+                steps: vec![step],
+            })),
+            ..kept.clone()
+        };
+        for r in [&kept, &dropped, &empty, &mixed, &disjoint, &sent] {
             for job in [Some("kubernetes-pods"), Some("a\"b"), None] {
                 let mut out = Vec::new();
                 write_json_result(&mut out, job, r);

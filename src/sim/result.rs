@@ -2,8 +2,9 @@
 //! [`TargetResult`]: the jobs it ran through, and the counts of kept,
 //! dropped and failed.
 
+use crate::prom::config::RemoteWrite;
 use crate::prom::config::ScrapeJob;
-pub use crate::prom::target::{Outcome, TargetResult};
+pub use crate::prom::target::{Outcome, TargetResult, WriteStage};
 use crate::relabel::Rule;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,6 +51,34 @@ pub struct JobInfo {
     pub rules_key: &'static str,
     pub rules: Vec<RuleRef>,
     pub notes: Vec<String>,
+    /// With `--remote-write`, the remote write kept series go through.
+    pub write: Option<WriteInfo>,
+}
+
+/// The remote write of `--remote-write` as the report names it.
+#[derive(Debug, Clone)]
+pub struct WriteInfo {
+    /// `remote_write "NAME"` or `remote_write[INDEX]`.
+    pub title: String,
+    pub rules: Vec<RuleRef>,
+}
+
+impl WriteInfo {
+    pub fn new(w: &RemoteWrite) -> WriteInfo {
+        WriteInfo {
+            title: write_title(&w.name, w.index),
+            rules: rule_refs(&w.rules),
+        }
+    }
+}
+
+/// How the report names a remote write.
+pub fn write_title(name: &str, index: usize) -> String {
+    if name.is_empty() {
+        format!("remote_write[{index}]")
+    } else {
+        format!("remote_write[{index}] {name:?}")
+    }
 }
 
 impl JobInfo {
@@ -68,6 +97,7 @@ impl JobInfo {
             rules_key,
             rules: rule_refs(rules),
             notes: Vec::new(),
+            write: None,
         }
     }
 

@@ -8,14 +8,14 @@ use std::borrow::Cow;
 use super::groups::{group_targets, job_groups, select_jobs};
 use super::name::target_name;
 use super::report;
-use super::result::{rule_refs, JobInfo, TargetResult};
+use super::result::{rule_refs, JobInfo, TargetResult, WriteInfo, WriteStage};
 use super::scrape::{job_target_labels, merge_target};
 use super::series::Series;
 use super::sink::Sink;
 use super::targets::{kubernetes_groups, Group, GroupLabels, Targets};
 use crate::diag::{Error, Result};
 use crate::k8s_sd::{Role, SdConfig};
-use crate::prom::config::{ConfigInput, ScrapeJob};
+use crate::prom::config::{ConfigInput, RemoteWrite, ScrapeJob};
 use crate::prom::matchers::TargetFilter;
 use crate::prom::target::populate_with;
 use crate::relabel::{process, to_pairs, Flavor, LabelBuilder, Labels, Rule, SortedLabels};
@@ -30,6 +30,9 @@ pub struct Options {
     pub role: Role,
     /// `--target`: the discovered targets reported (all when empty).
     pub select: TargetFilter,
+    /// `--remote-write`: series kept by a job also go through this remote
+    /// write's `write_relabel_configs`.
+    pub write: Option<RemoteWrite>,
 }
 
 /// Relabeling alone, without target population (bare rule lists, series).
@@ -47,6 +50,7 @@ fn run_rules<'a>(rules: &[Rule], labels: &'a Labels, opts: &Options) -> TargetRe
         scrape_url: None,
         error: outcome.error,
         steps: outcome.steps,
+        remote_write: None,
     }
 }
 
@@ -84,6 +88,7 @@ pub fn run_targets(
                 rules_key: "relabel_configs",
                 rules: rule_refs(rules),
                 notes,
+                write: None,
             };
             sink.job(&info, &items, |i, (group, target), named, emit| {
                 let group = group.pairs();
@@ -175,6 +180,7 @@ pub fn run_series(
                 rules_key: "metric_relabel_configs",
                 rules: rule_refs(rules),
                 notes: Vec::new(),
+                write: opts.write.as_ref().map(WriteInfo::new),
             };
             sink.job(&info, series, |_, s, named, emit| {
                 let name = if named {
@@ -190,6 +196,7 @@ pub fn run_series(
                 let (target_labels, note) = job_target_labels(job, targets, opts.flavor)?;
                 let info = JobInfo {
                     notes: note.into_iter().collect(),
+                    write: opts.write.as_ref().map(WriteInfo::new),
                     ..JobInfo::for_job(job, true)
                 };
                 let items: Vec<(&Series, &Labels)> = series
@@ -222,6 +229,24 @@ fn series_name(s: &Series, target: Option<&Labels>) -> String {
 }
 
 fn series_result<'a>(rules: &[Rule], labels: &'a Labels, opts: &Options) -> TargetResult<'a> {
+    let mut result = relabel_series(rules, labels, opts);
+    if let (Some(write), Some(stored)) = (&opts.write, &result.relabeled) {
+        // The series as stored, through the remote write's rules.
+        let stored = stored.to_labels();
+        let sent = relabel_series(&write.rules, &stored, opts);
+        result.remote_write = Some(Box::new(WriteStage {
+            name: write.name.clone(),
+            index: write.index,
+            relabeled: sent.relabeled.map(SortedLabels::into_owned),
+            dropped_by_rule: sent.dropped_by_rule,
+            error: sent.error,
+            steps: sent.steps,
+        }));
+    }
+    result
+}
+
+fn relabel_series<'a>(rules: &[Rule], labels: &'a Labels, opts: &Options) -> TargetResult<'a> {
     let mut result = run_rules(rules, labels, opts);
     // An empty label set after relabeling also drops the series.
     if result
@@ -268,6 +293,7 @@ pub fn series_results(
         jobs: Vec::new(),
         role: Role::Pod,
         select: TargetFilter::default(),
+        write: None,
     };
     let (target_labels, _) = job_target_labels(job, targets, flavor)?;
     let many = target_labels.len() > 1;
