@@ -94,7 +94,9 @@ Inputs:
              from which kdm derives the __meta_kubernetes_* labels of each
              job's kubernetes_sd_configs role. Without --targets, each job's
              static_configs are used, and the files its file_sd_configs name
-             (globs relative to the config's directory).
+             (globs relative to the config's directory). The files a
+             prometheus.yml's scrape_config_files name are followed (their
+             jobs after the main file's, errors at their place in them).
   --series   sample series (one `name{a=\"b\"}` per line) for metric_relabel_configs,
              each merged with the labels of every target the job keeps (from
              --targets or static_configs; honor_labels and exported_ as in

@@ -87,9 +87,40 @@ pub fn lint_parsed(
     run_loaded(vec![LintFile::new(source, docs)], &opts)
 }
 
+/// The files a prometheus.yml's `scrape_config_files` name, linted with it
+/// (each file once, also when the command line names it too).
+fn append_included(files: &mut Vec<LintFile>, errors: &mut Vec<Error>) {
+    let key = |name: &str| std::fs::canonicalize(name).unwrap_or_else(|_| name.into());
+    let mut seen: std::collections::HashSet<_> =
+        files.iter().map(|f| key(&f.source.name)).collect();
+    let mut added = Vec::new();
+    for f in files.iter() {
+        for doc in f
+            .docs
+            .iter()
+            .filter(|d| d.get("scrape_config_files").is_some())
+        {
+            let config = std::path::Path::new(&f.source.name);
+            let (sources, failed) = crate::sim::include::read_included(&f.source, doc, config);
+            errors.extend(failed);
+            for src in sources {
+                if !seen.insert(key(&src.name)) {
+                    continue;
+                }
+                match load_yaml(&src) {
+                    Ok(docs) => added.push(LintFile::new(src, docs)),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+    }
+    files.extend(added);
+}
+
 /// Lints files already in memory (`opts.paths` is not read).
 pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
     let mut errors = Vec::new();
+    append_included(&mut files, &mut errors);
     let real = files.len();
     let release = opts
         .config

@@ -106,19 +106,53 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
             });
         }
     }
-    let mut input = plain(src, docs, flavor)?;
-    super::file_sd::read_into(&mut input, path, flavor)?;
-    let writes = match docs.as_slice() {
-        [doc] if is_config(doc) => remote_writes(src, doc, flavor),
-        _ => Vec::new(),
+    let parsed = plain(src, docs, flavor);
+    let (input, remote_writes) = match docs.as_slice() {
+        // A config may keep all its jobs in included files.
+        [doc] if is_config(doc) || doc.get("scrape_config_files").is_some() => (
+            with_included(src, doc, path, flavor, parsed)?,
+            remote_writes(src, doc, flavor),
+        ),
+        _ => {
+            let mut input = parsed?;
+            super::file_sd::read_into(&mut input, path, flavor)?;
+            (input, Vec::new())
+        }
     };
     Ok(Loaded {
         input,
         notes: Vec::new(),
         warnings: Vec::new(),
         monitors: None,
-        remote_writes: writes,
+        remote_writes,
     })
+}
+
+/// A prometheus.yml's jobs (their file SD files read), then those of the
+/// files its `scrape_config_files` name; the errors of all in one run.
+fn with_included(
+    src: &Source,
+    doc: &Node,
+    path: &Path,
+    flavor: Flavor,
+    parsed: Result<ConfigInput>,
+) -> Result<ConfigInput> {
+    let mut included = Vec::new();
+    let followed = super::include::follow(src, doc, path, flavor, &mut included);
+    match (parsed, followed) {
+        (Ok(mut input), Ok(())) => {
+            super::file_sd::read_into(&mut input, path, flavor)?;
+            if let ConfigInput::Jobs(jobs) = &mut input {
+                jobs.extend(included);
+            }
+            Ok(input)
+        }
+        (parsed, followed) => {
+            let errors = parsed.err().into_iter().chain(followed.err());
+            Err(Error::join(errors.flat_map(Error::into_each))
+                .unwrap_or_else(|| Error::plain("the config is invalid")))
+        }
+    }
 }
 
 /// A config written by hand, or embedded in other YAML.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Error, Result};
 use crate::input::read_source;
-use crate::prom::config::{ConfigInput, StaticGroup};
+use crate::prom::config::{ConfigInput, ScrapeJob, StaticGroup};
 use crate::relabel::Flavor;
 use crate::sim::targets::{parse_targets, Targets};
 
@@ -19,17 +19,23 @@ pub fn read_into(input: &mut ConfigInput, config: &Path, flavor: Flavor) -> Resu
     };
     let dir = config.parent().unwrap_or(Path::new(""));
     for job in jobs.iter_mut() {
-        for pattern in job.file_sd_files.clone() {
-            for file in matching(dir, &pattern)? {
-                job.static_groups.extend(groups_in(&file, flavor)?);
-            }
+        read_job(job, dir, flavor)?;
+    }
+    Ok(())
+}
+
+/// Adds one job's file SD target groups, its paths relative to `dir`.
+pub(super) fn read_job(job: &mut ScrapeJob, dir: &Path, flavor: Flavor) -> Result<()> {
+    for pattern in job.file_sd_files.clone() {
+        for file in matching(dir, &pattern, "file_sd_configs")? {
+            job.static_groups.extend(groups_in(&file, flavor)?);
         }
     }
     Ok(())
 }
 
 /// The files a pattern names, sorted; a glob only in the last element.
-fn matching(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
+pub(super) fn matching(dir: &Path, pattern: &str, key: &str) -> Result<Vec<PathBuf>> {
     let full = dir.join(pattern);
     let name = full
         .file_name()
@@ -44,7 +50,7 @@ fn matching(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
         });
     }
     let glob = globset::Glob::new(&name)
-        .map_err(|e| Error::plain(format!("file_sd_configs: invalid pattern {pattern:?}: {e}")))?
+        .map_err(|e| Error::plain(format!("{key}: invalid pattern {pattern:?}: {e}")))?
         .compile_matcher();
     let Ok(entries) = std::fs::read_dir(&parent) else {
         return Ok(Vec::new());

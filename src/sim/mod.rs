@@ -3,6 +3,7 @@
 pub mod config;
 mod file_sd;
 mod groups;
+pub mod include;
 mod name;
 mod ordered;
 pub mod report;

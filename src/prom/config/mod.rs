@@ -13,6 +13,7 @@ use std::cell::RefCell;
 
 use super::duration;
 
+pub mod files;
 mod job;
 pub mod others;
 mod outside;
@@ -413,6 +414,7 @@ fn parse_full(ctx: &Ctx<'_>, root: &Node) -> Result<Vec<ScrapeJob>> {
     ctx.check_fields(root, TOP_LEVEL, "config.plain");
     let global = parse_global(ctx, root.get("global"));
     outside::check(ctx, root, global.scheme);
+    files::check(ctx, root);
     let Some(list) = root.get("scrape_configs").filter(|n| !n.is_null()) else {
         return Ok(Vec::new());
     };
