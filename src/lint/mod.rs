@@ -101,6 +101,8 @@ pub struct LintFile {
     /// Prometheus configs inside the documents (ConfigMaps, Helm values,
     /// custom resources), with spans into this file.
     pub embedded: Vec<Node>,
+    /// The file whose `scrape_config_files` include this one.
+    pub included_by: Option<usize>,
 }
 
 impl LintFile {
@@ -121,6 +123,7 @@ impl LintFile {
             source,
             docs,
             embedded,
+            included_by: None,
         }
     }
 }

@@ -91,10 +91,11 @@ pub fn lint_parsed(
 /// (each file once, also when the command line names it too).
 fn append_included(files: &mut Vec<LintFile>, errors: &mut Vec<Error>) {
     let key = |name: &str| std::fs::canonicalize(name).unwrap_or_else(|_| name.into());
-    let mut seen: std::collections::HashSet<_> =
-        files.iter().map(|f| key(&f.source.name)).collect();
+    let mut keys: Vec<_> = files.iter().map(|f| key(&f.source.name)).collect();
     let mut added = Vec::new();
-    for f in files.iter() {
+    // Files named on the command line too, and who includes them.
+    let mut marks = Vec::new();
+    for (i, f) in files.iter().enumerate() {
         for doc in f
             .docs
             .iter()
@@ -104,17 +105,28 @@ fn append_included(files: &mut Vec<LintFile>, errors: &mut Vec<Error>) {
             let (sources, failed) = crate::sim::include::read_included(&f.source, doc, config);
             errors.extend(failed);
             for src in sources {
-                if !seen.insert(key(&src.name)) {
+                let k = key(&src.name);
+                if let Some(j) = keys.iter().position(|x| *x == k) {
+                    marks.push((j, i));
                     continue;
                 }
+                keys.push(k);
                 match load_yaml(&src) {
-                    Ok(docs) => added.push(LintFile::new(src, docs)),
+                    Ok(docs) => added.push(LintFile {
+                        included_by: Some(i),
+                        ..LintFile::new(src, docs)
+                    }),
                     Err(e) => errors.push(e),
                 }
             }
         }
     }
     files.extend(added);
+    for (j, i) in marks {
+        if j != i && j < files.len() && files[j].included_by.is_none() {
+            files[j].included_by = Some(i);
+        }
+    }
 }
 
 /// Lints files already in memory (`opts.paths` is not read).

@@ -1,5 +1,6 @@
 use super::jobs;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
+use crate::yaml::Node;
 
 pub struct JobNameDuplicate;
 
@@ -47,27 +48,46 @@ impl Rule for JobNameDuplicate {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-        for &(file, root) in &ctx.prometheus {
-            let mut seen: Vec<(&str, &crate::yaml::Node)> = Vec::new();
-            for job in jobs(root) {
-                let Some(node) = job.get("job_name") else {
-                    continue;
-                };
-                let Some(name) = node.as_str().filter(|n| !n.is_empty()) else {
-                    continue;
-                };
-                match seen.iter().find(|(n, _)| *n == name) {
-                    Some((_, first)) => out.push(
-                        Finding::new(
-                            &META,
-                            file,
-                            node.span,
-                            format!("found multiple scrape configs with job name {name:?}"),
-                        )
-                        .related(file, first.span, "first defined here")
-                        .help("give each scrape config its own job_name"),
-                    ),
-                    None => seen.push((name, node)),
+        // A config and the files its scrape_config_files include share one
+        // set of job names, as in Prometheus.
+        let mut configs: std::collections::BTreeMap<usize, Vec<(usize, &Node)>> =
+            Default::default();
+        // Each config by its place in ctx.prometheus (documents of one file
+        // are separate configs); an included file joins its includer's.
+        for (at, &(file, root)) in ctx.prometheus.iter().enumerate() {
+            let includer = ctx.files[file].included_by.and_then(|owner| {
+                ctx.prometheus
+                    .iter()
+                    .position(|(f, r)| *f == owner && r.get("scrape_config_files").is_some())
+            });
+            configs
+                .entry(includer.unwrap_or(at))
+                .or_default()
+                .push((file, root));
+        }
+        for parts in configs.values() {
+            let mut seen: Vec<(&str, usize, &Node)> = Vec::new();
+            for &(file, root) in parts {
+                for job in jobs(root) {
+                    let Some(node) = job.get("job_name") else {
+                        continue;
+                    };
+                    let Some(name) = node.as_str().filter(|n| !n.is_empty()) else {
+                        continue;
+                    };
+                    match seen.iter().find(|(n, _, _)| *n == name) {
+                        Some((_, first_file, first)) => out.push(
+                            Finding::new(
+                                &META,
+                                file,
+                                node.span,
+                                format!("found multiple scrape configs with job name {name:?}"),
+                            )
+                            .related(*first_file, first.span, "first defined here")
+                            .help("give each scrape config its own job_name"),
+                        ),
+                        None => seen.push((name, file, node)),
+                    }
                 }
             }
         }
