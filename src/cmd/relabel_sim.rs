@@ -44,6 +44,7 @@ fn load_config(
     let choice = crate::operator::configs::Choice {
         only: args.prometheus.as_deref(),
         release: &args.helm_release,
+        file_sd: args.targets.is_empty(),
         ..Default::default()
     };
     let loaded = crate::sim::config::load_with(std::path::Path::new(&args.config), flavor, choice)?;

@@ -34,6 +34,7 @@ pub fn append(files: &mut Vec<LintFile>, release: &str) -> Result<Option<Generat
             only: None,
             release,
             keep_going: true,
+            file_sd: false,
         };
         define(&sources, &docs, choice)?
     };

@@ -242,6 +242,10 @@ pub struct Choice<'a> {
     /// Compile the well-formed resources when others are malformed
     /// (their errors are in [`Defined::malformed`]).
     pub keep_going: bool,
+    /// Read the files a plain config's `file_sd_configs` name (not when
+    /// relabel-sim is given `--targets`: a 100k-target file would be read
+    /// for nothing).
+    pub file_sd: bool,
 }
 
 impl Default for Choice<'_> {
@@ -250,6 +254,7 @@ impl Default for Choice<'_> {
             only: None,
             release: super::helm::DEFAULT_RELEASE,
             keep_going: false,
+            file_sd: true,
         }
     }
 }

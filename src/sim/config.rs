@@ -110,12 +110,14 @@ pub fn load_with(path: &Path, flavor: Flavor, choice: Choice<'_>) -> Result<Load
     let (input, remote_writes) = match docs.as_slice() {
         // A config may keep all its jobs in included files.
         [doc] if is_config(doc) || doc.get("scrape_config_files").is_some() => (
-            with_included(src, doc, path, flavor, parsed)?,
+            with_included(src, doc, path, flavor, parsed, choice.file_sd)?,
             remote_writes(src, doc, flavor),
         ),
         _ => {
             let mut input = parsed?;
-            super::file_sd::read_into(&mut input, path, flavor)?;
+            if choice.file_sd {
+                super::file_sd::read_into(&mut input, path, flavor)?;
+            }
             (input, Vec::new())
         }
     };
@@ -136,12 +138,15 @@ fn with_included(
     path: &Path,
     flavor: Flavor,
     parsed: Result<ConfigInput>,
+    file_sd: bool,
 ) -> Result<ConfigInput> {
     let mut included = Vec::new();
-    let followed = super::include::follow(src, doc, path, flavor, &mut included);
+    let followed = super::include::follow(src, doc, path, flavor, file_sd, &mut included);
     match (parsed, followed) {
         (Ok(mut input), Ok(())) => {
-            super::file_sd::read_into(&mut input, path, flavor)?;
+            if file_sd {
+                super::file_sd::read_into(&mut input, path, flavor)?;
+            }
             if let ConfigInput::Jobs(jobs) = &mut input {
                 jobs.extend(included);
             }

@@ -85,6 +85,7 @@ pub fn follow(
     root: &Node,
     config: &Path,
     flavor: Flavor,
+    file_sd: bool,
     jobs: &mut Vec<ScrapeJob>,
 ) -> Result<()> {
     let mut first: HashMap<String, String> = jobs
@@ -125,8 +126,10 @@ pub fn follow(
             }
             first.insert(job.name.clone(), format!("{shown}:{}", job.line));
             mark_origin(&mut job, shown);
-            if let Err(e) = super::file_sd::read_job(&mut job, file_dir, flavor) {
-                errors.push(e);
+            if file_sd {
+                if let Err(e) = super::file_sd::read_job(&mut job, file_dir, flavor) {
+                    errors.push(e);
+                }
             }
             jobs.push(job);
         }
