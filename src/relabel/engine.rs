@@ -3,7 +3,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::rule::{Action, Rule};
-use super::transform::{go_to_lower, go_to_upper, hashmod};
+use super::transform::{go_to_lower, go_to_upper, hashmod, source_value};
 use super::why::{explain, Why};
 use super::{Flavor, LabelBuilder, Labels};
 
@@ -101,12 +101,6 @@ pub fn process(rules: &[Rule], lb: &mut LabelBuilder<'_>, flavor: Flavor, trace:
     }
 }
 
-/// Takes `len` bytes from `budget`, or fails with `len`.
-fn spend(budget: &mut usize, len: usize) -> Result<(), usize> {
-    *budget = budget.checked_sub(len).ok_or(len)?;
-    Ok(())
-}
-
 fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
     let mut step = Step {
         rule: rule.index,
@@ -139,35 +133,6 @@ fn diff(rule: &Rule, before: &Labels, after: &Labels, dropped: bool) -> Step {
         }
     }
     step
-}
-
-fn source_value(rule: &Rule, lb: &LabelBuilder<'_>, budget: &mut usize) -> Result<String, usize> {
-    match rule.source_labels.as_slice() {
-        [] => Ok(String::new()),
-        [one] => {
-            let value = lb.get(one);
-            spend(budget, value.len())?;
-            Ok(value.to_string())
-        }
-        many => {
-            // The joined length first: many copies of a huge label are
-            // refused before any is made.
-            let len = many
-                .iter()
-                .map(|name| lb.get(name).len())
-                .fold(0usize, usize::saturating_add)
-                .saturating_add(rule.separator.len().saturating_mul(many.len() - 1));
-            spend(budget, len)?;
-            let mut out = String::with_capacity(len);
-            for (i, name) in many.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(&rule.separator);
-                }
-                out.push_str(lb.get(name));
-            }
-            Ok(out)
-        }
-    }
 }
 
 /// Applies one rule; `false` means the target (or series) is dropped, `Err`

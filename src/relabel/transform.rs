@@ -1,7 +1,10 @@
-//! The value functions of `hashmod`, `lowercase` and `uppercase`, as Go
-//! computes them.
+//! The value functions of relabeling: the joined source value, and
+//! `hashmod`, `lowercase` and `uppercase` as Go computes them.
 
 use md5::{Digest, Md5};
+
+use super::rule::Rule;
+use super::LabelBuilder;
 
 /// md5 of the value, its last 8 bytes as a big-endian integer, mod `modulus`.
 pub fn hashmod(val: &str, modulus: u64) -> u64 {
@@ -57,6 +60,47 @@ fn simple_upper_of_multi(c: char) -> char {
         _ => u,
     };
     char::from_u32(mapped).unwrap_or(c)
+}
+
+/// Takes `len` bytes from `budget`, or fails with `len`.
+fn spend(budget: &mut usize, len: usize) -> Result<(), usize> {
+    *budget = budget.checked_sub(len).ok_or(len)?;
+    Ok(())
+}
+
+/// The source labels' values joined by the separator, taking their length
+/// from `budget` (or failing with it).
+pub fn source_value(
+    rule: &Rule,
+    lb: &LabelBuilder<'_>,
+    budget: &mut usize,
+) -> Result<String, usize> {
+    match rule.source_labels.as_slice() {
+        [] => Ok(String::new()),
+        [one] => {
+            let value = lb.get(one);
+            spend(budget, value.len())?;
+            Ok(value.to_string())
+        }
+        many => {
+            // The joined length first: many copies of a huge label are
+            // refused before any is made.
+            let len = many
+                .iter()
+                .map(|name| lb.get(name).len())
+                .fold(0usize, usize::saturating_add)
+                .saturating_add(rule.separator.len().saturating_mul(many.len() - 1));
+            spend(budget, len)?;
+            let mut out = String::with_capacity(len);
+            for (i, name) in many.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&rule.separator);
+                }
+                out.push_str(lb.get(name));
+            }
+            Ok(out)
+        }
+    }
 }
 
 #[cfg(test)]

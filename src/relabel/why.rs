@@ -182,7 +182,8 @@ pub fn explain(rule: &Rule, lb: &LabelBuilder<'_>, flavor: Flavor, budget: usize
         }
         _ => {}
     }
-    let value = joined(rule, lb, budget)?;
+    // A copy of the budget: the rule itself spends it when it runs.
+    let value = super::transform::source_value(rule, lb, &mut budget.clone()).ok()?;
     why.source_labels = rule.source_labels.clone();
     if rule.source_labels.len() > 1 {
         why.separator = Some(rule.separator.clone());
@@ -276,25 +277,6 @@ fn groups(caps: &regex::Captures<'_>) -> Vec<String> {
         .take(SHOWN)
         .map(|i| caps.get(i).map_or("", |m| m.as_str()).to_string())
         .collect()
-}
-
-/// The source labels' values joined by the separator, within `budget`.
-fn joined(rule: &Rule, lb: &LabelBuilder<'_>, budget: usize) -> Option<String> {
-    let len = rule
-        .source_labels
-        .iter()
-        .map(|name| lb.get(name).len())
-        .fold(0usize, usize::saturating_add)
-        .saturating_add(
-            rule.separator
-                .len()
-                .saturating_mul(rule.source_labels.len().saturating_sub(1)),
-        );
-    if len > budget {
-        return None;
-    }
-    let values: Vec<&str> = rule.source_labels.iter().map(|n| lb.get(n)).collect();
-    Some(values.join(&rule.separator))
 }
 
 #[cfg(test)]
