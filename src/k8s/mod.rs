@@ -36,6 +36,14 @@ impl<'a> Object<'a> {
         }
     }
 
+    /// Where a finding about the object as a whole points: its
+    /// `apiVersion`, or the object when it has none.
+    pub fn api_version_span(&self) -> Span {
+        self.node
+            .get("apiVersion")
+            .map_or(self.node.span, |n| n.span)
+    }
+
     pub fn metadata(&self) -> Option<&'a Node> {
         self.node.get("metadata")
     }

@@ -136,7 +136,7 @@ impl Resources {
 
 /// The error for a resource at an apiVersion its CRD does not serve.
 fn unserved(src: &Source, o: &Object, served: &[&str]) -> Error {
-    let span = o.node.get("apiVersion").map_or(o.node.span, |n| n.span);
+    let span = o.api_version_span();
     Error::at(
         src,
         span,

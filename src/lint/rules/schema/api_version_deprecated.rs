@@ -50,7 +50,7 @@ impl Rule for ApiVersionDeprecated {
             else {
                 continue;
             };
-            let span = o.node.get("apiVersion").map_or(o.node.span, |n| n.span);
+            let span = o.api_version_span();
             let removal = match d.removed_in {
                 Some(r) => format!("removed in 1.{r}"),
                 None => "not yet scheduled for removal".to_string(),

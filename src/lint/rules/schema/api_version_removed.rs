@@ -54,7 +54,7 @@ impl Rule for ApiVersionRemoved {
             else {
                 continue;
             };
-            let span = o.node.get("apiVersion").map_or(o.node.span, |n| n.span);
+            let span = o.api_version_span();
             let removed = d.removed_in.unwrap_or(minor);
             out.push(
                 Finding::new(

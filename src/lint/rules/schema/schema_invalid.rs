@@ -214,7 +214,7 @@ fn added_later(
 
 /// A finding about the object as a whole, at its `apiVersion`.
 fn at_api_version(o: &Object<'_>, message: String, help: String) -> Finding {
-    let span = o.node.get("apiVersion").map_or(o.node.span, |n| n.span);
+    let span = o.api_version_span();
     Finding::new(&META, o.file, span, message).help(help)
 }
 
