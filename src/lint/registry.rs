@@ -3,18 +3,43 @@
 use super::rules;
 use super::Rule;
 
+/// The rule groups, in `--list-rules` order, each with its heading in the
+/// README's rule table.
+pub const GROUPS: &[(&str, &[&dyn Rule])] = &[
+    ("selectors", rules::selectors::RULES),
+    ("labels and annotations", rules::labels::RULES),
+    ("hostPath and volumes", rules::volumes::RULES),
+    ("pod hygiene", rules::pods::RULES),
+    ("schema and API validity", rules::schema::RULES),
+    ("Prometheus configs", rules::prometheus::RULES),
+    ("scrape coverage", rules::coverage::RULES),
+    ("prometheus-operator", rules::operator::RULES),
+];
+
 /// Every rule, in `--list-rules` order.
 pub fn all() -> Vec<&'static dyn Rule> {
-    let mut v: Vec<&'static dyn Rule> = Vec::new();
-    v.extend_from_slice(rules::selectors::RULES);
-    v.extend_from_slice(rules::labels::RULES);
-    v.extend_from_slice(rules::volumes::RULES);
-    v.extend_from_slice(rules::pods::RULES);
-    v.extend_from_slice(rules::schema::RULES);
-    v.extend_from_slice(rules::prometheus::RULES);
-    v.extend_from_slice(rules::coverage::RULES);
-    v.extend_from_slice(rules::operator::RULES);
-    v
+    GROUPS
+        .iter()
+        .flat_map(|(_, rules)| rules.iter().copied())
+        .collect()
+}
+
+/// The README's rule table: group, rule, default severity and summary of
+/// every rule, as Markdown (a test holds the README to it).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| group | rule | severity | finds |\n|---|---|---|---|\n");
+    for (group, rules) in GROUPS {
+        for r in *rules {
+            let m = r.meta();
+            out.push_str(&format!(
+                "| {group} | `{}` | {} | {} |\n",
+                m.id,
+                m.severity.as_str(),
+                m.summary.replace('|', "\\|")
+            ));
+        }
+    }
+    out
 }
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
