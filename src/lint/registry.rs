@@ -10,6 +10,7 @@ pub const GROUPS: &[(&str, &[&dyn Rule])] = &[
     ("labels and annotations", rules::labels::RULES),
     ("hostPath and volumes", rules::volumes::RULES),
     ("pod hygiene", rules::pods::RULES),
+    ("hardening", rules::hardening::RULES),
     ("schema and API validity", rules::schema::RULES),
     ("Prometheus configs", rules::prometheus::RULES),
     ("scrape coverage", rules::coverage::RULES),

@@ -1,5 +1,6 @@
 //! Lint rules, one file each, grouped by what they inspect.
 pub mod coverage;
+pub mod hardening;
 pub mod labels;
 pub mod operator;
 pub mod pods;

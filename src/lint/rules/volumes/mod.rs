@@ -2,6 +2,7 @@
 //! consistency with `spec.volumes`.
 mod host_path_not_normalized;
 mod host_path_sensitive;
+mod host_path_sub_path;
 mod host_path_type_missing;
 mod host_path_writable;
 mod mount_path_duplicate;
@@ -18,6 +19,7 @@ pub const RULES: &[&dyn Rule] = &[
     &host_path_writable::HostPathWritable,
     &host_path_type_missing::HostPathTypeMissing,
     &host_path_not_normalized::HostPathNotNormalized,
+    &host_path_sub_path::HostPathSubPath,
     &mount_propagation_bidirectional::MountPropagationBidirectional,
     &volume_mount_undeclared::VolumeMountUndeclared,
     &volume_unused::VolumeUnused,
