@@ -56,6 +56,16 @@ impl<'a> Object<'a> {
         self.metadata()?.get("annotations")
     }
 
+    /// Whether the two objects may end up in one namespace: one without
+    /// `metadata.namespace` goes wherever it is applied. (For references
+    /// that must resolve; grouping for selectors is stricter.)
+    pub fn may_share_namespace(&self, other: &Object<'_>) -> bool {
+        match (self.namespace, other.namespace) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+
     /// The span to report object-level findings at: the name, else `kind`.
     pub fn anchor(&self) -> Span {
         self.metadata()

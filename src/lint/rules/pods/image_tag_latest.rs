@@ -1,5 +1,7 @@
 use super::container_name;
+use crate::k8s::Workload;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
+use crate::yaml::Node;
 
 pub struct ImageTagLatest;
 
@@ -33,20 +35,40 @@ or pin a digest: `fluent/fluent-bit:3.2.2@sha256:...`.
 ",
 };
 
+/// The tag of an image reference, if it has one (a digest aside).
+pub(crate) fn tag_of(image: &str) -> Option<&str> {
+    // The registry host may carry a port (`localhost:5000/agent`), so only
+    // the last path component can hold the tag.
+    let last = image.split('@').next().unwrap_or(image);
+    let last = last.rsplit('/').next().unwrap_or(last);
+    last.split_once(':').map(|(_, t)| t)
+}
+
 /// Why an image reference is unpinned, if it is.
 pub(crate) fn unpinned(image: &str) -> Option<&'static str> {
     if image.contains('@') {
         return None;
     }
-    // The registry host may carry a port (`localhost:5000/agent`), so only
-    // the last path component can hold the tag.
-    let last = image.rsplit('/').next().unwrap_or(image);
-    match last.split_once(':') {
+    match tag_of(image) {
         None => Some("has no tag (defaults to :latest)"),
-        Some((_, "latest")) => Some("uses the :latest tag"),
-        Some((_, "")) => Some("has an empty tag"),
+        Some("latest") => Some("uses the :latest tag"),
+        Some("") => Some("has an empty tag"),
         Some(_) => None,
     }
+}
+
+/// The containers' image references (container, image node, trimmed text),
+/// unrendered templates left out: they are not image references yet.
+pub(crate) fn images<'a>(w: &Workload<'a>) -> Vec<(&'a Node, &'a Node, &'a str)> {
+    w.containers()
+        .into_iter()
+        .filter_map(|(_, c)| {
+            let img = c.get("image")?;
+            let text = img.as_str()?.trim();
+            let template = text.is_empty() || text.contains("{{") || text.contains('$');
+            (!template).then_some((c, img, text))
+        })
+        .collect()
 }
 
 impl Rule for ImageTagLatest {
@@ -56,14 +78,7 @@ impl Rule for ImageTagLatest {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         for w in &ctx.workloads {
-            for (_, c) in w.containers() {
-                let Some(img) = c.get("image") else { continue };
-                let Some(text) = img.as_str() else { continue };
-                let text = text.trim();
-                // Unrendered templates are not image references yet.
-                if text.is_empty() || text.contains("{{") || text.contains('$') {
-                    continue;
-                }
+            for (c, img, text) in images(w) {
                 let Some(why) = unpinned(text) else { continue };
                 out.push(
                     Finding::new(

@@ -5,6 +5,7 @@ mod capabilities_dangerous;
 mod host_namespaces;
 mod host_port;
 mod image_tag_latest;
+mod image_tag_mutable;
 mod port_name_duplicate;
 mod port_name_invalid;
 mod priority_class_missing;
@@ -14,6 +15,7 @@ mod probe_port_undeclared;
 mod probes_missing;
 mod read_only_root_filesystem;
 mod resources_missing;
+mod rolling_update_host_port_surge;
 mod run_as_root;
 mod tolerations_missing;
 mod update_strategy_unsafe;
@@ -25,6 +27,7 @@ use crate::yaml::{Node, Resolved, Span};
 pub const RULES: &[&dyn Rule] = &[
     &resources_missing::ResourcesMissing,
     &image_tag_latest::ImageTagLatest,
+    &image_tag_mutable::ImageTagMutable,
     &probes_missing::ProbesMissing,
     &probe_port_undeclared::ProbePortUndeclared,
     &privileged::Privileged,
@@ -35,6 +38,7 @@ pub const RULES: &[&dyn Rule] = &[
     &read_only_root_filesystem::ReadOnlyRootFilesystem,
     &tolerations_missing::TolerationsMissing,
     &update_strategy_unsafe::UpdateStrategyUnsafe,
+    &rolling_update_host_port_surge::RollingUpdateHostPortSurge,
     &priority_class_missing::PriorityClassMissing,
     &port_name_invalid::PortNameInvalid,
     &port_name_duplicate::PortNameDuplicate,
