@@ -379,6 +379,7 @@ const GENERATE_EXAMPLES: &str = "\
 Examples:
   kdm generate daemonset                                # node-exporter, to stdout
   kdm generate daemonset --template fluent-bit -o fluent-bit.yaml
+  kdm generate daemonset --template opentelemetry-collector --set otlp.endpoint=gateway:4317
   kdm generate daemonset --template generic --image ghcr.io/acme/agent:1.4.2 --port 9400
   kdm generate daemonset -f prod.yaml --set resources.limits.memory=256Mi
   kdm generate daemonset --set 'podAnnotations.example\\.com/team=sre'

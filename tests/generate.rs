@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 const BUILTINS: &[(&str, &[&str])] = &[
     ("node-exporter", &[]),
     ("fluent-bit", &[]),
+    ("opentelemetry-collector", &[]),
     ("generic", &["--image", "ghcr.io/acme/node-agent:1.4.2"]),
 ];
 
@@ -35,6 +36,13 @@ fn docs(yaml: &str) -> Vec<Value> {
 
 #[test]
 fn default_output_of_every_builtin() {
+    for t in kdm::template::BUILTINS {
+        assert!(
+            BUILTINS.iter().any(|(name, _)| *name == t.name),
+            "built-in template {} is not tested",
+            t.name
+        );
+    }
     for (name, extra) in BUILTINS {
         let run = generate(name, extra);
         assert_eq!(run.code, 0, "{name}: {}", run.stderr);

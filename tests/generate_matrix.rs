@@ -40,6 +40,13 @@ const BUILTINS: &[Builtin] = &[
         tag: "4.0.3",
     },
     Builtin {
+        name: "opentelemetry-collector",
+        base: &[],
+        port: 8888,
+        namespace: "observability",
+        tag: "0.158.0",
+    },
+    Builtin {
         name: "generic",
         base: &["--image", "ghcr.io/acme/node-agent:1.4.2"],
         port: 8080,
@@ -183,6 +190,13 @@ fn every_override_reaches_every_use_and_is_scraped_once() {
         }
     }
     assert!(checked >= 40, "{checked}");
+    for t in kdm::template::BUILTINS {
+        assert!(
+            BUILTINS.iter().any(|b| b.name == t.name),
+            "built-in template {} is not in the matrix",
+            t.name
+        );
+    }
     kubernetes_validate(&plain);
 }
 
@@ -266,10 +280,18 @@ fn check_consistent(b: &Builtin, variant: &[&str], objects: &[Value], what: &str
             .filter(|(at, _)| at.contains(".args[") || at.contains("ConfigMap.data."))
             .map(|(_, s)| s)
             .collect();
-        let listens = agent_config.iter().any(|s| {
-            s.contains(&format!(":{port}")) || s.contains(&format!("http_port: {port}\n"))
-        });
+        let listens = agent_config
+            .iter()
+            .any(|s| s.contains(&format!(":{port}")) || s.contains(&format!("port: {port}\n")));
         assert_eq!(listens, b.name != "generic", "{what}: {agent_config:?}");
+    }
+    // Every `{{ values.… }}` in a default was rendered (a value that names
+    // another templated value is not rendered twice).
+    for (at, s) in &all {
+        assert!(
+            !s.contains("{{") && !s.contains("{%"),
+            "{what}: {at} = {s:?}"
+        );
     }
     let image = c["image"].as_str().unwrap_or("");
     // Strings the agent's image defines, not derived from the values.
@@ -352,11 +374,15 @@ fn scraped_once(
         .iter()
         .find(|w| w["kind"] == "DaemonSet")
         .unwrap();
+    // What is scraped: (job, URL, targets). A pod role job that rewrites
+    // every declared port's address to the annotated one makes the same
+    // target of each port, which Prometheus scrapes once.
     let mut kept = Vec::new();
     for p in workload["ports"].as_array().unwrap() {
         for j in p["jobs"].as_array().unwrap() {
-            if j["kept"].as_u64().unwrap_or(0) > 0 {
-                kept.push((p["port"].clone(), j["kept"].clone(), j["job"].clone()));
+            let entry = (j["job"].clone(), j["scrape_url"].clone(), j["kept"].clone());
+            if j["kept"].as_u64().unwrap_or(0) > 0 && !kept.contains(&entry) {
+                kept.push(entry);
             }
         }
     }
@@ -367,6 +393,9 @@ fn scraped_once(
     let ds = objects.iter().find(|o| o["kind"] == "DaemonSet").unwrap();
     let port = &ds["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"];
     assert_eq!(kept.len(), 1, "{what}: {kept:?}");
-    assert_eq!(&kept[0].0, port, "{what}");
-    assert_eq!(kept[0].1, json!(NODES), "{what}: one target per pod");
+    let url = kept[0].1.as_str().unwrap_or("");
+    let path_start = url.find("://").map_or(0, |i| i + 3);
+    let authority = url[path_start..].split('/').next().unwrap_or("");
+    assert!(authority.ends_with(&format!(":{port}")), "{what}: {url}");
+    assert_eq!(kept[0].2, json!(NODES), "{what}: one target per pod");
 }

@@ -51,6 +51,82 @@ fn port_and_name_reach_the_agent_configuration() {
     );
 }
 
+/// The collector's own config follows its values: the metrics reader and
+/// the health check listen on the declared ports, the OTLP exporter sends
+/// where `otlp` says, and the name reaches its log exclusion and its
+/// checkpoint directory.
+#[test]
+fn opentelemetry_collector_values_reach_its_config() {
+    let run = generate(&[
+        "--template",
+        "opentelemetry-collector",
+        "--name",
+        "otel",
+        "--namespace",
+        "ops",
+        "--port",
+        "9464",
+        "--set",
+        "healthPort.containerPort=13134",
+        "--set",
+        "otlp={endpoint: gateway.telemetry.svc:4317, insecure: true}",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "                    port: 9464\n",
+        "endpoint: ${env:MY_POD_IP}:13134\n",
+        "containerPort: 13134\n",
+        "endpoint: \"gateway.telemetry.svc:4317\"\n",
+        "insecure: true\n",
+        "exclude: [/var/log/pods/ops_otel-*_*/otel/*.log]\n",
+        "path: /var/lib/otelcol/otel\n",
+        "extensions: [health_check, file_storage]\n",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "{expected:?}:\n{}",
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains("13133"), "{}", run.stdout);
+
+    // Without a health port: no health_check, no probes on it; without a
+    // metrics port the collector serves no metrics at all.
+    let run = generate(&[
+        "--template",
+        "opentelemetry-collector",
+        "--set",
+        "healthPort=null",
+        "--set",
+        "port=null",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("health"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Probe:"), "{}", run.stdout);
+    assert!(run.stdout.contains("level: none\n"), "{}", run.stdout);
+    assert!(run.stderr.contains("probes-missing"), "{}", run.stderr);
+
+    // Health checks survive without a metrics port.
+    let run = generate(&[
+        "--template",
+        "opentelemetry-collector",
+        "--set",
+        "port=null",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("port: health\n"), "{}", run.stdout);
+    assert_eq!(run.stderr, "", "lint-clean");
+
+    let run = generate(&[
+        "--template",
+        "opentelemetry-collector",
+        "--set",
+        "otlp.endpoint=gateway",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("otlp.endpoint"), "{}", run.stderr);
+}
+
 #[test]
 fn no_port_means_no_probe_on_it() {
     let run = generate(&[
@@ -215,7 +291,7 @@ fn show_values_documents_every_key() {
         .unwrap(),
     )
     .unwrap();
-    for template in ["node-exporter", "fluent-bit", "generic"] {
+    for template in kdm::template::BUILTINS.iter().map(|b| b.name) {
         let run = generate(&["--template", template, "--show-values"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let src = kdm::yaml::Source::new("out", run.stdout.clone());

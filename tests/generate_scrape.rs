@@ -61,6 +61,12 @@ const SCENARIOS: &[Scenario] = &[
         path: "/api/v2/metrics/prometheus",
     },
     Scenario {
+        template: "opentelemetry-collector",
+        args: &[],
+        scheme: "http",
+        path: "/metrics",
+    },
+    Scenario {
         template: "generic",
         args: &[
             "--image",
@@ -162,11 +168,24 @@ fn scraped_once(report: &Value, ds: &Value, scenario: &Scenario, what: &str) -> 
         .find(|w| w["kind"] == "DaemonSet")
         .unwrap_or_else(|| panic!("{what}: no DaemonSet in {report}"));
     let port = &ds["spec"]["template"]["spec"]["containers"][0]["ports"][0];
-    let mut scraped = Vec::new();
+    // A pod role job that rewrites every declared port's address to the
+    // annotated one makes the same target (job and URL) of each port, which
+    // Prometheus scrapes once: it counts at the port it names.
+    let mut scraped: Vec<(Value, Value)> = Vec::new();
     for p in workload["ports"].as_array().unwrap() {
         for j in p["jobs"].as_array().unwrap() {
-            if j["kept"].as_u64().unwrap_or(0) > 0 {
-                scraped.push((p.clone(), j.clone()));
+            let same = |(_, k): &(Value, Value)| {
+                k["job"] == j["job"] && k["scrape_url"] == j["scrape_url"]
+            };
+            if j["kept"].as_u64().unwrap_or(0) == 0 {
+                continue;
+            }
+            match scraped.iter().position(same) {
+                Some(i) if p["port"] == port["containerPort"] => {
+                    scraped[i] = (p.clone(), j.clone())
+                }
+                Some(_) => {}
+                None => scraped.push((p.clone(), j.clone())),
             }
         }
     }

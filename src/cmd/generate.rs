@@ -39,8 +39,9 @@ pub fn run(cmd: &GenerateCommand, err: Term) -> Outcome {
 fn daemonset(args: &DaemonsetArgs, err: Term) -> Result<Outcome, Vec<Error>> {
     if args.list_templates {
         let mut out = String::new();
+        let width = BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);
         for b in BUILTINS {
-            out.push_str(&format!("{:<14} {}\n", b.name, b.summary));
+            out.push_str(&format!("{:<width$} {}\n", b.name, b.summary));
         }
         return Ok(Outcome::stdout(out));
     }

@@ -57,6 +57,11 @@ pub const BUILTINS: &[Builtin] = &[
         values: include_str!("builtin/fluent-bit.values.yaml"),
     },
     Builtin {
+        name: "opentelemetry-collector",
+        summary: "OpenTelemetry Collector (k8s distribution): host and kubelet metrics, container logs, Kubernetes attributes; sends OTLP",
+        values: include_str!("builtin/opentelemetry-collector.values.yaml"),
+    },
+    Builtin {
         name: "generic",
         summary:
             "any node agent image (set --image); optional metrics port, mounts and config files",
