@@ -2,6 +2,7 @@
 //! and DaemonSet rollout hygiene.
 
 mod capabilities_dangerous;
+mod env_duplicate;
 mod host_namespaces;
 mod host_port;
 mod image_tag_latest;
@@ -20,6 +21,8 @@ mod run_as_root;
 mod tolerations_missing;
 mod update_strategy_unsafe;
 
+pub(crate) use port_name_invalid::ports;
+
 use crate::k8s::Workload;
 use crate::lint::Rule;
 use crate::yaml::{Node, Resolved, Span};
@@ -30,6 +33,7 @@ pub const RULES: &[&dyn Rule] = &[
     &image_tag_mutable::ImageTagMutable,
     &probes_missing::ProbesMissing,
     &probe_port_undeclared::ProbePortUndeclared,
+    &env_duplicate::EnvDuplicate,
     &privileged::Privileged,
     &privilege_escalation::PrivilegeEscalation,
     &capabilities_dangerous::CapabilitiesDangerous,
