@@ -380,6 +380,7 @@ Examples:
   kdm generate daemonset                                # node-exporter, to stdout
   kdm generate daemonset --template fluent-bit -o fluent-bit.yaml
   kdm generate daemonset --template opentelemetry-collector --set otlp.endpoint=gateway:4317
+  kdm generate daemonset --template alloy --namespace logging -o alloy.yaml
   kdm generate daemonset --template generic --image ghcr.io/acme/agent:1.4.2 --port 9400
   kdm generate daemonset -f prod.yaml --set resources.limits.memory=256Mi
   kdm generate daemonset --set 'podAnnotations.example\\.com/team=sre'

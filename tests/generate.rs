@@ -16,6 +16,7 @@ const BUILTINS: &[(&str, &[&str])] = &[
     ("node-exporter", &[]),
     ("fluent-bit", &[]),
     ("opentelemetry-collector", &[]),
+    ("alloy", &[]),
     ("generic", &["--image", "ghcr.io/acme/node-agent:1.4.2"]),
 ];
 

@@ -22,6 +22,8 @@ struct Builtin {
     port: u16,
     namespace: &'static str,
     tag: &'static str,
+    /// Paths the agent's image defines, which may contain the default name.
+    image_paths: &'static [&'static str],
 }
 
 const BUILTINS: &[Builtin] = &[
@@ -31,6 +33,7 @@ const BUILTINS: &[Builtin] = &[
         port: 9100,
         namespace: "monitoring",
         tag: "v1.9.1",
+        image_paths: &[],
     },
     Builtin {
         name: "fluent-bit",
@@ -38,6 +41,7 @@ const BUILTINS: &[Builtin] = &[
         port: 2020,
         namespace: "logging",
         tag: "4.0.3",
+        image_paths: &["/fluent-bit/"],
     },
     Builtin {
         name: "opentelemetry-collector",
@@ -45,6 +49,15 @@ const BUILTINS: &[Builtin] = &[
         port: 8888,
         namespace: "observability",
         tag: "0.158.0",
+        image_paths: &[],
+    },
+    Builtin {
+        name: "alloy",
+        base: &[],
+        port: 12345,
+        namespace: "monitoring",
+        tag: "v1.18.1",
+        image_paths: &["/etc/alloy", "/tmp/alloy"],
     },
     Builtin {
         name: "generic",
@@ -52,6 +65,7 @@ const BUILTINS: &[Builtin] = &[
         port: 8080,
         namespace: "kube-system",
         tag: "1.4.2",
+        image_paths: &[],
     },
 ];
 
@@ -296,10 +310,7 @@ fn check_consistent(b: &Builtin, variant: &[&str], objects: &[Value], what: &str
     let image = c["image"].as_str().unwrap_or("");
     // Strings the agent's image defines, not derived from the values.
     let image_defined = |at: &str, s: &str| {
-        s == image
-            || s.starts_with("/fluent-bit/")
-            || s.starts_with("--config=/fluent-bit/")
-            || at.contains("ignore.kdm.dev/")
+        s == image || b.image_paths.iter().any(|p| s.contains(p)) || at.contains("ignore.kdm.dev/")
     };
     let mut stale: Vec<(&str, String)> = Vec::new();
     if flag(variant, "--port").is_some() {

@@ -127,6 +127,43 @@ fn opentelemetry_collector_values_reach_its_config() {
     assert!(run.stderr.contains("otlp.endpoint"), "{}", run.stderr);
 }
 
+/// Alloy's HTTP server listens where `port` says (probes and metrics), its
+/// exporter sends where `otlp` says, and without a port it keeps Alloy's
+/// loopback default and has no probes.
+#[test]
+fn alloy_values_reach_its_config() {
+    let run = generate(&[
+        "--template",
+        "alloy",
+        "--port",
+        "12400",
+        "--set",
+        "otlp.endpoint=gateway.telemetry.svc:4317",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "- --server.http.listen-addr=0.0.0.0:12400\n",
+        "containerPort: 12400\n",
+        "prometheus.io/port: \"12400\"\n",
+        "endpoint = \"gateway.telemetry.svc:4317\"\n",
+        "- /etc/alloy/config.alloy\n",
+        "mountPath: /etc/alloy\n",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "{expected:?}:\n{}",
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains("12345"), "{}", run.stdout);
+
+    let run = generate(&["--template", "alloy", "--set", "port=null"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("listen-addr"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Probe:"), "{}", run.stdout);
+    assert!(run.stderr.contains("probes-missing"), "{}", run.stderr);
+}
+
 #[test]
 fn no_port_means_no_probe_on_it() {
     let run = generate(&[

@@ -67,6 +67,12 @@ const SCENARIOS: &[Scenario] = &[
         path: "/metrics",
     },
     Scenario {
+        template: "alloy",
+        args: &[],
+        scheme: "http",
+        path: "/metrics",
+    },
+    Scenario {
         template: "generic",
         args: &[
             "--image",

@@ -62,6 +62,11 @@ pub const BUILTINS: &[Builtin] = &[
         values: include_str!("builtin/opentelemetry-collector.values.yaml"),
     },
     Builtin {
+        name: "alloy",
+        summary: "Grafana Alloy: this node's pod logs from /var/log (read-only), config in a ConfigMap; sends OTLP",
+        values: include_str!("builtin/alloy.values.yaml"),
+    },
+    Builtin {
         name: "generic",
         summary:
             "any node agent image (set --image); optional metrics port, mounts and config files",
