@@ -120,6 +120,7 @@ Register-ArgumentCompleter -Native -CommandName 'kdm' -ScriptBlock {
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Kubernetes version whose schemas the schema rule uses')
             [CompletionResult]::new('--helm-release', '--helm-release', [CompletionResultType]::ParameterName, 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`) [default: kps, or the config''s]')
             [CompletionResult]::new('--prometheus-version', '--prometheus-version', [CompletionResultType]::ParameterName, 'Reproduce this Prometheus major version (2: as 2.55 reads configs and relabels; fields 3.x added are errors) [default: 3, for lint the `.kdm.yaml` `prometheus-version`]')
+            [CompletionResult]::new('--crds', '--crds', [CompletionResultType]::ParameterName, 'CustomResourceDefinitions (files or directories) to check custom resources against, besides those of the input; read for CRDs only, not linted [also: the config''s `crds`]')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain a rule and exit')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours in output')
             [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'List the rules and exit')

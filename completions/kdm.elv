@@ -110,6 +110,7 @@ set edit:completion:arg-completer[kdm] = {|@words|
             cand --kubernetes-version 'Kubernetes version whose schemas the schema rule uses'
             cand --helm-release 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`) [default: kps, or the config''s]'
             cand --prometheus-version 'Reproduce this Prometheus major version (2: as 2.55 reads configs and relabels; fields 3.x added are errors) [default: 3, for lint the `.kdm.yaml` `prometheus-version`]'
+            cand --crds 'CustomResourceDefinitions (files or directories) to check custom resources against, besides those of the input; read for CRDs only, not linted [also: the config''s `crds`]'
             cand --explain 'Explain a rule and exit'
             cand --color 'When to use colours in output'
             cand --list-rules 'List the rules and exit'

@@ -111,6 +111,7 @@ complete -c kdm -n "__fish_kdm_using_subcommand lint" -l kubernetes-version -d '
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l helm-release -d 'The Helm release kube-prometheus-stack values are read for (their default monitor selectors are `release: NAME`) [default: kps, or the config\'s]' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l prometheus-version -d 'Reproduce this Prometheus major version (2: as 2.55 reads configs and relabels; fields 3.x added are errors) [default: 3, for lint the `.kdm.yaml` `prometheus-version`]' -r -f -a "2\t''
 3\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l crds -d 'CustomResourceDefinitions (files or directories) to check custom resources against, besides those of the input; read for CRDs only, not linted [also: the config\'s `crds`]' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l explain -d 'Explain a rule and exit' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''

@@ -240,6 +240,12 @@ pub struct LintArgs {
     #[command(flatten)]
     pub prometheus_version: PromVersionArg,
 
+    /// CustomResourceDefinitions (files or directories) to check custom
+    /// resources against, besides those of the input; read for CRDs only,
+    /// not linted [also: the config's `crds`].
+    #[arg(long, value_name = "DIR")]
+    pub crds: Vec<String>,
+
     /// List the rules and exit.
     #[arg(long)]
     pub list_rules: bool,

@@ -454,6 +454,32 @@ pub fn explain(err: &ValidationError<'_>, schema: Option<&Value>) -> Vec<Problem
     }
 }
 
+/// `spec.template.spec.containers[0]`; keys that are not identifiers are
+/// quoted: `metadata.annotations["prometheus.io/port"]`.
+pub fn display_path(path: &[Step]) -> String {
+    let mut s = String::new();
+    for step in path {
+        match step {
+            Step::Index(i) => s.push_str(&format!("[{i}]")),
+            Step::Key(name) => {
+                let plain = !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if !plain {
+                    s.push_str(&format!("[{name:?}]"));
+                } else {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(name);
+                }
+            }
+        }
+    }
+    s
+}
+
 /// A node an instance path leads to, with its mapping key when it has one.
 #[derive(Debug, Clone, Copy)]
 pub struct At<'n> {

@@ -113,6 +113,44 @@ fn each_behaviour_is_reported_where_its_fixture_expects() {
     }
 }
 
+/// prometheus-operator's own CRDs given with `--crds` replace the bundled
+/// schemas of their kinds with the same verdicts: the bundled schemas are
+/// their translation (testdata/crds/ holds the ServiceMonitor and
+/// PrometheusRule CRDs of v0.93.0).
+#[test]
+fn the_operators_crds_given_as_crds_check_as_the_bundled_schemas() {
+    let dir = "testdata/lint/schema-invalid/crd";
+    let mut config = LintConfig::default();
+    for rule in kdm::lint::registry::all() {
+        if rule.meta().id != RULE {
+            config.rules.insert(rule.meta().id.to_string(), None);
+        }
+    }
+    config.crds = vec!["testdata/crds/prometheus-operator".to_string()];
+    let given = run(&LintOptions {
+        paths: vec![dir.to_string()],
+        force_prometheus: false,
+        kubernetes_version: kdm::k8s::schema::DEFAULT_VERSION.to_string(),
+        config,
+    });
+    let bundled = lint(dir);
+    assert_eq!(given.errors.len(), bundled.errors.len());
+    // Only who serves the versions is worded differently.
+    let by_crd = "by the CustomResourceDefinition servicemonitors.monitoring.coreos.com";
+    let mut worded = 0;
+    let given: Vec<_> = findings(&given)
+        .into_iter()
+        .map(|(file, line, message)| {
+            worded += usize::from(message.contains(by_crd));
+            let message = message.replace(by_crd, "by prometheus-operator v0.93.0's CRDs");
+            (file, line, message)
+        })
+        .collect();
+    assert_eq!(worded, 1);
+    assert!(given.len() > 20);
+    assert_eq!(given, findings(&bundled));
+}
+
 /// Real manifests of kube-prometheus (a Prometheus and ServiceMonitors) are
 /// clean, and every resource in them is schema-checked.
 #[test]

@@ -486,6 +486,9 @@ fn config_schema_agrees_with_the_loader() {
         "kubernetes-version: 1.37\n",
         "helm-release: prod.eu-1\n",
         "helm-release: Prod_1\n",
+        "crds: [.]\n",
+        "crds: .\n",
+        "crds: {a: b}\n",
     ];
     for text in cases {
         let dir = tempfile::tempdir().unwrap();

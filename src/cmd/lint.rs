@@ -69,6 +69,8 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
         config.helm_release = Some(release.clone());
     }
     config.prometheus_version = Some(args.prometheus_version.flavor_or(config.prometheus_version));
+    // The command line's CRDs count before the config's.
+    config.crds.splice(0..0, args.crds.iter().cloned());
     let opts = LintOptions {
         paths: args.paths.clone(),
         force_prometheus: args.kind == InputKind::Prometheus,

@@ -10,6 +10,7 @@
 //!   missing-recommended-labels: off
 //! helm-release: kps               # kube-prometheus-stack values' release
 //! prometheus-version: 3           # 2 reads Prometheus configs as 2.55 does
+//! crds: [crds/]                   # CRDs custom resources are checked against
 //! ```
 
 use std::collections::BTreeMap;
@@ -35,15 +36,20 @@ pub struct LintConfig {
     pub helm_release: Option<String>,
     /// The Prometheus major version configs are checked for (default 3).
     pub prometheus_version: Option<crate::relabel::Flavor>,
+    /// Files and directories of CustomResourceDefinitions (relative to the
+    /// working directory; the config's own are resolved against its
+    /// directory).
+    pub crds: Vec<String>,
 }
 
-const FIELDS: [&str; 6] = [
+const FIELDS: [&str; 7] = [
     "kubernetes-version",
     "fail-level",
     "exclude",
     "rules",
     "helm-release",
     "prometheus-version",
+    "crds",
 ];
 
 impl LintConfig {
@@ -118,6 +124,31 @@ impl LintConfig {
                         )
                     })?;
                     cfg.prometheus_version = Some(version);
+                }
+                "crds" => {
+                    // One path or a list of them, relative to this file.
+                    let items = match &v.kind {
+                        NodeKind::Scalar { .. } => std::slice::from_ref(v),
+                        _ => d.seq(v, "a path or a list of them")?,
+                    };
+                    let dir = std::path::Path::new(&src.name)
+                        .parent()
+                        .unwrap_or(std::path::Path::new(""));
+                    for item in items.iter().filter(|i| !i.is_null()) {
+                        let path = d.string(item, "a file or directory of CRDs")?;
+                        let full = dir.join(&path);
+                        if !full.exists() {
+                            return Err(err(
+                                item,
+                                format!(
+                                    "cannot read CRDs from {}: no such file or directory",
+                                    full.display()
+                                ),
+                                "not found",
+                            ));
+                        }
+                        cfg.crds.push(full.to_string_lossy().into_owned());
+                    }
                 }
                 "rules" if v.is_null() => {}
                 "rules" => {
@@ -245,7 +276,7 @@ mod tests {
         );
         assert_eq!(
             error("verbose: true\n").2.as_deref(),
-            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release, prometheus-version")
+            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release, prometheus-version, crds")
         );
         assert_eq!(
             error("rules: [a]\n"),
@@ -294,6 +325,39 @@ mod tests {
         let e = config("prometheus-version: 2.55\n").unwrap_err();
         assert_eq!(e.message(), "unknown Prometheus version \"2.55\"");
         assert_eq!(e.location().as_deref(), Some(".kdm.yaml:1:21"));
+    }
+
+    /// `crds` paths are the config file's: found next to it, or an error
+    /// at the path.
+    #[test]
+    fn crd_paths_are_relative_to_the_config() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/custom-resources");
+        let load = |text: &str| {
+            LintConfig::from_source(&Source::new(format!("{dir}/.kdm.yaml"), text), &[])
+        };
+        let Ok(cfg) = load("crds: [crds, ./crds/ipaddresspools.metallb.io.yaml]\n") else {
+            panic!("loads");
+        };
+        assert_eq!(
+            cfg.crds,
+            [
+                format!("{dir}/crds"),
+                format!("{dir}/./crds/ipaddresspools.metallb.io.yaml")
+            ]
+        );
+        let Ok(cfg) = load("crds: crds\n") else {
+            panic!("loads");
+        };
+        assert_eq!(cfg.crds.len(), 1);
+        let Err(e) = load("crds:\n  - crds\n  - nowhere\n") else {
+            panic!("refused");
+        };
+        assert!(
+            e.message().contains("nowhere: no such file"),
+            "{}",
+            e.message()
+        );
+        assert_eq!(e.location(), Some(format!("{dir}/.kdm.yaml:3:5")));
     }
 
     #[test]

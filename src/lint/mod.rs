@@ -154,6 +154,8 @@ pub struct Context<'a> {
     pub operator: Option<&'a operator::Generated>,
     /// The Prometheus major version configs are checked for.
     pub flavor: crate::relabel::Flavor,
+    /// The kinds the run's CustomResourceDefinitions define.
+    pub custom: Option<&'a crate::k8s::schema::CustomResources>,
     /// Every rule id, for rules that check references to rules.
     pub rule_ids: Vec<&'static str>,
 }
@@ -187,6 +189,7 @@ impl<'a> Context<'a> {
             flavor: crate::relabel::Flavor::default(),
             coverage: std::sync::OnceLock::new(),
             operator: None,
+            custom: None,
             rule_ids: registry::all().iter().map(|r| r.meta().id).collect(),
         }
     }

@@ -7,6 +7,7 @@ use super::config::LintConfig;
 use super::{registry, Context, Finding, LintFile, Rule, Severity};
 use crate::diag::Error;
 use crate::input::{discover, load_yaml, read_source, Found};
+use crate::k8s::schema::CustomResources;
 
 pub use super::rules::IGNORE_PREFIX;
 
@@ -65,11 +66,65 @@ pub fn run(opts: &LintOptions) -> LintResult {
             Err(e) => errors.push(e),
         }
     }
-    let mut result = run_loaded(files, opts);
+    let crds = load_crds(&opts.config.crds, &mut errors);
+    let mut result = run_loaded_with(files, &crds, opts);
     errors.append(&mut result.errors);
     result.errors = errors;
     result.skipped = found.skipped;
     result
+}
+
+/// The files of `--crds` (and `.kdm.yaml`'s `crds`), parsed; they are read
+/// for their CustomResourceDefinitions only, not linted.
+fn load_crds(paths: &[String], errors: &mut Vec<Error>) -> Vec<LintFile> {
+    let found = discover(paths, &|_| false);
+    errors.extend(found.errors);
+    let mut files = Vec::new();
+    for loaded in load_all(&found.files) {
+        match loaded {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    files
+}
+
+/// The run's CustomResourceDefinitions: the input's first (their problems
+/// are findings), then those of `crds` (their problems input errors).
+fn custom_resources(
+    files: &[LintFile],
+    crds: &[LintFile],
+    opts: &LintOptions,
+    errors: &mut Vec<Error>,
+) -> CustomResources {
+    let mut custom = CustomResources::new(&opts.kubernetes_version);
+    let all = files
+        .iter()
+        .map(|f| (f, true))
+        .chain(crds.iter().map(|f| (f, false)));
+    for (i, (f, linted)) in all.enumerate() {
+        for o in crate::k8s::objects_in(i, &f.docs) {
+            if !crate::k8s::schema::is_crd(o.kind, o.api_version) {
+                continue;
+            }
+            let text = f
+                .source
+                .text
+                .get(o.node.span.start..o.node.span.end)
+                .unwrap_or_default();
+            for (span, message) in custom.add(o.node, text) {
+                if linted {
+                    custom.problems.push((i, span, message));
+                } else {
+                    errors.push(
+                        Error::at(&f.source, span, message, "refused by the API server")
+                            .with_help("fix the CustomResourceDefinition"),
+                    );
+                }
+            }
+        }
+    }
+    custom
 }
 
 /// Lints one parsed file already in memory with the default rules.
@@ -129,11 +184,19 @@ fn append_included(files: &mut Vec<LintFile>, errors: &mut Vec<Error>) {
     }
 }
 
-/// Lints files already in memory (`opts.paths` is not read).
-pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
+/// Lints files already in memory (`opts.paths` is not read, nor are
+/// `opts.config.crds`).
+pub fn run_loaded(files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
+    run_loaded_with(files, &[], opts)
+}
+
+/// Lints files already in memory, with the CustomResourceDefinitions of
+/// `crds` too.
+fn run_loaded_with(mut files: Vec<LintFile>, crds: &[LintFile], opts: &LintOptions) -> LintResult {
     let mut errors = Vec::new();
     append_included(&mut files, &mut errors);
     let real = files.len();
+    let custom = custom_resources(&files[..real], crds, opts, &mut errors);
     let release = opts
         .config
         .helm_release
@@ -153,6 +216,7 @@ pub fn run_loaded(mut files: Vec<LintFile>, opts: &LintOptions) -> LintResult {
         opts.force_prometheus,
     );
     ctx.operator = operator.as_ref();
+    ctx.custom = Some(&custom);
     ctx.flavor = opts.config.prometheus_version.unwrap_or_default();
     let mut notes = skipped_notes(&ctx, real);
     if let Some(o) = &operator {
@@ -254,17 +318,27 @@ fn skipped_notes(ctx: &Context<'_>, real: usize) -> Vec<String> {
     // resource's only in its own group).
     // The api-version rules report what the deprecation table lists.
     let minor = crate::k8s::deprecations::minor_of(&ctx.kubernetes_version).unwrap_or(0);
+    let defined =
+        |o: &crate::k8s::Object<'_>| ctx.custom.is_some_and(|c| c.defines(o.kind, o.api_version));
     let known = |o: &crate::k8s::Object<'_>| {
-        crate::k8s::kinds::classify(o.kind, o.api_version)
-            .kind()
-            .is_some_and(|k| k.schema.is_some())
+        defined(o)
+            || crate::k8s::kinds::classify(o.kind, o.api_version)
+                .kind()
+                .is_some_and(|k| k.schema.is_some())
             || crate::k8s::deprecations::status(o.api_version, o.kind, minor).is_some()
     };
     let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
     // Kinds of prometheus-operator's group that its CRDs do not define.
     let mut undefined: BTreeMap<&str, usize> = BTreeMap::new();
     let mut compiled: BTreeMap<&str, usize> = BTreeMap::new();
+    // CEL rules of the CRDs resources were checked against: CRD → rules.
+    let mut unchecked: BTreeMap<&str, &[String]> = BTreeMap::new();
     for o in &ctx.objects {
+        if let Some((crd, rules)) = ctx.custom.and_then(|c| c.unchecked(o.kind, o.api_version)) {
+            if !rules.is_empty() {
+                unchecked.entry(crd).or_insert(rules);
+            }
+        }
         // The operator rules read Prometheus resources and monitors; with
         // a generated config they are linted through it too.
         let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
@@ -289,6 +363,14 @@ fn skipped_notes(ctx: &Context<'_>, real: usize) -> Vec<String> {
             crate::k8s::schema::CRD_GROUP,
             crate::k8s::schema::CRD_RELEASE,
             counted(&undefined).join(", ")
+        ));
+    }
+    if !unchecked.is_empty() {
+        let n: usize = unchecked.values().map(|r| r.len()).sum();
+        let crds: Vec<&str> = unchecked.keys().copied().collect();
+        notes.push(format!(
+            "not checked: {n} x-kubernetes-validations (CEL) rule(s) of {} (kdm evaluates no CEL; the rest of the schema is checked)",
+            crds.join(", ")
         ));
     }
     if let Some(o) = ctx.operator {

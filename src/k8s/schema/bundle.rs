@@ -4,7 +4,8 @@
 //! a run pays only for the kinds it meets. Nothing is read from disk or the
 //! network at run time.
 
-use std::sync::OnceLock;
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use jsonschema::Validator;
 use serde_json::Value;
@@ -15,29 +16,33 @@ use crate::k8s::kinds::{classify, Known, Schema, KINDS};
 /// The schema of one kind at one Kubernetes minor version, or of one
 /// custom resource kind at one of its versions.
 pub struct Entry {
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     /// The apiVersion the schema is for.
-    pub api_version: &'static str,
-    /// A prometheus-operator CRD's schema (served with a status
-    /// subresource), not the API's own.
+    pub api_version: Cow<'static, str>,
+    /// A CRD's schema (prometheus-operator's, or one of the input's), not
+    /// the API's own.
     pub crd: bool,
+    /// The name of the input's CustomResourceDefinition the schema was
+    /// translated from; `None` for bundled schemas.
+    pub defined_by: Option<String>,
     /// `None` for kinds of the table without a bundled schema.
     text: Option<Text>,
     compiled: OnceLock<Result<Compiled, String>>,
 }
 
-/// A bundled schema document: as written (CRDs), or deflated by `build.rs`
-/// (the API's, one copy shared by the versions it did not change in).
-#[derive(Clone, Copy)]
+/// A schema document: as written (bundled CRDs), deflated by `build.rs`
+/// (the API's, one copy shared by the versions it did not change in), or
+/// translated from a CRD of the input.
 enum Text {
     Plain(&'static str),
     Deflated(&'static [u8]),
+    Translated(Arc<Value>),
 }
 
 impl Text {
-    fn read(self) -> Result<std::borrow::Cow<'static, str>, String> {
+    fn read(&self) -> Result<Cow<'static, str>, String> {
         match self {
-            Text::Plain(t) => Ok(t.into()),
+            Text::Plain(t) => Ok((*t).into()),
             Text::Deflated(bytes) => {
                 let raw = miniz_oxide::inflate::decompress_to_vec(bytes)
                     .map_err(|e| format!("cannot inflate the bundled schema: {e:?}"))?;
@@ -45,6 +50,16 @@ impl Text {
                     .map(Into::into)
                     .map_err(|e| e.to_string())
             }
+            Text::Translated(schema) => Ok(schema.to_string().into()),
+        }
+    }
+
+    fn document(&self) -> Result<Arc<Value>, String> {
+        match self {
+            Text::Translated(schema) => Ok(schema.clone()),
+            _ => serde_json::from_str(&self.read()?)
+                .map(Arc::new)
+                .map_err(|e| e.to_string()),
         }
     }
 }
@@ -58,7 +73,7 @@ struct Compiled {
     validator: Validator<YamlJson>,
     /// The schema document, for the field names an unknown field is
     /// compared with.
-    schema: Value,
+    schema: Arc<Value>,
 }
 
 impl Entry {
@@ -69,9 +84,10 @@ impl Entry {
         text: Option<&'static str>,
     ) -> Entry {
         Entry {
-            kind,
-            api_version,
+            kind: Cow::Borrowed(kind),
+            api_version: Cow::Borrowed(api_version),
             crd,
+            defined_by: None,
             text: match text {
                 Some(t) => Some(Text::Plain(t)),
                 None => None,
@@ -86,10 +102,24 @@ impl Entry {
         bytes: Option<&'static [u8]>,
     ) -> Entry {
         Entry {
-            kind,
-            api_version,
+            kind: Cow::Borrowed(kind),
+            api_version: Cow::Borrowed(api_version),
             crd: false,
+            defined_by: None,
             text: bytes.map(Text::Deflated),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The schema translated from the input's CustomResourceDefinition
+    /// `crd`, compiled on first use.
+    pub(super) fn translated(kind: &str, api_version: &str, crd: &str, schema: Value) -> Entry {
+        Entry {
+            kind: Cow::Owned(kind.to_string()),
+            api_version: Cow::Owned(api_version.to_string()),
+            crd: true,
+            defined_by: Some(crd.to_string()),
+            text: Some(Text::Translated(Arc::new(schema))),
             compiled: OnceLock::new(),
         }
     }
@@ -101,16 +131,25 @@ impl Entry {
     #[cfg(test)]
     pub fn schema_text(&self) -> String {
         self.text
+            .as_ref()
             .and_then(|t| t.read().ok())
             .unwrap_or_default()
             .into_owned()
     }
 
+    /// The schema document, without compiling it.
+    pub(super) fn document(&self) -> Option<Arc<Value>> {
+        self.text.as_ref()?.document().ok()
+    }
+
     fn compiled(&self) -> Result<&Compiled, &str> {
         self.compiled
             .get_or_init(|| {
-                let text = self.text.ok_or("no schema is bundled")?.read()?;
-                let schema: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                let schema = self
+                    .text
+                    .as_ref()
+                    .ok_or("no schema is bundled")?
+                    .document()?;
                 let validator = options::<YamlJson>()
                     .build(&schema)
                     .map_err(|e| e.to_string())?;
@@ -120,14 +159,15 @@ impl Entry {
             .map_err(String::as_str)
     }
 
-    /// The compiled validator; `Err` only if the bundled schema is broken.
+    /// The compiled validator; `Err` if the schema does not compile (a
+    /// bundled one never: the tests compile each).
     pub fn validator(&self) -> Result<&Validator<YamlJson>, &str> {
         self.compiled().map(|c| &c.validator)
     }
 
     /// The schema document the validator was compiled from.
     pub fn schema(&self) -> Option<&Value> {
-        self.compiled().ok().map(|c| &c.schema)
+        self.compiled().ok().map(|c| &*c.schema)
     }
 }
 
@@ -178,13 +218,13 @@ fn bundled() -> &'static [(&'static str, Vec<Entry>)] {
 pub struct Schemas(&'static [Entry]);
 
 /// The schema an object is checked against.
-pub enum Lookup {
-    Check(&'static Entry),
-    /// A kind with a bundled schema at an apiVersion it is not served at;
-    /// `served` lists the ones it is.
+pub enum Lookup<'a> {
+    Check(&'a Entry),
+    /// A kind with a schema at an apiVersion it is not served at; `served`
+    /// lists the ones it is.
     Unserved {
-        entry: &'static Entry,
-        served: Vec<&'static str>,
+        entry: &'a Entry,
+        served: Vec<&'a str>,
     },
     /// No schema: a kind kdm has none for, or another group's.
     None,
@@ -202,7 +242,7 @@ impl Schemas {
     }
 
     /// The schema an object of `kind` at `api_version` is checked against.
-    pub fn lookup(self, kind: &str, api_version: &str) -> Lookup {
+    pub fn lookup(self, kind: &str, api_version: &str) -> Lookup<'static> {
         let known = classify(kind, api_version);
         let Some(row) = known.kind() else {
             return Lookup::None;

@@ -380,7 +380,7 @@ mod tests {
                 };
                 let json = o.node.to_json();
                 let theirs = json_validators
-                    .entry((entry.kind, entry.api_version))
+                    .entry((entry.kind.clone(), entry.api_version.clone()))
                     .or_insert_with(|| {
                         super::super::bundle::options::<jsonschema::json::SerdeJson>()
                             .build(&serde_json::from_str(&entry.schema_text()).unwrap())

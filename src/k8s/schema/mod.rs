@@ -1,14 +1,18 @@
 //! The Kubernetes API's own JSON schemas, bundled per minor version, the
-//! schemas of prometheus-operator's custom resources, and the YAML tree as
-//! an instance they validate. Lint's `schema-invalid` rule and `generate`'s
-//! self-check both read them from here.
+//! schemas of prometheus-operator's custom resources, those translated from
+//! the CustomResourceDefinitions of a run, and the YAML tree as an instance
+//! they validate. Lint's `schema-invalid` rule and `generate`'s self-check
+//! both read them from here.
 mod bundle;
 mod crd;
+mod custom;
 mod extensions;
 mod instance;
+mod structural;
 
 pub use bundle::{for_version, versions, Entry, Lookup, Schemas};
 pub use crd::{entries as crd_entries, CRD_GROUP, CRD_RELEASE};
+pub use custom::{is_crd, CustomResources};
 pub use instance::Instance;
 
 /// The Kubernetes version checked against when neither a flag nor

@@ -2,7 +2,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use jsonschema::ValidationError;
 
-use crate::decode::{self, Step, Target};
+use crate::decode::{self, display_path, Step, Target};
 use crate::k8s::schema::{self as bundle, Entry, Instance};
 use crate::k8s::Object;
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
@@ -12,7 +12,7 @@ pub struct SchemaInvalid;
 static META: RuleMeta = RuleMeta {
     id: "schema-invalid",
     severity: Severity::Error,
-    summary: "object does not match the Kubernetes API or prometheus-operator CRD schema (unknown field, wrong type, unserved apiVersion)",
+    summary: "object does not match the Kubernetes API or its CRD's schema (unknown field, wrong type, unserved apiVersion)",
     explain: "\
 ## What it does
 Validates every object of a built-in kind (workloads, Pod, Service, RBAC,
@@ -34,7 +34,11 @@ way `kubectl` reads YAML (`yes` is a boolean, `9100` an integer, `\"9100\"` a
 string). Custom resources are checked as the API server checks them: `null`
 is an unset optional field, a quantity is an integer or a string (`cpu: 0.5`
 is refused), and fields under `x-kubernetes-preserve-unknown-fields` are
-kept. Other custom resources are not checked.
+kept. Resources of any other CRD are checked the same way against that
+CustomResourceDefinition, when the input or `--crds DIR` (`crds` in
+`.kdm.yaml`) holds it; a CRD of the run replaces the bundled schemas of its
+kind, and one the API server would refuse (a schema that is not structural)
+is reported at its line. Other custom resources are not checked.
 
 ## Why is this bad?
 A misspelt field such as `volumeMount` (or a ServiceMonitor's
@@ -113,6 +117,13 @@ impl Rule for SchemaInvalid {
             }
             return;
         };
+        if let Some(custom) = ctx.custom {
+            for (file, span, message) in &custom.problems {
+                out.push(Finding::new(&META, *file, *span, message.clone()).help(
+                    "the API server refuses this CustomResourceDefinition; kdm checks no custom resource against this version until it is fixed",
+                ));
+            }
+        }
         // The costliest rule: objects are shared out over all cores.
         let found = crate::map_on_all_cores(&ctx.objects, |o| {
             let mut found = Vec::new();
@@ -129,7 +140,12 @@ fn check_object(
     o: &Object<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let entry = match schemas.lookup(o.kind, o.api_version) {
+    // The run's CRDs come first: they define their kinds' every version.
+    let lookup = ctx
+        .custom
+        .and_then(|c| c.lookup(o.kind, o.api_version))
+        .unwrap_or_else(|| schemas.lookup(o.kind, o.api_version));
+    let entry = match lookup {
         bundle::Lookup::Check(entry) => entry,
         // Custom resources kdm has no schema for, and other kinds.
         bundle::Lookup::None => return,
@@ -141,7 +157,9 @@ fn check_object(
             if matches!(removed, Some(crate::k8s::deprecations::Status::Removed(_))) {
                 return;
             }
-            let by = if entry.crd {
+            let by = if let Some(crd) = &entry.defined_by {
+                format!("the CustomResourceDefinition {crd}")
+            } else if entry.crd {
                 format!("prometheus-operator {}'s CRDs", bundle::CRD_RELEASE)
             } else {
                 format!("Kubernetes {}", ctx.kubernetes_version)
@@ -162,8 +180,20 @@ fn check_object(
             return;
         }
     };
-    let Ok(validator) = entry.validator() else {
-        return; // a broken bundle; the unit tests compile every schema
+    let validator = match entry.validator() {
+        Ok(v) => v,
+        // A broken bundle never (the unit tests compile every schema); a
+        // CRD's schema can be.
+        Err(e) => {
+            if let Some(crd) = &entry.defined_by {
+                out.push(at_api_version(
+                    o,
+                    format!("not checked: the schema of {} in the CustomResourceDefinition {crd} does not compile: {e}", o.api_version),
+                    "fix the CustomResourceDefinition".into(),
+                ));
+            }
+            return;
+        }
     };
     for err in validator.iter_errors(Instance::new(o.node)) {
         let before = out.len();
@@ -198,7 +228,7 @@ fn added_later(
     bundle::versions()
         .filter(|v| crate::k8s::deprecations::minor_of(v).is_some_and(|m| m > minor))
         .find(|v| {
-            let Some(newer) = bundle::for_version(v).and_then(|s| s.get(entry.kind)) else {
+            let Some(newer) = bundle::for_version(v).and_then(|s| s.get(&entry.kind)) else {
                 return false;
             };
             let Ok(validator) = newer.validator() else {
@@ -313,32 +343,6 @@ fn reword(entry: &Entry, err: &ValidationError<'_>, problem: &mut decode::Proble
         }
         _ => {}
     }
-}
-
-/// `spec.template.spec.containers[0]`; keys that are not identifiers are
-/// quoted: `metadata.annotations["prometheus.io/port"]`.
-fn display_path(path: &[Step]) -> String {
-    let mut s = String::new();
-    for step in path {
-        match step {
-            Step::Index(i) => s.push_str(&format!("[{i}]")),
-            Step::Key(name) => {
-                let plain = !name.is_empty()
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-                if !plain {
-                    s.push_str(&format!("[{name:?}]"));
-                } else {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(name);
-                }
-            }
-        }
-    }
-    s
 }
 
 #[cfg(test)]
