@@ -1,4 +1,4 @@
-use super::{container_name, container_sc};
+use super::{container_name, container_sc, is_privileged};
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::yaml::Node;
 
@@ -13,6 +13,8 @@ static META: RuleMeta = RuleMeta {
 Flags `securityContext.capabilities.add` entries that are close to root:
 `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `DAC_READ_SEARCH`,
 `NET_RAW`, `BPF`, `PERFMON` and `ALL` (with or without the `CAP_` prefix).
+Privileged containers are skipped: they have every capability whatever
+`add` says, and `privileged` reports them.
 
 ## Why is this bad?
 - `SYS_ADMIN` allows mounting filesystems and many escapes; `ALL` is
@@ -68,6 +70,9 @@ impl Rule for CapabilitiesDangerous {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         for w in &ctx.workloads {
             for (_, c) in w.containers() {
+                if is_privileged(c) {
+                    continue;
+                }
                 let added = container_sc(c, "capabilities")
                     .and_then(|caps| caps.get("add"))
                     .and_then(Node::as_seq)
