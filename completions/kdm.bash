@@ -376,7 +376,7 @@ _kdm() {
             return 0
             ;;
         kdm__subcmd__lint)
-            opts="-f -h -V --format --fail-level --config --kind --kubernetes-version --helm-release --prometheus-version --crds --list-rules --explain --color --help --version"
+            opts="-f -h -V --format --fail-level --config --kind --kubernetes-version --helm-release --prometheus-version --crds --baseline --write-baseline --force --no-suppressions --show-suppressed --list-rules --explain --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +415,14 @@ _kdm() {
                     return 0
                     ;;
                 --crds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -112,10 +112,15 @@ complete -c kdm -n "__fish_kdm_using_subcommand lint" -l helm-release -d 'The He
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l prometheus-version -d 'Reproduce this Prometheus major version (2: as 2.55 reads configs and relabels; fields 3.x added are errors) [default: 3, for lint the `.kdm.yaml` `prometheus-version`]' -r -f -a "2\t''
 3\t''"
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l crds -d 'CustomResourceDefinitions (files or directories) to check custom resources against, besides those of the input; read for CRDs only, not linted [also: the config\'s `crds`]' -r
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l baseline -d 'Report only findings not accepted in this baseline file (matched by rule, file, object and field path, not by line)' -r
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l write-baseline -d 'Write every finding to FILE as a baseline for --baseline, and exit 0 (2 on input errors, writing nothing)' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l explain -d 'Explain a rule and exit' -r
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l color -d 'When to use colours in output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l force -d 'Let --write-baseline replace an existing file'
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l no-suppressions -d 'Audit mode: report every finding, ignoring annotations, kdm-ignore comments, .kdm.yaml exemptions and --baseline'
+complete -c kdm -n "__fish_kdm_using_subcommand lint" -l show-suppressed -d 'List the suppressed findings, each with what suppressed it and why'
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -l list-rules -d 'List the rules and exit'
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -s h -l help -d 'Print help'
 complete -c kdm -n "__fish_kdm_using_subcommand lint" -s V -l version -d 'Print version'

@@ -245,6 +245,28 @@ pub struct LintArgs {
     /// not linted [also: the config's `crds`].
     #[arg(long, value_name = "DIR")]
     pub crds: Vec<String>,
+    /// Report only findings not accepted in this baseline file (matched by
+    /// rule, file, object and field path, not by line).
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<String>,
+
+    /// Write every finding to FILE as a baseline for --baseline, and exit 0
+    /// (2 on input errors, writing nothing).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<String>,
+
+    /// Let --write-baseline replace an existing file.
+    #[arg(long, requires = "write_baseline")]
+    pub force: bool,
+
+    /// Audit mode: report every finding, ignoring annotations, kdm-ignore
+    /// comments, .kdm.yaml exemptions and --baseline.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_suppressions: bool,
+
+    /// List the suppressed findings, each with what suppressed it and why.
+    #[arg(long)]
+    pub show_suppressed: bool,
 
     /// List the rules and exit.
     #[arg(long)]

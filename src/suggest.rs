@@ -44,6 +44,16 @@ pub fn did_you_mean(name: &str) -> String {
     format!("did you mean `{name}`?")
 }
 
+/// The help for a rule id that names none of `rule_ids`: the closest one,
+/// when one is close, and where the ids are listed.
+pub fn unknown_rule_help<'a>(id: &str, rule_ids: impl IntoIterator<Item = &'a str>) -> String {
+    const LIST: &str = "`kdm lint --list-rules` lists the rules";
+    match closest(id, rule_ids) {
+        Some(best) => format!("{} {LIST}", did_you_mean(best)),
+        None => LIST.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

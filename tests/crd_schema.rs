@@ -104,6 +104,8 @@ fn each_behaviour_is_reported_where_its_fixture_expects() {
             errors: Vec::new(),
             notes,
             skipped: Vec::new(),
+            suppressed: Vec::new(),
+            baseline_keys: Vec::new(),
         };
         let stem = name.trim_end_matches(".yaml");
         insta::assert_snapshot!(

@@ -5,7 +5,7 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-use common::{kdm, kdm_in};
+use common::{kdm, kdm_in, Run};
 
 const DS: &str = "testdata/lint-cli/ds.yaml";
 
@@ -295,8 +295,30 @@ fn paths_without_yaml_are_an_error() {
 
 #[test]
 fn annotation_opt_out_needs_a_reason() {
+    let rules = |r: &Run, list: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+        v[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
     let r = kdm(&["lint", "--format", "json", "testdata/lint-cli/ignored.yaml"]);
-    assert!(!r.stdout.contains("selector-mismatch"), "{}", r.stdout);
+    assert!(
+        !rules(&r, "findings").contains(&"selector-mismatch".to_string()),
+        "{}",
+        r.stdout
+    );
+    // Suppressed, not forgotten: the JSON report says by what and why.
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let suppressed = &v["suppressed"][0];
+    assert_eq!(suppressed["rule"], "selector-mismatch", "{}", r.stdout);
+    assert_eq!(suppressed["suppression"]["kind"], "annotation");
+    assert_eq!(
+        suppressed["suppression"]["reason"],
+        "pods are adopted by a migration controller"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let text = std::fs::read_to_string(abs("testdata/lint-cli/ignored.yaml"))
         .expect("fixture")
@@ -306,7 +328,11 @@ fn annotation_opt_out_needs_a_reason() {
         dir.path().to_str().expect("utf-8"),
         &["lint", "--format", "json", "x.yaml"],
     );
-    assert!(r.stdout.contains("selector-mismatch"), "{}", r.stdout);
+    assert!(
+        rules(&r, "findings").contains(&"selector-mismatch".to_string()),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -489,6 +515,15 @@ fn config_schema_agrees_with_the_loader() {
         "crds: [.]\n",
         "crds: .\n",
         "crds: {a: b}\n",
+        "prometheus-version: 2\n",
+        "prometheus-version: 4\n",
+        "exemptions:\n  - rules: [host-port]\n    name: \"agent-*\"\n    reason: the agent's port\n    until: 2027-03-31\n",
+        "exemptions:\n  - rule: host-port\n    container: agent\n    reason: r\n",
+        "exemptions:\n  - rules: [host-port]\n    name: a\n",
+        "exemptions:\n  - name: a\n    reason: r\n",
+        "exemptions:\n  - rules: [host-port]\n    name: a\n    reason: r\n    owner: me\n",
+        "exemptions: {rules: [host-port]}\n",
+        "exemptions:\n  - rules: [host-port]\n    reason: everywhere\n",
     ];
     for text in cases {
         let dir = tempfile::tempdir().unwrap();

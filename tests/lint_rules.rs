@@ -104,6 +104,8 @@ fn every_rule_has_fixtures_and_findings_match_expectations() {
             errors: Vec::new(),
             notes: Vec::new(),
             skipped: Vec::new(),
+            suppressed: Vec::new(),
+            baseline_keys: Vec::new(),
         };
         insta::assert_snapshot!(
             format!("{id}.human"),

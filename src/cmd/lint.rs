@@ -6,6 +6,8 @@ use crate::lint::{registry, report, Severity};
 use crate::report::{Format, Term};
 
 use crate::cmd::Outcome;
+use crate::lint::runner::LintResult;
+use crate::lint::suppress::baseline::{self, Baseline, Entry};
 
 fn done(code: i32, stdout: String) -> Outcome {
     Outcome {
@@ -71,6 +73,11 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
     config.prometheus_version = Some(args.prometheus_version.flavor_or(config.prometheus_version));
     // The command line's CRDs count before the config's.
     config.crds.splice(0..0, args.crds.iter().cloned());
+    config.suppress.disabled = args.no_suppressions;
+    config.suppress.record_keys = args.write_baseline.is_some();
+    if let Some(path) = &args.baseline {
+        config.suppress.baseline = Some(Baseline::load(path)?);
+    }
     let opts = LintOptions {
         paths: args.paths.clone(),
         force_prometheus: args.kind == InputKind::Prometheus,
@@ -99,10 +106,13 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
     if args.format != Format::Human {
         result.notes.extend(result.skipped.iter().cloned());
     }
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(&result, path, args.force, stderr, err);
+    }
     let out = match args.format {
         // With no file checked, the errors say it all: no "0 files checked".
         Format::Human if result.files.is_empty() => String::new(),
-        Format::Human => report::human(&result, out),
+        Format::Human => report::human_with(&result, out, args.show_suppressed),
         Format::Json => report::json(&result),
         Format::Sarif => report::sarif(&result),
         Format::Github => report::github(&result),
@@ -129,6 +139,52 @@ pub fn run(args: &LintArgs, out: Term, err: Term) -> Result<Outcome> {
     Ok(Outcome {
         code: i32::from(failed),
         stdout: out,
+        stderr,
+    })
+}
+
+/// `--write-baseline`: every finding of the run, written atomically; on
+/// input errors nothing is written (a baseline of a partial run would
+/// accept less than the project has).
+fn write_baseline(
+    result: &LintResult,
+    path: &str,
+    force: bool,
+    mut stderr: String,
+    err: Term,
+) -> Result<Outcome> {
+    if !result.errors.is_empty() {
+        for e in &result.errors {
+            stderr.push_str(&crate::report::human::render(e, err));
+        }
+        stderr.push_str(&format!(
+            "{} input error(s); {path} not written\n",
+            result.errors.len()
+        ));
+        return Ok(Outcome {
+            code: 2,
+            stdout: String::new(),
+            stderr,
+        });
+    }
+    let mut entries: Vec<Entry<'_>> = result
+        .findings
+        .iter()
+        .zip(&result.baseline_keys)
+        .map(|(f, key)| Entry {
+            key,
+            message: &f.message,
+        })
+        .collect();
+    let text = baseline::render(&mut entries);
+    crate::output::write_atomic(std::path::Path::new(path), &text, force)?;
+    stderr.push_str(&format!(
+        "wrote {} finding(s) to {path}; `kdm lint --baseline {path}` reports only new ones\n",
+        entries.len()
+    ));
+    Ok(Outcome {
+        code: 0,
+        stdout: String::new(),
         stderr,
     })
 }

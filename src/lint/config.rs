@@ -11,6 +11,10 @@
 //! helm-release: kps               # kube-prometheus-stack values' release
 //! prometheus-version: 3           # 2 reads Prometheus configs as 2.55 does
 //! crds: [crds/]                   # CRDs custom resources are checked against
+//! exemptions:                     # see `suppress::exemption`
+//!   - rules: [host-path-writable]
+//!     name: "calico-*"
+//!     reason: the CNI installer writes /opt/cni/bin
 //! ```
 
 use std::collections::BTreeMap;
@@ -40,9 +44,13 @@ pub struct LintConfig {
     /// working directory; the config's own are resolved against its
     /// directory).
     pub crds: Vec<String>,
+    /// Exemptions, a baseline, or none of them (`--no-suppressions`).
+    pub suppress: super::suppress::Settings,
+    /// The day `until=` dates are compared with (default: today, UTC).
+    pub today: Option<super::suppress::date::Date>,
 }
 
-const FIELDS: [&str; 7] = [
+const FIELDS: [&str; 8] = [
     "kubernetes-version",
     "fail-level",
     "exclude",
@@ -50,6 +58,7 @@ const FIELDS: [&str; 7] = [
     "helm-release",
     "prometheus-version",
     "crds",
+    "exemptions",
 ];
 
 impl LintConfig {
@@ -149,6 +158,10 @@ impl LintConfig {
                         }
                         cfg.crds.push(full.to_string_lossy().into_owned());
                     }
+                }
+                "exemptions" => {
+                    cfg.suppress.exemptions =
+                        super::suppress::exemption::parse(&d, v, known_rules)?;
                 }
                 "rules" if v.is_null() => {}
                 "rules" => {
@@ -276,7 +289,7 @@ mod tests {
         );
         assert_eq!(
             error("verbose: true\n").2.as_deref(),
-            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release, prometheus-version, crds")
+            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release, prometheus-version, crds, exemptions")
         );
         assert_eq!(
             error("rules: [a]\n"),

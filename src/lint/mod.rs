@@ -10,6 +10,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod runner;
+pub mod suppress;
 
 use serde::Serialize;
 
@@ -158,6 +159,8 @@ pub struct Context<'a> {
     pub custom: Option<&'a crate::k8s::schema::CustomResources>,
     /// Every rule id, for rules that check references to rules.
     pub rule_ids: Vec<&'static str>,
+    /// The day suppressions' `until=` is compared with.
+    pub today: suppress::date::Date,
 }
 
 impl<'a> Context<'a> {
@@ -191,11 +194,18 @@ impl<'a> Context<'a> {
             operator: None,
             custom: None,
             rule_ids: registry::all().iter().map(|r| r.meta().id).collect(),
+            today: suppress::date::Date::today(),
         }
     }
 
     pub fn source(&self, file: usize) -> &'a Source {
         &self.files[file].source
+    }
+
+    /// How many of `files` are the user's: the generated configs of
+    /// prometheus-operator resources follow them.
+    pub fn user_files(&self) -> usize {
+        self.operator.map_or(self.files.len(), |o| o.first)
     }
 }
 

@@ -15,6 +15,7 @@ pub const GROUPS: &[(&str, &[&dyn Rule])] = &[
     ("Prometheus configs", rules::prometheus::RULES),
     ("scrape coverage", rules::coverage::RULES),
     ("prometheus-operator", rules::operator::RULES),
+    ("suppressions", rules::suppressions::RULES),
 ];
 
 /// Every rule, in `--list-rules` order.
@@ -50,12 +51,7 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 /// The help for an id that names no rule: the closest rule id, when one is
 /// close, and where the ids are listed.
 pub fn unknown_rule_help(id: &str) -> String {
-    const LIST: &str = "`kdm lint --list-rules` lists the rules";
-    let rules = all();
-    match crate::suggest::closest(id, rules.iter().map(|r| r.meta().id)) {
-        Some(best) => format!("{} {LIST}", crate::suggest::did_you_mean(best)),
-        None => LIST.to_string(),
-    }
+    crate::suggest::unknown_rule_help(id, all().iter().map(|r| r.meta().id))
 }
 
 #[cfg(test)]

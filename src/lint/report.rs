@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::report::json::pretty_elements;
 
 use super::runner::LintResult;
+use super::suppress::{Kind, Suppression};
 use super::{registry, Finding, Severity};
 use crate::diag::{Error, Result};
 use crate::report::{github, json::JsonError, junit, sarif, Region, Term};
@@ -50,6 +51,12 @@ fn counts(findings: &[Finding]) -> (usize, usize, usize) {
 }
 
 pub fn human(result: &LintResult, term: Term) -> String {
+    human_with(result, term, false)
+}
+
+/// The human report; with `show_suppressed`, the suppressed findings follow
+/// the others, each with what suppressed it and why.
+pub fn human_with(result: &LintResult, term: Term, show_suppressed: bool) -> String {
     let mut out = String::new();
     let mut current = usize::MAX;
     for f in &result.findings {
@@ -62,13 +69,42 @@ pub fn human(result: &LintResult, term: Term) -> String {
             let _ = writeln!(out, "  {line}");
         }
     }
+    if show_suppressed && !result.suppressed.is_empty() {
+        let _ = writeln!(out, "suppressed:");
+        for s in &result.suppressed {
+            let f = &s.finding;
+            let r = loc(result, f);
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}: {}[{}]: {}",
+                esc(r.file),
+                r.line,
+                r.column,
+                f.severity.as_str(),
+                f.rule,
+                esc(&f.message)
+            );
+            let _ = writeln!(
+                out,
+                "    by {} at {}: {}",
+                kind_name(s.by.kind),
+                esc(&s.by.at),
+                esc(&s.by.reason)
+            );
+        }
+    }
     for note in &result.notes {
         let _ = writeln!(out, "note: {}", esc(note));
     }
     let (e, w, i) = counts(&result.findings);
+    let suppressed = match result.suppressed.len() {
+        0 => String::new(),
+        n if show_suppressed => format!("; {n} suppressed"),
+        n => format!("; {n} suppressed (--show-suppressed lists them)"),
+    };
     let _ = writeln!(
         out,
-        "{} file{} checked: {e} error{}, {w} warning{}, {i} info",
+        "{} file{} checked: {e} error{}, {w} warning{}, {i} info{suppressed}",
         result.files.len(),
         if result.files.len() == 1 { "" } else { "s" },
         if e == 1 { "" } else { "s" },
@@ -77,52 +113,82 @@ pub fn human(result: &LintResult, term: Term) -> String {
     out
 }
 
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Annotation => "annotation",
+        Kind::Comment => "kdm-ignore comment",
+        Kind::Exemption => "exemption",
+        Kind::Baseline => "baseline",
+    }
+}
+
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    help: Option<&'a str>,
+}
+
+fn json_finding<'r>(result: &'r LintResult, f: &'r Finding) -> JsonFinding<'r> {
+    let r = loc(result, f);
+    JsonFinding {
+        rule: f.rule,
+        severity: f.severity,
+        message: &f.message,
+        file: r.file,
+        line: r.line,
+        column: r.column,
+        end_line: r.end_line,
+        end_column: r.end_column,
+        help: f.help.as_deref(),
+    }
+}
+
 pub fn json(result: &LintResult) -> String {
     // Typed and borrowed rather than `json!` values: a large run has
     // hundreds of thousands of findings.
-    #[derive(serde::Serialize)]
-    struct JsonFinding<'a> {
-        rule: &'a str,
-        severity: Severity,
-        message: &'a str,
-        file: &'a str,
-        line: usize,
-        column: usize,
-        end_line: usize,
-        end_column: usize,
-        help: Option<&'a str>,
-    }
     #[derive(serde::Serialize)]
     struct Summary {
         files: usize,
         errors: usize,
         warnings: usize,
         info: usize,
+        suppressed: usize,
+    }
+    #[derive(serde::Serialize)]
+    struct SuppressedFinding<'a> {
+        #[serde(flatten)]
+        finding: JsonFinding<'a>,
+        suppression: &'a Suppression,
     }
     #[derive(serde::Serialize)]
     struct Doc<'a> {
         findings: [(); 0],
+        suppressed: Vec<SuppressedFinding<'a>>,
         errors: Vec<JsonError<'a>>,
         notes: &'a [String],
         summary: Summary,
     }
     let findings = pretty_elements(&result.findings, FINDINGS_PER_CHUNK, |f| {
-        let r = loc(result, f);
-        JsonFinding {
-            rule: f.rule,
-            severity: f.severity,
-            message: &f.message,
-            file: r.file,
-            line: r.line,
-            column: r.column,
-            end_line: r.end_line,
-            end_column: r.end_column,
-            help: f.help.as_deref(),
-        }
+        json_finding(result, f)
     });
     let (errors, warnings, info) = counts(&result.findings);
     let doc = Doc {
         findings: [],
+        suppressed: result
+            .suppressed
+            .iter()
+            .map(|s| SuppressedFinding {
+                finding: json_finding(result, &s.finding),
+                suppression: &s.by,
+            })
+            .collect(),
         errors: crate::report::json::errors(&result.errors),
         notes: &result.notes,
         summary: Summary {
@@ -130,6 +196,7 @@ pub fn json(result: &LintResult) -> String {
             errors,
             warnings,
             info,
+            suppressed: result.suppressed.len(),
         },
     };
     let rest = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -175,18 +242,30 @@ pub fn sarif(result: &LintResult) -> String {
             })
         })
         .collect();
-    let results: Vec<_> = result
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "ruleId": f.rule,
-                "level": sarif_level(f.severity),
-                "message": {"text": f.message},
-                "locations": [sarif::location(&loc(result, f))],
-            })
+    let as_result = |f: &Finding| {
+        json!({
+            "ruleId": f.rule,
+            "level": sarif_level(f.severity),
+            "message": {"text": f.message},
+            "locations": [sarif::location(&loc(result, f))],
         })
-        .collect();
+    };
+    let mut results: Vec<_> = result.findings.iter().map(as_result).collect();
+    // Suppressed results are listed with their suppression, as SARIF
+    // readers (code scanning) expect, and shown as dismissed.
+    results.extend(result.suppressed.iter().map(|s| {
+        let mut r = as_result(&s.finding);
+        let kind = match s.by.kind {
+            Kind::Annotation | Kind::Comment => "inSource",
+            Kind::Exemption | Kind::Baseline => "external",
+        };
+        r["suppressions"] = json!([{
+            "kind": kind,
+            "status": "accepted",
+            "justification": format!("{} ({})", s.by.reason, s.by.at),
+        }]);
+        r
+    }));
     sarif::document(rules, results, &result.errors)
 }
 

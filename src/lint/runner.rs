@@ -9,7 +9,7 @@ use crate::diag::Error;
 use crate::input::{discover, load_yaml, read_source, Found};
 use crate::k8s::schema::CustomResources;
 
-pub use super::rules::IGNORE_PREFIX;
+pub use super::suppress::IGNORE_PREFIX;
 
 pub struct LintOptions {
     pub paths: Vec<String>,
@@ -28,6 +28,10 @@ pub struct LintResult {
     pub notes: Vec<String>,
     /// Entries a directory walk passed over: not regular files.
     pub skipped: Vec<String>,
+    /// Findings kept out of `findings` by a suppression, with it.
+    pub suppressed: Vec<super::suppress::Suppressed>,
+    /// Each finding's baseline key, when the config asked for them.
+    pub baseline_keys: Vec<super::suppress::baseline::Key>,
 }
 
 /// Reads and parses files on all cores, largest first so that a big file
@@ -218,6 +222,9 @@ fn run_loaded_with(mut files: Vec<LintFile>, crds: &[LintFile], opts: &LintOptio
     ctx.operator = operator.as_ref();
     ctx.custom = Some(&custom);
     ctx.flavor = opts.config.prometheus_version.unwrap_or_default();
+    if let Some(today) = opts.config.today {
+        ctx.today = today;
+    }
     let mut notes = skipped_notes(&ctx, real);
     if let Some(o) = &operator {
         notes.extend(o.defined.notes.iter().cloned());
@@ -236,12 +243,14 @@ fn run_loaded_with(mut files: Vec<LintFile>, crds: &[LintFile], opts: &LintOptio
             .collect(),
         None => findings,
     };
-    let findings = suppress(&ctx, findings);
     let mut findings = findings;
     findings.sort_by(|a, b| {
         (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
     });
     findings.dedup();
+    let outcome = super::suppress::apply(&ctx, findings, &opts.config.suppress);
+    let findings = outcome.findings;
+    notes.extend(outcome.notes);
     // A monitor kdm cannot read breaks its CRD's schema, which
     // schema-invalid reports at the same node: once is enough.
     errors.retain(|e| !reported_as_schema_invalid(e, &findings, &files));
@@ -255,6 +264,8 @@ fn run_loaded_with(mut files: Vec<LintFile>, crds: &[LintFile], opts: &LintOptio
         errors,
         notes,
         skipped: Vec::new(),
+        suppressed: outcome.suppressed,
+        baseline_keys: outcome.keys,
     }
 }
 
@@ -281,34 +292,6 @@ fn check_all(
         rule.check(ctx, &mut found);
         (found, *severity)
     })
-}
-
-/// Drops findings inside an object annotated `ignore.kdm.dev/<rule>: <reason>`
-/// on its own metadata or its pod template's (a reason is required).
-fn suppress(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
-    let mut ignores: Vec<(usize, crate::yaml::Span, String)> = Vec::new();
-    for o in &ctx.objects {
-        for annotations in super::rules::ignore_annotation_maps(o) {
-            for (_, _, key, reason) in super::rules::string_entries(Some(annotations)) {
-                if let Some(rule) = key.strip_prefix(IGNORE_PREFIX) {
-                    if !reason.trim().is_empty() {
-                        ignores.push((o.file, o.node.span, rule.to_string()));
-                    }
-                }
-            }
-        }
-    }
-    findings
-        .into_iter()
-        .filter(|f| {
-            !ignores.iter().any(|(file, span, rule)| {
-                *file == f.file
-                    && rule == f.rule
-                    && span.start <= f.span.start
-                    && f.span.end <= span.end
-            })
-        })
-        .collect()
 }
 
 /// Notes about documents no rule looks at (among the first `real` files:

@@ -7,6 +7,7 @@ pub mod pods;
 pub mod prometheus;
 pub mod schema;
 pub mod selectors;
+pub mod suppressions;
 pub mod volumes;
 
 use crate::yaml::Node;
@@ -21,20 +22,4 @@ pub fn string_entries(node: Option<&Node>) -> Vec<(&Node, &Node, &str, &str)> {
         .iter()
         .filter_map(|(k, v)| Some((k, v, k.as_str()?, v.as_str().unwrap_or(""))))
         .collect()
-}
-
-/// Annotation prefix for inline opt-outs: `ignore.kdm.dev/<rule-id>: <reason>`.
-pub const IGNORE_PREFIX: &str = "ignore.kdm.dev/";
-
-/// The annotation maps whose `ignore.kdm.dev/` keys apply to an object:
-/// its own and its pod template's.
-pub fn ignore_annotation_maps<'a>(o: &crate::k8s::Object<'a>) -> Vec<&'a crate::yaml::Node> {
-    let mut maps: Vec<&crate::yaml::Node> = o.annotations().into_iter().collect();
-    let template = crate::k8s::kinds::PodTemplate::of(o.kind)
-        .and_then(|at| at.template(o.node))
-        .filter(|t| !std::ptr::eq(*t, o.node));
-    if let Some(a) = template.and_then(|t| t.get("metadata")?.get("annotations")) {
-        maps.push(a);
-    }
-    maps
 }

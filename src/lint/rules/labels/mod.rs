@@ -2,7 +2,6 @@
 //! keys and size, and the recommended `app.kubernetes.io/*` labels.
 mod annotation_key_invalid;
 mod annotations_too_large;
-mod ignore_annotation_invalid;
 mod label_key_invalid;
 mod label_value_invalid;
 mod missing_recommended_labels;
@@ -20,7 +19,6 @@ pub const RULES: &[&dyn Rule] = &[
     &annotation_key_invalid::AnnotationKeyInvalid,
     &annotations_too_large::AnnotationsTooLarge,
     &missing_recommended_labels::MissingRecommendedLabels,
-    &ignore_annotation_invalid::IgnoreAnnotationInvalid,
 ];
 
 /// A `map[string]string` the API server validates as labels.
