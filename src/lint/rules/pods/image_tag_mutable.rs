@@ -13,7 +13,9 @@ static META: RuleMeta = RuleMeta {
 Flags container images tagged with a name that is moved to new builds by
 convention: a branch (`master`, `main`, `develop`, `dev`, `trunk`, `head`)
 or a channel (`canary`, `edge`, `nightly`, `snapshot`, `unstable`, `stable`,
-`testing`, `staging`, `release`, `lts`, `current`, `rolling`), in any case.
+`testing`, `staging`, `release`, `lts`, `current`, `rolling`), in any case,
+and Maven-style `-SNAPSHOT` versions (`1.4.0-SNAPSHOT`), which are rebuilt
+until the release.
 `latest` and a missing tag are `image-tag-latest`'s; images pinned by digest
 (`@sha256:...`) always pass.
 
@@ -75,7 +77,8 @@ impl Rule for ImageTagMutable {
                     continue;
                 }
                 let Some(tag) = tag_of(text) else { continue };
-                if !MOVING.iter().any(|m| tag.eq_ignore_ascii_case(m)) {
+                let snapshot = tag.to_ascii_lowercase().ends_with("-snapshot");
+                if !snapshot && !MOVING.iter().any(|m| tag.eq_ignore_ascii_case(m)) {
                     continue;
                 }
                 out.push(
