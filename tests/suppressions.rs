@@ -159,8 +159,8 @@ fn a_baseline_accepts_known_findings_by_place_not_line() {
     // A new finding fails; fixed ones leave a note (hostNetwork is gone, and
     // a privileged container's added capability is no finding of its own).
     let changed = shifted.replace("      hostNetwork: true\n", "").replace(
-        "runAsNonRoot: true\n            capabilities:",
-        "privileged: true\n            capabilities:",
+        "runAsNonRoot: true\n          volumeMounts:",
+        "runAsNonRoot: true\n            privileged: true\n          volumeMounts:",
     );
     std::fs::write(dir.path().join("agents.yaml"), changed).expect("write");
     let r = kdm_in(dir.path(), &[&base[..], &["--format", "json"]].concat());
