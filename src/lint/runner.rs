@@ -101,30 +101,29 @@ fn custom_resources(
     opts: &LintOptions,
     errors: &mut Vec<Error>,
 ) -> CustomResources {
-    let mut custom = CustomResources::new(&opts.kubernetes_version);
-    let all = files
-        .iter()
-        .map(|f| (f, true))
-        .chain(crds.iter().map(|f| (f, false)));
-    for (i, (f, linted)) in all.enumerate() {
+    let all: Vec<&LintFile> = files.iter().chain(crds).collect();
+    let mut docs = Vec::new();
+    let mut origin = Vec::new();
+    for (i, f) in all.iter().enumerate() {
         for o in crate::k8s::objects_in(i, &f.docs) {
-            if !crate::k8s::schema::is_crd(o.kind, o.api_version) {
-                continue;
+            if crate::k8s::schema::is_crd(o.kind, o.api_version) {
+                let span = o.node.span;
+                let text = f.source.text.get(span.start..span.end).unwrap_or_default();
+                docs.push((o.node, text));
+                origin.push(i);
             }
-            let text = f
-                .source
-                .text
-                .get(o.node.span.start..o.node.span.end)
-                .unwrap_or_default();
-            for (span, message) in custom.add(o.node, text) {
-                if linted {
-                    custom.problems.push((i, span, message));
-                } else {
-                    errors.push(
-                        Error::at(&f.source, span, message, "refused by the API server")
-                            .with_help("fix the CustomResourceDefinition"),
-                    );
-                }
+        }
+    }
+    let (mut custom, found) = CustomResources::read(&opts.kubernetes_version, &docs);
+    for (i, problems) in origin.into_iter().zip(found) {
+        for (span, message) in problems {
+            if i < files.len() {
+                custom.problems.push((i, span, message));
+            } else {
+                errors.push(
+                    Error::at(&all[i].source, span, message, "refused by the API server")
+                        .with_help("fix the CustomResourceDefinition"),
+                );
             }
         }
     }

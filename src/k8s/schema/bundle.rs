@@ -150,7 +150,7 @@ impl Entry {
                     .as_ref()
                     .ok_or("no schema is bundled")?
                     .document()?;
-                let validator = options::<YamlJson>()
+                let validator = options::<YamlJson>(self.crd)
                     .build(&schema)
                     .map_err(|e| e.to_string())?;
                 Ok(Compiled { validator, schema })
@@ -171,16 +171,23 @@ impl Entry {
     }
 }
 
-/// How every bundled schema is compiled, for any instance representation.
+/// How every schema is compiled, for any instance representation.
 pub(super) fn options<F: jsonschema::json::Json>(
+    crd: bool,
 ) -> jsonschema::ValidationOptions<'static, std::sync::Arc<dyn jsonschema::Retrieve>, F> {
-    // Formats (int32, date-time, byte) are annotations to the API server's
-    // schema validation too.
-    super::extensions::register(
+    let options = super::extensions::register(
         jsonschema::options_for::<F>()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(false),
-    )
+    );
+    // The API server checks the string formats of custom resources; for
+    // its own kinds formats (int32, date-time, byte) are annotations, the
+    // values being checked in Go (`api-invalid`).
+    if crd {
+        super::formats::register(options)
+    } else {
+        options
+    }
 }
 
 /// Every bundled minor version, oldest first, with one entry per row of

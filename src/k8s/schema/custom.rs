@@ -5,7 +5,7 @@
 //! prometheus-operator's kinds it replaces the bundled schemas (a cluster
 //! runs the CRDs it was given, say a newer release's). The first CRD of a
 //! group and kind counts. Schemas are translated once per distinct CRD
-//! text and compiled the first time a resource needs them.
+//! text, on all cores, and compiled the first time a resource needs them.
 
 use std::collections::HashMap;
 
@@ -30,11 +30,6 @@ pub struct CustomResources {
     kinds: Vec<Defined>,
     /// Problems of the input's CRDs: (file, span, message).
     pub problems: Vec<(usize, Span, String)>,
-    /// Problems found in each distinct CRD text, as paths in its document.
-    seen: HashMap<String, Vec<(Vec<Step>, String)>>,
-    /// ObjectMeta and the definitions it uses, read on first need.
-    meta_defs: Option<Map<String, Value>>,
-    kubernetes_version: String,
 }
 
 struct Defined {
@@ -54,137 +49,71 @@ struct Version {
     unchecked: Vec<String>,
 }
 
+/// What is wrong with a CRD, as paths in its document.
+type Problems = Vec<(Vec<Step>, String)>;
+
 impl CustomResources {
-    /// No CRDs yet; ObjectMeta comes from the schemas of
-    /// `kubernetes_version`.
-    pub fn new(kubernetes_version: &str) -> CustomResources {
-        CustomResources {
-            kubernetes_version: kubernetes_version.to_string(),
-            ..CustomResources::default()
+    /// Reads the CRDs `docs` (each with its source text) in order: each
+    /// defines its kinds unless an earlier one did. Returns, per CRD, what
+    /// is wrong with it, at the nodes concerned. Copies of a CRD (the same
+    /// text) are translated once, the others on all cores; ObjectMeta comes
+    /// from the schemas of `kubernetes_version`.
+    pub fn read(
+        kubernetes_version: &str,
+        docs: &[(&Node, &str)],
+    ) -> (CustomResources, Vec<Vec<(Span, String)>>) {
+        let mut custom = CustomResources::default();
+        if docs.is_empty() {
+            return (custom, Vec::new());
         }
+        // Copies are found by group, kind and length first: comparing the
+        // few texts that agree costs less than hashing every text.
+        let mut alike: HashMap<_, Vec<usize>> = HashMap::new();
+        let mut distinct: Vec<(&Node, &str)> = Vec::new();
+        let copy_of: Vec<usize> = docs
+            .iter()
+            .map(|&(doc, text)| {
+                let spec = doc.get("spec");
+                let group = spec.and_then(|s| s.get("group")).and_then(Node::as_str);
+                let kind = spec
+                    .and_then(|s| s.get("names"))
+                    .and_then(|n| n.get("kind"))
+                    .and_then(Node::as_str);
+                let same = alike.entry((group, kind, text.len())).or_default();
+                if let Some(&i) = same.iter().find(|&&i| distinct[i].1 == text) {
+                    return i;
+                }
+                distinct.push((doc, text));
+                same.push(distinct.len() - 1);
+                distinct.len() - 1
+            })
+            .collect();
+        let meta = object_meta(kubernetes_version);
+        let translated = crate::map_on_all_cores(&distinct, |(doc, _)| translate(doc, &meta));
+        let mut problems: Vec<Problems> = Vec::with_capacity(translated.len());
+        for (defined, found) in translated {
+            problems.push(found);
+            let Some(d) = defined else {
+                continue;
+            };
+            if !custom
+                .kinds
+                .iter()
+                .any(|k| k.group == d.group && k.kind == d.kind)
+            {
+                custom.kinds.push(d);
+            }
+        }
+        let located = docs
+            .iter()
+            .zip(copy_of)
+            .map(|((doc, _), i)| locate_all(doc, &problems[i]))
+            .collect();
+        (custom, located)
     }
 
     pub fn is_empty(&self) -> bool {
         self.kinds.is_empty()
-    }
-
-    /// Reads the CRD `doc` (`text` is its source text): defines its kinds
-    /// unless an earlier CRD defined them, and returns what is wrong with
-    /// it, at the nodes concerned.
-    pub fn add(&mut self, doc: &Node, text: &str) -> Vec<(Span, String)> {
-        let problems = match self.seen.get(text) {
-            Some(known) => known.clone(),
-            None => {
-                let found = self.define(doc);
-                self.seen.insert(text.to_string(), found.clone());
-                found
-            }
-        };
-        problems
-            .into_iter()
-            .map(|(path, message)| {
-                let span = locate(doc, &path).map_or(doc.span, |at| match at.key {
-                    // A schema or list is shown at its key, a value itself.
-                    Some(key) if at.value.as_str().is_none() => key.span,
-                    _ => at.value.span,
-                });
-                (span, format!("{}: {message}", display_path(&path)))
-            })
-            .collect()
-    }
-
-    /// Translates the served versions of `doc`; registers them when its
-    /// group and kind are new.
-    fn define(&mut self, doc: &Node) -> Vec<(Vec<Step>, String)> {
-        let spec = doc.get("spec");
-        let text = |n: Option<&Node>| n.and_then(Node::as_str).map(str::to_string);
-        // A CRD without these fails the CRD's own schema check.
-        let (Some(group), Some(kind)) = (
-            text(spec.and_then(|s| s.get("group"))),
-            text(
-                spec.and_then(|s| s.get("names"))
-                    .and_then(|n| n.get("kind")),
-            ),
-        ) else {
-            return Vec::new();
-        };
-        let name = text(doc.get("metadata").and_then(|m| m.get("name")))
-            .unwrap_or_else(|| format!("{}.{group}", kind.to_lowercase()));
-        let versions = spec
-            .and_then(|s| s.get("versions"))
-            .and_then(Node::as_seq)
-            .unwrap_or_default();
-        let mut problems = Vec::new();
-        let mut defined = Vec::new();
-        for (i, v) in versions.iter().enumerate() {
-            let Some(version) = v.get("name").and_then(Node::as_str) else {
-                continue;
-            };
-            let served = v
-                .get("served")
-                .is_some_and(|s| matches!(s.resolve(), Some(Resolved::Bool(true))));
-            let api_version = format!("{group}/{version}");
-            let at = |rest: &[Step]| {
-                let mut path = vec![
-                    Step::Key("spec".into()),
-                    Step::Key("versions".into()),
-                    Step::Index(i),
-                ];
-                path.extend_from_slice(rest);
-                path
-            };
-            let mut entry = None;
-            let mut unchecked = Vec::new();
-            let schema = v.get("schema").and_then(|s| s.get("openAPIV3Schema"));
-            match schema {
-                None if served => problems.push((
-                    at(&[Step::Key("name".into())]),
-                    format!("served version {version:?} has no schema.openAPIV3Schema"),
-                )),
-                None => {}
-                Some(schema) => {
-                    let root = schema.to_json();
-                    match structural::translate(&kind, &api_version, &root, self.meta_defs()) {
-                        Ok(t) => {
-                            unchecked = t.unchecked;
-                            entry = Some(Entry::translated(&kind, &api_version, &name, t.schema));
-                        }
-                        Err(e) => {
-                            let mut rest = vec![
-                                Step::Key("schema".into()),
-                                Step::Key("openAPIV3Schema".into()),
-                            ];
-                            rest.extend(e.path);
-                            problems.push((at(&rest), e.message));
-                        }
-                    }
-                }
-            }
-            defined.push(Version {
-                api_version,
-                served,
-                entry,
-                unchecked,
-            });
-        }
-        if !self
-            .kinds
-            .iter()
-            .any(|d| d.group == group && d.kind == kind)
-        {
-            self.kinds.push(Defined {
-                group,
-                kind,
-                name,
-                versions: defined,
-            });
-        }
-        problems
-    }
-
-    fn meta_defs(&mut self) -> &Map<String, Value> {
-        let version = self.kubernetes_version.clone();
-        self.meta_defs.get_or_insert_with(|| object_meta(&version))
     }
 
     fn defined(&self, kind: &str, api_version: &str) -> Option<(&Defined, Option<&Version>)> {
@@ -229,6 +158,104 @@ impl CustomResources {
     }
 }
 
+/// Translates the served versions of the CRD `doc`: the kinds it
+/// defines, and what is wrong with it.
+fn translate(doc: &Node, meta: &Map<String, Value>) -> (Option<Defined>, Problems) {
+    let spec = doc.get("spec");
+    let text = |n: Option<&Node>| n.and_then(Node::as_str).map(str::to_string);
+    // A CRD without these fails the CRD's own schema check.
+    let (Some(group), Some(kind)) = (
+        text(spec.and_then(|s| s.get("group"))),
+        text(
+            spec.and_then(|s| s.get("names"))
+                .and_then(|n| n.get("kind")),
+        ),
+    ) else {
+        return (None, Vec::new());
+    };
+    let name = text(doc.get("metadata").and_then(|m| m.get("name")))
+        .unwrap_or_else(|| format!("{}.{group}", kind.to_lowercase()));
+    let versions = spec
+        .and_then(|s| s.get("versions"))
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut defined = Vec::new();
+    for (i, v) in versions.iter().enumerate() {
+        let Some(version) = v.get("name").and_then(Node::as_str) else {
+            continue;
+        };
+        let served = v
+            .get("served")
+            .is_some_and(|s| matches!(s.resolve(), Some(Resolved::Bool(true))));
+        let api_version = format!("{group}/{version}");
+        let at = |rest: &[Step]| {
+            let mut path = vec![
+                Step::Key("spec".into()),
+                Step::Key("versions".into()),
+                Step::Index(i),
+            ];
+            path.extend_from_slice(rest);
+            path
+        };
+        let mut entry = None;
+        let mut unchecked = Vec::new();
+        let schema = v.get("schema").and_then(|s| s.get("openAPIV3Schema"));
+        match schema {
+            None if served => problems.push((
+                at(&[Step::Key("name".into())]),
+                format!("served version {version:?} has no schema.openAPIV3Schema"),
+            )),
+            None => {}
+            Some(schema) => {
+                let root = schema.to_json();
+                match structural::translate(&kind, &api_version, &root, meta) {
+                    Ok(t) => {
+                        unchecked = t.unchecked;
+                        entry = Some(Entry::translated(&kind, &api_version, &name, t.schema));
+                    }
+                    Err(e) => {
+                        let mut rest = vec![
+                            Step::Key("schema".into()),
+                            Step::Key("openAPIV3Schema".into()),
+                        ];
+                        rest.extend(e.path);
+                        problems.push((at(&rest), e.message));
+                    }
+                }
+            }
+        }
+        defined.push(Version {
+            api_version,
+            served,
+            entry,
+            unchecked,
+        });
+    }
+    let defined = Defined {
+        group,
+        kind,
+        name,
+        versions: defined,
+    };
+    (Some(defined), problems)
+}
+
+/// The places of `problems` in `doc`, each with its path.
+fn locate_all(doc: &Node, problems: &Problems) -> Vec<(Span, String)> {
+    problems
+        .iter()
+        .map(|(path, message)| {
+            let span = locate(doc, path).map_or(doc.span, |at| match at.key {
+                // A schema or list is shown at its key, a value itself.
+                Some(key) if at.value.as_str().is_none() => key.span,
+                _ => at.value.span,
+            });
+            (span, format!("{}: {message}", display_path(path)))
+        })
+        .collect()
+}
+
 /// ObjectMeta and its definitions, as the bundled ConfigMap schema of
 /// `version` (or the default version) has them.
 fn object_meta(version: &str) -> Map<String, Value> {
@@ -251,14 +278,16 @@ mod tests {
     fn crds(text: &str) -> (CustomResources, Vec<(usize, String)>) {
         let source = Source::new("crd.yaml", text);
         let docs = load_stream(&source, Limits::default()).unwrap_or_default();
-        let mut custom = CustomResources::new(super::super::DEFAULT_VERSION);
-        let mut problems = Vec::new();
-        for doc in &docs {
-            let text = &source.text[doc.span.start..doc.span.end];
-            for (span, message) in custom.add(doc, text) {
-                problems.push((source.line_col(span.start).0, message));
-            }
-        }
+        let with_text: Vec<(&Node, &str)> = docs
+            .iter()
+            .map(|d| (d, &source.text[d.span.start..d.span.end]))
+            .collect();
+        let (custom, found) = CustomResources::read(super::super::DEFAULT_VERSION, &with_text);
+        let problems = found
+            .into_iter()
+            .flatten()
+            .map(|(span, message)| (source.line_col(span.start).0, message))
+            .collect();
         (custom, problems)
     }
 
@@ -282,6 +311,8 @@ spec:
               type: object
               properties:
                 size: {type: integer, maximum: 10}
+                network: {type: string, format: cidr}
+                since: {type: string, format: date-time}
               x-kubernetes-validations:
                 - rule: self.size % 2 == 0
     - name: v1beta1
@@ -307,13 +338,42 @@ spec:
         let (custom, problems) = crds(WIDGET);
         assert_eq!(
             problems,
-            [(37, "spec.versions[2].schema.openAPIV3Schema.properties.spec.properties.size: not a structural schema: `type` is missing (required unless x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields is true)".to_string())]
+            [(39, "spec.versions[2].schema.openAPIV3Schema.properties.spec.properties.size: not a structural schema: `type` is missing (required unless x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields is true)".to_string())]
         );
         let Some(Lookup::Check(entry)) = custom.lookup("Widget", "example.com/v1") else {
             panic!("v1 is checked");
         };
         assert_eq!(entry.defined_by.as_deref(), Some("widgets.example.com"));
-        assert!(entry.validator().is_ok());
+        let Ok(v) = entry.validator() else {
+            panic!("compiles");
+        };
+        let widget = |spec: &str| {
+            let text = format!(
+                "{{apiVersion: example.com/v1, kind: Widget, metadata: {{name: w}}, spec: {spec}}}"
+            );
+            let docs =
+                load_stream(&Source::new("w.yaml", text), Limits::default()).unwrap_or_default();
+            let errors: Vec<String> = docs
+                .iter()
+                .flat_map(|d| {
+                    v.iter_errors(super::super::Instance::new(d))
+                        .map(|e| e.to_string())
+                })
+                .collect();
+            errors
+        };
+        assert_eq!(
+            widget("{size: 4, network: 10.0.0.0/8, since: yesterday}"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            widget("{size: 12, nmae: x, network: 10.0.0.0/33}"),
+            [
+                "12 is greater than the maximum of 10",
+                "\"10.0.0.0/33\" is not a \"cidr\"",
+                "Additional properties are not allowed ('nmae' was unexpected)"
+            ]
+        );
         for unserved in ["example.com/v1beta1", "example.com/v3"] {
             let Some(Lookup::Unserved { served, .. }) = custom.lookup("Widget", unserved) else {
                 panic!("{unserved} is not served");
@@ -342,8 +402,7 @@ spec:
         let (custom, problems) = crds(&format!("{WIDGET}---\n{WIDGET}---\n{other}"));
         // the same problem at each copy
         let lines: Vec<usize> = problems.iter().map(|(l, _)| *l).collect();
-        assert_eq!(lines, [37, 75, 113]);
-        assert_eq!(custom.seen.len(), 2);
+        assert_eq!(lines, [39, 79, 119]);
         assert_eq!(custom.kinds.len(), 1);
         let Some(Lookup::Check(entry)) = custom.lookup("Widget", "example.com/v1") else {
             panic!("checked");

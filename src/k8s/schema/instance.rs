@@ -382,7 +382,7 @@ mod tests {
                 let theirs = json_validators
                     .entry((entry.kind.clone(), entry.api_version.clone()))
                     .or_insert_with(|| {
-                        super::super::bundle::options::<jsonschema::json::SerdeJson>()
+                        super::super::bundle::options::<jsonschema::json::SerdeJson>(entry.crd)
                             .build(&serde_json::from_str(&entry.schema_text()).unwrap())
                             .unwrap()
                     });

@@ -7,6 +7,7 @@ mod bundle;
 mod crd;
 mod custom;
 mod extensions;
+mod formats;
 mod instance;
 mod structural;
 
