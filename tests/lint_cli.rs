@@ -523,6 +523,9 @@ fn config_schema_agrees_with_the_loader() {
         "exemptions:\n  - name: a\n    reason: r\n",
         "exemptions:\n  - rules: [host-port]\n    name: a\n    reason: r\n    owner: me\n",
         "exemptions: {rules: [host-port]}\n",
+        "profiles:\n  - profile: csi-node\n    name: \"ebs-*\"\n",
+        "profiles:\n  - profile: csi\n    name: a\n",
+        "profiles:\n  - profile: none\n",
         "exemptions:\n  - rules: [host-port]\n    reason: everywhere\n",
     ];
     for text in cases {

@@ -11,6 +11,9 @@
 //! helm-release: kps               # kube-prometheus-stack values' release
 //! prometheus-version: 3           # 2 reads Prometheus configs as 2.55 does
 //! crds: [crds/]                   # CRDs custom resources are checked against
+//! profiles:                       # see `profile`
+//!   - profile: csi-node
+//!     name: "ebs-csi-node*"
 //! exemptions:                     # see `suppress::exemption`
 //!   - rules: [host-path-writable]
 //!     name: "calico-*"
@@ -44,13 +47,15 @@ pub struct LintConfig {
     /// working directory; the config's own are resolved against its
     /// directory).
     pub crds: Vec<String>,
+    /// Node-agent profiles declared per workload.
+    pub profiles: Vec<super::profile::Declared>,
     /// Exemptions, a baseline, or none of them (`--no-suppressions`).
     pub suppress: super::suppress::Settings,
     /// The day `until=` dates are compared with (default: today, UTC).
     pub today: Option<super::suppress::date::Date>,
 }
 
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 9] = [
     "kubernetes-version",
     "fail-level",
     "exclude",
@@ -59,6 +64,7 @@ const FIELDS: [&str; 8] = [
     "prometheus-version",
     "crds",
     "exemptions",
+    "profiles",
 ];
 
 impl LintConfig {
@@ -159,6 +165,7 @@ impl LintConfig {
                         cfg.crds.push(full.to_string_lossy().into_owned());
                     }
                 }
+                "profiles" => cfg.profiles = super::profile::parse(&d, v)?,
                 "exemptions" => {
                     cfg.suppress.exemptions =
                         super::suppress::exemption::parse(&d, v, known_rules)?;
@@ -289,7 +296,7 @@ mod tests {
         );
         assert_eq!(
             error("verbose: true\n").2.as_deref(),
-            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release, prometheus-version, crds, exemptions")
+            Some("valid fields: kubernetes-version, fail-level, exclude, rules, helm-release, prometheus-version, crds, exemptions, profiles")
         );
         assert_eq!(
             error("rules: [a]\n"),

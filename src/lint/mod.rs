@@ -6,6 +6,8 @@
 
 pub mod config;
 pub mod operator;
+pub mod place;
+pub mod profile;
 pub mod registry;
 pub mod report;
 pub mod rules;
@@ -68,6 +70,39 @@ pub struct Finding {
     /// Other places that explain the finding (e.g. the other selector).
     pub related: Vec<(usize, Span, String)>,
     pub help: Option<String>,
+    /// The node-level privilege the finding is about, for node-agent
+    /// profiles ([`profile`]) to tell whether the agent needs it.
+    pub privilege: Option<Privilege>,
+}
+
+/// A privilege a pod or container takes on the node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Privilege {
+    /// `securityContext.privileged: true` of the container.
+    Privileged {
+        container: String,
+    },
+    Capability {
+        container: String,
+        name: String,
+    },
+    /// `hostNetwork`, `hostPID` or `hostIPC`.
+    HostNamespace(String),
+    /// A hostPath volume (cleaned path); `container` is the one mounting it,
+    /// when the finding is about one mount.
+    HostPath {
+        path: String,
+        writable: bool,
+        container: Option<String>,
+    },
+    /// A Bidirectional mount of `host_path` (when it is a hostPath volume).
+    Bidirectional {
+        container: String,
+        host_path: Option<String>,
+    },
+    RunAsRoot {
+        container: String,
+    },
 }
 
 impl Finding {
@@ -80,7 +115,13 @@ impl Finding {
             span,
             related: Vec::new(),
             help: None,
+            privilege: None,
         }
+    }
+
+    pub fn privilege(mut self, privilege: Privilege) -> Finding {
+        self.privilege = Some(privilege);
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Finding {

@@ -243,6 +243,7 @@ fn run_loaded_with(mut files: Vec<LintFile>, crds: &[LintFile], opts: &LintOptio
         None => findings,
     };
     let mut findings = findings;
+    super::profile::apply(&ctx, &mut findings, &opts.config.profiles);
     findings.sort_by(|a, b| {
         (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
     });

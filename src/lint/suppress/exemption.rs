@@ -31,6 +31,21 @@ impl Pattern {
     pub fn matches(&self, value: &str) -> bool {
         self.matcher.is_match(value)
     }
+
+    /// A glob at `node`; `what` names what it matches, for errors.
+    pub fn parse(d: &Decoder<'_>, node: &Node, what: &str) -> Result<Pattern> {
+        let text = d.string(node, &format!("a {what} glob"))?;
+        let matcher = Glob::new(&text)
+            .map_err(|e| {
+                d.error(
+                    node,
+                    format!("invalid glob pattern {text:?}: {}", e.kind()),
+                    "invalid pattern",
+                )
+            })?
+            .compile_matcher();
+        Ok(Pattern { text, matcher })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -124,19 +139,7 @@ fn parse_one(d: &Decoder<'_>, item: &Node, known_rules: &[&str]) -> Result<Exemp
         until: None,
         at: d.source().location(item.span.start),
     };
-    let pattern = |v: &Node, what: &str| -> Result<Pattern> {
-        let text = d.string(v, &format!("a {what} glob"))?;
-        let matcher = Glob::new(&text)
-            .map_err(|e| {
-                d.error(
-                    v,
-                    format!("invalid glob pattern {text:?}: {}", e.kind()),
-                    "invalid pattern",
-                )
-            })?
-            .compile_matcher();
-        Ok(Pattern { text, matcher })
-    };
+    let pattern = |v: &Node, what: &str| Pattern::parse(d, v, what);
     for (k, v) in entries {
         match &*k.key_str() {
             "rules" | "rule" => {

@@ -12,13 +12,12 @@ pub mod comment;
 pub mod date;
 pub mod exemption;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use self::baseline::{Baseline, Key};
 use self::date::Date;
 use self::exemption::Exemption;
+use super::place::{holds, Places};
 use super::{Context, Finding};
 use crate::decode::Step;
 use crate::k8s::Object;
@@ -154,7 +153,7 @@ pub fn apply(ctx: &Context<'_>, findings: Vec<Finding>, settings: &Settings) -> 
         suppress(ctx, &places, findings, settings, &mut outcome);
     }
     if settings.record_keys {
-        outcome.keys = outcome.findings.iter().map(|f| places.key(f)).collect();
+        outcome.keys = outcome.findings.iter().map(|f| key(&places, f)).collect();
     }
     outcome
 }
@@ -209,7 +208,7 @@ fn suppress(
         });
         let by = by.or_else(|| {
             let b = baseline.as_mut()?;
-            b.take(&places.key(&f)).then(|| Suppression {
+            b.take(&key(places, &f)).then(|| Suppression {
                 kind: Kind::Baseline,
                 reason: "accepted in the baseline".to_string(),
                 at: b.name.clone(),
@@ -288,76 +287,31 @@ fn in_source(ctx: &Context<'_>) -> Vec<InSource> {
     out
 }
 
-/// Finds the object, container and field path a finding is in.
-struct Places<'c, 'a> {
-    ctx: &'c Context<'a>,
-    /// Each file's objects.
-    objects: HashMap<usize, Vec<&'c Object<'a>>>,
-}
-
-impl<'c, 'a> Places<'c, 'a> {
-    fn new(ctx: &'c Context<'a>) -> Self {
-        let mut objects: HashMap<usize, Vec<&Object<'a>>> = HashMap::new();
-        for o in &ctx.objects {
-            objects.entry(o.file).or_default().push(o);
-        }
-        Places { ctx, objects }
-    }
-
-    /// The innermost object holding the finding (a List's item, not the List).
-    fn object(&self, f: &Finding) -> Option<&'c Object<'a>> {
-        self.objects
-            .get(&f.file)?
-            .iter()
-            .filter(|o| holds(o.node, f.span))
-            .min_by_key(|o| o.node.span.len())
-            .copied()
-    }
-
-    /// The name of the container holding the finding.
-    fn container(&self, f: &Finding) -> Option<&'a str> {
-        let object = self.object(f)?;
-        let workload =
-            self.ctx.workloads.iter().find(|w| {
-                w.object.file == object.file && std::ptr::eq(w.object.node, object.node)
-            })?;
-        workload
-            .containers()
-            .into_iter()
-            .find(|(_, c)| holds(c, f.span))
-            .and_then(|(_, c)| c.get("name")?.as_str())
-    }
-
-    /// The baseline key of a finding.
-    fn key(&self, f: &Finding) -> Key {
-        let file = self
-            .ctx
-            .source(f.file)
-            .name
-            .trim_start_matches("./")
-            .to_string();
-        let (object, root) = match self.object(f) {
-            Some(o) => (o.display_name(), Some(o.node)),
-            None => {
-                let docs = &self.ctx.files[f.file].docs;
-                match docs.iter().position(|d| holds(d, f.span)) {
-                    Some(i) => (format!("document {}", i + 1), docs.get(i)),
-                    None => (String::new(), None),
-                }
+/// The baseline key of a finding.
+fn key(places: &Places<'_, '_>, f: &Finding) -> Key {
+    let file = places
+        .ctx
+        .source(f.file)
+        .name
+        .trim_start_matches("./")
+        .to_string();
+    let (object, root) = match places.object(f) {
+        Some(o) => (o.display_name(), Some(o.node)),
+        None => {
+            let docs = &places.ctx.files[f.file].docs;
+            match docs.iter().position(|d| holds(d, f.span)) {
+                Some(i) => (format!("document {}", i + 1), docs.get(i)),
+                None => (String::new(), None),
             }
-        };
-        let path = root.map(|r| field_path(r, f.span)).unwrap_or_default();
-        Key {
-            rule: f.rule.to_string(),
-            file,
-            object,
-            path,
         }
+    };
+    let path = root.map(|r| field_path(r, f.span)).unwrap_or_default();
+    Key {
+        rule: f.rule.to_string(),
+        file,
+        object,
+        path,
     }
-}
-
-fn holds(n: &Node, span: Span) -> bool {
-    n.span.start <= span.start && span.end <= n.span.end
 }
 
 /// `spec.template.spec.containers[agent].ports[metrics].hostPort`: the path

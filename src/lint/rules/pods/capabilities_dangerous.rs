@@ -95,7 +95,11 @@ impl Rule for CapabilitiesDangerous {
                                 container_name(c)
                             ),
                         )
-                        .help("remove it unless the container cannot work without it; drop ALL and add back only what is needed"),
+                        .help("remove it unless the container cannot work without it; drop ALL and add back only what is needed")
+                        .privilege(crate::lint::Privilege::Capability {
+                            container: container_name(c).to_string(),
+                            name: name.to_string(),
+                        }),
                     );
                 }
             }

@@ -74,7 +74,8 @@ impl Rule for HostNamespaces {
                     )
                     .help(format!(
                         "remove `{key}: true` unless the agent cannot work without it"
-                    )),
+                    ))
+                    .privilege(crate::lint::Privilege::HostNamespace(key.to_string())),
                 );
             }
         }

@@ -73,7 +73,10 @@ impl Rule for Privileged {
                     )
                     .help(
                         "drop `privileged: true` and add only the capabilities the container needs",
-                    ),
+                    )
+                    .privilege(crate::lint::Privilege::Privileged {
+                        container: container_name(c).to_string(),
+                    }),
                 );
             }
         }

@@ -96,9 +96,13 @@ impl Rule for RunAsRoot {
                         )
                     }
                 };
-                out.push(finding.help(
-                    "set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` (pod or container level)",
-                ));
+                out.push(
+                    finding
+                        .help("set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` (pod or container level)")
+                        .privilege(crate::lint::Privilege::RunAsRoot {
+                            container: container_name(c).to_string(),
+                        }),
+                );
             }
         }
     }

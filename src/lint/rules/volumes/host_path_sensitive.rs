@@ -140,7 +140,18 @@ impl Rule for HostPathSensitive {
                                 w.object.display_name()
                             ),
                         )
-                        .help("mount the narrowest path the agent needs, read-only"),
+                        .help("mount the narrowest path the agent needs, read-only")
+                        .privilege(crate::lint::Privilege::HostPath {
+                            writable: containers.iter().any(|(_, c)| {
+                                mounts(c, false).into_iter().any(|m| {
+                                    v.name.is_some()
+                                        && m.get("name").and_then(Node::as_str) == v.name
+                                        && !is_true(m.get("readOnly"))
+                                })
+                            }),
+                            path: path.clone(),
+                            container: None,
+                        }),
                     );
                     continue;
                 }
@@ -169,7 +180,12 @@ impl Rule for HostPathSensitive {
                             ),
                         )
                         .related(file, m.span, "mounted without readOnly: true")
-                        .help(format!("add `readOnly: true` to the mount of {path}")),
+                        .help(format!("add `readOnly: true` to the mount of {path}"))
+                        .privilege(crate::lint::Privilege::HostPath {
+                            path: path.clone(),
+                            writable: true,
+                            container: Some(cname.to_string()),
+                        }),
                     );
                 }
             }

@@ -97,7 +97,12 @@ impl Rule for HostPathWritable {
                             ),
                         )
                         .related(w.object.file, v.path.span, "hostPath")
-                        .help("add `readOnly: true` unless the agent must write to the host"),
+                        .help("add `readOnly: true` unless the agent must write to the host")
+                        .privilege(crate::lint::Privilege::HostPath {
+                            path: super::clean(v.path_str),
+                            writable: true,
+                            container: Some(container_name(c).to_string()),
+                        }),
                     );
                 }
             }

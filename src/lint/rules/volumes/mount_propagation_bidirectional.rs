@@ -1,5 +1,6 @@
 use super::{container_name, is_true, mounts};
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
+use crate::yaml::Node;
 
 pub struct MountPropagationBidirectional;
 
@@ -53,6 +54,7 @@ impl Rule for MountPropagationBidirectional {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         for w in &ctx.workloads {
+            let host_paths = super::host_path_volumes(w);
             for (_, c) in w.containers() {
                 if is_true(c.get("securityContext").and_then(|s| s.get("privileged"))) {
                     continue;
@@ -75,7 +77,17 @@ impl Rule for MountPropagationBidirectional {
                                 container_name(c)
                             ),
                         )
-                        .help("set `securityContext.privileged: true` or use `mountPropagation: HostToContainer`"),
+                        .help("set `securityContext.privileged: true` or use `mountPropagation: HostToContainer`")
+                        .privilege(crate::lint::Privilege::Bidirectional {
+                            container: container_name(c).to_string(),
+                            host_path: host_paths
+                                .iter()
+                                .find(|v| {
+                                    v.name.is_some()
+                                        && m.get("name").and_then(Node::as_str) == v.name
+                                })
+                                .map(|v| super::clean(v.path_str)),
+                        }),
                     );
                 }
             }
