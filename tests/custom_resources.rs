@@ -47,6 +47,7 @@ fn custom_resources_are_checked_against_the_runs_crds() {
         format!("{DIR}/pools.yaml"),
         format!("{DIR}/with-crd.yaml"),
         format!("{DIR}/broken-crd.yaml"),
+        format!("{DIR}/status.yaml"),
     ];
     let files: Vec<&str> = files.iter().map(String::as_str).collect();
     let crds = format!("{DIR}/crds");

@@ -25,6 +25,10 @@ pub struct Entry {
     /// The name of the input's CustomResourceDefinition the schema was
     /// translated from; `None` for bundled schemas.
     pub defined_by: Option<String>,
+    /// Whether `status` is a subresource, which the API server resets on
+    /// create and update (the API's kinds, prometheus-operator's CRDs),
+    /// rather than part of the object, validated with it.
+    pub status_reset: bool,
     /// `None` for kinds of the table without a bundled schema.
     text: Option<Text>,
     compiled: OnceLock<Result<Compiled, String>>,
@@ -88,6 +92,7 @@ impl Entry {
             api_version: Cow::Borrowed(api_version),
             crd,
             defined_by: None,
+            status_reset: true,
             text: match text {
                 Some(t) => Some(Text::Plain(t)),
                 None => None,
@@ -106,19 +111,27 @@ impl Entry {
             api_version: Cow::Borrowed(api_version),
             crd: false,
             defined_by: None,
+            status_reset: true,
             text: bytes.map(Text::Deflated),
             compiled: OnceLock::new(),
         }
     }
 
-    /// The schema translated from the input's CustomResourceDefinition
-    /// `crd`, compiled on first use.
-    pub(super) fn translated(kind: &str, api_version: &str, crd: &str, schema: Value) -> Entry {
+    /// The schema translated from the run's CustomResourceDefinition `crd`
+    /// (`status_reset` with a status subresource), compiled on first use.
+    pub(super) fn translated(
+        kind: &str,
+        api_version: &str,
+        crd: &str,
+        status_reset: bool,
+        schema: Value,
+    ) -> Entry {
         Entry {
             kind: Cow::Owned(kind.to_string()),
             api_version: Cow::Owned(api_version.to_string()),
             crd: true,
             defined_by: Some(crd.to_string()),
+            status_reset,
             text: Some(Text::Translated(Arc::new(schema))),
             compiled: OnceLock::new(),
         }

@@ -212,7 +212,17 @@ fn translate(doc: &Node, meta: &Map<String, Value>) -> (Option<Defined>, Problem
                 match structural::translate(&kind, &api_version, &root, meta) {
                     Ok(t) => {
                         unchecked = t.unchecked;
-                        entry = Some(Entry::translated(&kind, &api_version, &name, t.schema));
+                        let status = v
+                            .get("subresources")
+                            .and_then(|s| s.get("status"))
+                            .is_some_and(|s| !s.is_null());
+                        entry = Some(Entry::translated(
+                            &kind,
+                            &api_version,
+                            &name,
+                            status,
+                            t.schema,
+                        ));
                     }
                     Err(e) => {
                         let mut rest = vec![

@@ -175,7 +175,11 @@ fn check_object(
                     "apiVersion {:?} is not served for {} by {by}",
                     o.api_version, o.kind
                 ),
-                format!("use apiVersion: {}{fix}", served.join(" or ")),
+                if served.is_empty() {
+                    "the CustomResourceDefinition serves no version of this kind: set `served: true` on one".into()
+                } else {
+                    format!("use apiVersion: {}{fix}", served.join(" or "))
+                },
             ));
             return;
         }
@@ -254,7 +258,8 @@ fn report(o: &Object<'_>, entry: &Entry, err: &ValidationError<'_>, out: &mut Ve
     // missing what a controller would fill in is never rejected; unknown
     // fields and wrong types there still fail decoding. A custom resource's
     // status is decoded without types: only its unknown fields are pruned,
-    // and reported.
+    // and reported. (Without a status subresource, a CRD's status is part
+    // of the object, validated with it.)
     let in_status = matches!(err.instance_path().segments().next(),
         Some(LocationSegment::Property(p)) if p == "status");
     let dropped = match err.kind() {
@@ -262,7 +267,7 @@ fn report(o: &Object<'_>, entry: &Entry, err: &ValidationError<'_>, out: &mut Ve
         ValidationErrorKind::AdditionalProperties { .. } => false,
         _ => entry.crd,
     };
-    if in_status && dropped {
+    if in_status && dropped && entry.status_reset {
         return;
     }
     // A required custom-resource field that is null fails its type too,
