@@ -5,6 +5,7 @@
 pub mod deprecations;
 pub mod kinds;
 pub mod names;
+pub mod rbac;
 pub mod schema;
 pub mod selector;
 pub mod simulate;

@@ -11,6 +11,7 @@ pub const GROUPS: &[(&str, &[&dyn Rule])] = &[
     ("hostPath and volumes", rules::volumes::RULES),
     ("pod hygiene", rules::pods::RULES),
     ("hardening", rules::hardening::RULES),
+    ("RBAC", rules::rbac::RULES),
     ("schema and API validity", rules::schema::RULES),
     ("Prometheus configs", rules::prometheus::RULES),
     ("scrape coverage", rules::coverage::RULES),

@@ -5,6 +5,7 @@ pub mod labels;
 pub mod operator;
 pub mod pods;
 pub mod prometheus;
+pub mod rbac;
 pub mod schema;
 pub mod selectors;
 pub mod suppressions;
