@@ -191,6 +191,9 @@ pub struct Context<'a> {
     /// Scrape coverage of the workloads by the scrape jobs, computed on
     /// first use by the coverage rules.
     pub coverage: std::sync::OnceLock<Option<rules::coverage::Data>>,
+    /// The roles the input's bindings give to ServiceAccounts, found on
+    /// first use by the RBAC rules (all of them read the same graph).
+    pub granted_roles: std::sync::OnceLock<Vec<crate::k8s::rbac::GrantedRole<'a>>>,
     /// The configs prometheus-operator resources in the input define
     /// (appended to `files` from `operator.first` on).
     pub operator: Option<&'a operator::Generated>,
@@ -232,6 +235,7 @@ impl<'a> Context<'a> {
             kubernetes_version,
             flavor: crate::relabel::Flavor::default(),
             coverage: std::sync::OnceLock::new(),
+            granted_roles: std::sync::OnceLock::new(),
             operator: None,
             custom: None,
             rule_ids: registry::all().iter().map(|r| r.meta().id).collect(),
@@ -241,6 +245,13 @@ impl<'a> Context<'a> {
 
     pub fn source(&self, file: usize) -> &'a Source {
         &self.files[file].source
+    }
+
+    /// The roles the input's bindings give to ServiceAccounts
+    /// ([`crate::k8s::rbac::granted_roles`]), computed once per run.
+    pub fn granted_roles(&self) -> &[crate::k8s::rbac::GrantedRole<'a>] {
+        self.granted_roles
+            .get_or_init(|| crate::k8s::rbac::granted_roles(&self.objects, &self.workloads))
     }
 
     /// How many of `files` are the user's: the generated configs of

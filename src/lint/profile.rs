@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use super::place::Places;
 use super::rules::volumes::{clean, host_path_volumes, mounts};
 use super::suppress::exemption::Pattern;
-use super::{Context, Finding, Privilege, Severity};
+use super::{Finding, Privilege, Severity};
 use crate::decode::Decoder;
 use crate::diag::Result;
 use crate::k8s::Workload;
@@ -379,11 +379,10 @@ fn profile_of(w: &Workload<'_>, declared: &[Declared]) -> Option<(Profile, Strin
 
 /// Lowers to info the findings about privileges their workload's profile
 /// needs, saying so in their help.
-pub fn apply(ctx: &Context<'_>, findings: &mut [Finding], declared: &[Declared]) {
+pub fn apply(places: &Places<'_, '_>, findings: &mut [Finding], declared: &[Declared]) {
     if findings.iter().all(|f| f.privilege.is_none()) {
         return;
     }
-    let places = Places::new(ctx);
     let mut profiles: HashMap<*const Node, Option<(Profile, String)>> = HashMap::new();
     for f in findings.iter_mut() {
         let Some(privilege) = &f.privilege else {

@@ -243,12 +243,14 @@ fn run_loaded_with(mut files: Vec<LintFile>, crds: &[LintFile], opts: &LintOptio
         None => findings,
     };
     let mut findings = findings;
-    super::profile::apply(&ctx, &mut findings, &opts.config.profiles);
+    let places = super::place::Places::new(&ctx);
+    super::profile::apply(&places, &mut findings, &opts.config.profiles);
     findings.sort_by(|a, b| {
         (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
     });
     findings.dedup();
-    let outcome = super::suppress::apply(&ctx, findings, &opts.config.suppress);
+    let outcome = super::suppress::apply(&places, findings, &opts.config.suppress);
+    drop(places);
     let findings = outcome.findings;
     notes.extend(outcome.notes);
     // A monitor kdm cannot read breaks its CRD's schema, which

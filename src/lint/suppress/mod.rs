@@ -144,16 +144,16 @@ enum Region {
 }
 
 /// Applies `settings` to `findings` (sorted or not) of the run `ctx`.
-pub fn apply(ctx: &Context<'_>, findings: Vec<Finding>, settings: &Settings) -> Outcome {
+pub fn apply(places: &Places<'_, '_>, findings: Vec<Finding>, settings: &Settings) -> Outcome {
+    let ctx = places.ctx;
     let mut outcome = Outcome::default();
-    let places = Places::new(ctx);
     if settings.disabled {
         outcome.findings = findings;
     } else {
-        suppress(ctx, &places, findings, settings, &mut outcome);
+        suppress(ctx, places, findings, settings, &mut outcome);
     }
     if settings.record_keys {
-        outcome.keys = outcome.findings.iter().map(|f| key(&places, f)).collect();
+        outcome.keys = outcome.findings.iter().map(|f| key(places, f)).collect();
     }
     outcome
 }

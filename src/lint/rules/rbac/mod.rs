@@ -10,7 +10,7 @@ mod pod_exec;
 mod secrets_read;
 mod wildcard;
 
-use crate::k8s::rbac::{granted_roles, PolicyRule};
+use crate::k8s::rbac::PolicyRule;
 use crate::lint::{Context, Finding, Rule, RuleMeta};
 use crate::yaml::Node;
 
@@ -40,7 +40,7 @@ pub fn report_granted<'a>(
     help: &str,
     what: impl Fn(&PolicyRule<'a>) -> Option<(&'a Node, String)>,
 ) {
-    for role in granted_roles(&ctx.objects, &ctx.workloads) {
+    for role in ctx.granted_roles() {
         for rule in &role.rules {
             let Some((node, permission)) = what(rule) else {
                 continue;
