@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 
 use super::place::Places;
-use super::rules::volumes::{clean, host_path_volumes, mounts};
+use super::rules::volumes::{clean, host_path_volumes, is_true, mounts};
 use super::suppress::exemption::Pattern;
 use super::{Finding, Privilege, Severity};
 use crate::decode::Decoder;
@@ -154,7 +154,7 @@ fn container_mounts(w: &Workload<'_>, c: &Node) -> Vec<Mount> {
             let v = volumes.iter().find(|v| v.name == Some(name))?;
             Some(Mount {
                 host: clean(v.path_str),
-                writable: m.get("readOnly").and_then(Node::as_str) != Some("true"),
+                writable: !is_true(m.get("readOnly")),
                 bidirectional: m.get("mountPropagation").and_then(Node::as_str)
                     == Some("Bidirectional"),
             })
